@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: per-message latency (p50/p99) and messages/s of the engine, and training time, on the
+ * shipped knowledge base and on a generated 1,000-entry one, beside plain node-nlp on the same data.
+ */
+import { Engine } from '../src/core/engine.ts';
+import { evaluateNodeNlp } from '../src/eval/nodenlp-baseline.ts';
+import { loadKnowledgeBase } from '../src/knowledge/knowledge-loader.ts';
+import type { KnowledgeBase, KnowledgeEntry } from '../src/knowledge/types.ts';
+import { loadOrTrainModel } from '../src/nlu/bot-model.ts';
+
+const DISTRICTS = ['东城区', '西城区', '南山区', '北湖区', '高新区', '经开区', '临江区', '长宁区', '滨海新区', '城关区'];
+
+/** 990+ entries: every shipped entry once per district, its questions naming the district. */
+function generated(base: KnowledgeBase, perEntry: number): KnowledgeBase {
+  const entries: KnowledgeEntry[] = [];
+  for (const district of DISTRICTS) {
+    for (const e of base.entries) {
+      entries.push({
+        ...e,
+        id: `${e.id}-${entries.length}`,
+        title: { zh: `${district}${e.title.zh ?? ''}` },
+        questions: { zh: (e.questions.zh ?? []).slice(0, perEntry).map((q) => `${district}${q}`) },
+        answer: { zh: `${district}：${e.answer.zh ?? ''}` },
+      });
+    }
+  }
+  return { ...base, entries, hash: `generated-${entries.length}` };
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+async function measure(name: string, kb: KnowledgeBase): Promise<void> {
+  const questions = kb.entries.flatMap((e) => (e.questions.zh ?? []).slice(0, 2));
+  const model = await loadOrTrainModel(kb, null);
+  const engine = new Engine(model);
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < questions.length; i++) {
+    const t = performance.now();
+    await engine.respond({ channel: 'bench', conversationId: `b${i}`, senderId: 'b', text: questions[i]!, time: new Date() }, { misses: 0 });
+    times.push(performance.now() - t);
+  }
+  const total = performance.now() - started;
+  times.sort((a, b) => a - b);
+  console.log(
+    `| ${name} | Huiying | ${kb.entries.length} | ${percentile(times, 0.5).toFixed(2)} | ${percentile(times, 0.99).toFixed(2)} | ${Math.round((questions.length / total) * 1000)} | ${model.trainMs} |`,
+  );
+  const nlp = await evaluateNodeNlp(kb, questions.map((text) => ({ text, expect: null })));
+  const nlpRate = Math.round(1000 / Math.max(0.001, (nlp.p50Ms + nlp.p99Ms) / 2));
+  console.log(`| ${name} | node-nlp defaults | ${kb.entries.length} | ${nlp.p50Ms} | ${nlp.p99Ms} | ~${nlpRate} | ${nlp.trainMs} |`);
+}
+
+const shipped = loadKnowledgeBase('knowledge');
+console.log('| knowledge base | engine | entries | p50 ms | p99 ms | messages/s (one core) | train ms |');
+console.log('|---|---|---|---|---|---|---|');
+await measure('shipped sample', shipped);
+await measure('generated', generated(shipped, 6));

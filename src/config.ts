@@ -1,0 +1,31 @@
+/** Configuration from the environment (and a .env file), validated at start. */
+import { z } from 'zod';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1).default('data/huiying.db'),
+  KNOWLEDGE_DIR: z.string().min(1).default('knowledge'),
+  INTENTS_DIR: z.string().min(1).default('intents'),
+  MODEL_CACHE_DIR: z.string().min(1).default('data/models'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(100_000).default(2000),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Thrown for a bad setting; the message names the variable and what is wrong. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,158 @@
+/** The engine: one message and the conversation's state in, replies, outcome and new state out. No I/O. */
+import type { KnowledgeEntry, KnowledgeBase, ConversationalIntent } from '../knowledge/types.ts';
+import { pick } from '../knowledge/types.ts';
+import type { BotModel } from '../nlu/bot-model.ts';
+import { detectLanguage } from '../nlu/language.ts';
+import { normalize } from '../nlu/normalize.ts';
+import { pickChoice } from './choice-pick.ts';
+import type { ConversationState } from './conversation-state.ts';
+import { followUpAspect } from './follow-up.ts';
+import type { Candidate, EngineResult, IncomingMessage, Lang, Outcome, Reply } from './message.ts';
+import { clarifyReply, entryReply, intentReply, materialsReply, phrase, unansweredReply } from './replies.ts';
+
+export type DemandReason = 'no_match' | 'ambiguous' | 'not_helpful' | 'asked_for_human';
+
+/** A question the bot could not answer well: what the demand log records. */
+export interface DemandSignal {
+  text: string;
+  reason: DemandReason;
+  candidates: Candidate[];
+}
+
+export interface EngineTurn {
+  result: EngineResult;
+  state: ConversationState;
+  demand?: DemandSignal;
+}
+
+/** Intents that may override the FAQ answer only when the message is short. */
+const SHORT_MESSAGE_CHARS = 8;
+const INTENT_MIN_SCORE = 0.8;
+const FAQ_CONFIDENT = 0.6;
+
+export class Engine {
+  private readonly entries: Map<string, KnowledgeEntry>;
+  private readonly intentsById: Map<string, ConversationalIntent>;
+
+  constructor(
+    private readonly model: BotModel,
+    intents: readonly ConversationalIntent[] = [],
+  ) {
+    this.entries = new Map(model.kb.entries.map((e) => [e.id, e]));
+    this.intentsById = new Map(intents.map((i) => [i.id, i]));
+  }
+
+  get knowledgeBase(): KnowledgeBase {
+    return this.model.kb;
+  }
+
+  async respond(message: IncomingMessage, previous: ConversationState): Promise<EngineTurn> {
+    const text = message.text.trim();
+    const lang: Lang = message.lang ?? detectLanguage(text, previous.lang ?? 'zh');
+    const state: ConversationState = { ...previous, lang };
+    const turn = (outcome: Outcome, replies: Reply[], extra: Partial<EngineResult> = {}): EngineResult => ({
+      conversationId: message.conversationId,
+      lang,
+      outcome,
+      replies,
+      candidates: [],
+      ...extra,
+    });
+
+    if (!text) return { result: turn('unanswered', [{ text: phrase('empty', lang) }]), state };
+
+    if (state.pendingChoices) {
+      const choices = state.pendingChoices.map((id) => this.entries.get(id)).filter((e) => e !== undefined);
+      const n = pickChoice(text, choices.map((e) => pick(e.title, lang) ?? e.id));
+      state.pendingChoices = undefined;
+      const chosen = n !== null ? choices[n - 1] : undefined;
+      if (chosen) return this.answer(chosen, lang, state, turn, []);
+    }
+
+    const match = this.model.matcher.match(text);
+    const candidates: Candidate[] = match.candidates.map((c) => ({ entryId: c.id, score: c.score }));
+    const intent = this.model.intents ? await this.model.intents.recognize(text, lang) : null;
+    const normalized = normalize(text);
+    const isShort = normalized.replace(/\s/g, '').length <= SHORT_MESSAGE_CHARS || normalized.split(' ').length <= 6;
+    const strongIntent = intent && intent.intent !== 'None' && intent.score >= INTENT_MIN_SCORE ? intent.intent : null;
+    // Asking for a person or saying "that didn't help" wins unless the FAQ answer is itself confident.
+    const faqConfident = match.kind === 'answer' && match.confidence >= FAQ_CONFIDENT;
+    // Small talk ("你好", "thanks") only where the knowledge base has no answer to give.
+    const smallTalkAllowed = isShort && match.kind !== 'answer';
+
+    if (strongIntent === 'human' && (isShort || !faqConfident)) {
+      const demandText = state.lastUnanswered ?? text;
+      state.lastUnanswered = undefined;
+      return {
+        result: turn('escalated', [{ text: phrase('escalated', lang) }], { candidates, intent: 'human' }),
+        state,
+        demand: { text: demandText, reason: 'asked_for_human', candidates },
+      };
+    }
+    if (strongIntent === 'not_helpful' && (isShort || !faqConfident)) {
+      const last = state.lastEntryId;
+      const demandText = state.lastUnanswered ?? text;
+      return {
+        result: turn('unanswered', [unansweredReplyFor('notHelpful', lang)], { candidates, intent: 'not_helpful' }),
+        state: { ...state, misses: state.misses + 1 },
+        demand: { text: demandText, reason: 'not_helpful', candidates: last ? [{ entryId: last, score: 1 }] : candidates },
+      };
+    }
+    if (strongIntent && smallTalkAllowed && strongIntent !== 'human' && strongIntent !== 'not_helpful') {
+      if (strongIntent === 'restart') {
+        return { result: turn('smalltalk', [{ text: phrase('restart', lang) }], { intent: strongIntent }), state: { lang, misses: 0 } };
+      }
+      const reply = intentReply(this.intentsById.get(strongIntent), lang);
+      if (reply) return { result: turn('smalltalk', [reply], { candidates, intent: strongIntent }), state };
+    }
+
+    const last = state.lastEntryId ? this.entries.get(state.lastEntryId) : undefined;
+    if (last) {
+      const aspect = followUpAspect(normalized);
+      if (aspect === 'materials') return this.reply(turn('answered', [materialsReply(last, lang)], { candidates }), state, last);
+      if (aspect === 'general') return this.answer(last, lang, state, turn, candidates);
+      if (match.kind === 'reject') {
+        // "那补办呢?" after an answer about 身份证: read the question together with the last topic.
+        const contextual = this.model.matcher.match(`${pick(last.title, lang) ?? ''} ${text}`);
+        const entry = contextual.kind === 'answer' ? this.entries.get(contextual.ids[0]!) : undefined;
+        if (entry) return this.answer(entry, lang, state, turn, contextual.candidates.map((c) => ({ entryId: c.id, score: c.score })));
+      }
+    }
+
+    if (match.kind === 'answer') {
+      const entry = this.entries.get(match.ids[0]!);
+      if (entry) return this.answer(entry, lang, state, turn, candidates);
+    }
+    if (match.kind === 'clarify') {
+      const options = match.ids.map((id) => this.entries.get(id)).filter((e) => e !== undefined);
+      return {
+        result: turn('clarify', [clarifyReply(options, lang)], { candidates }),
+        state: { ...state, pendingChoices: options.map((e) => e.id) },
+        demand: { text, reason: 'ambiguous', candidates },
+      };
+    }
+    return {
+      result: turn('unanswered', [unansweredReply(lang)], { candidates }),
+      state: { ...state, lastEntryId: undefined, lastUnanswered: text, misses: state.misses + 1 },
+      demand: { text, reason: 'no_match', candidates },
+    };
+  }
+
+  private answer(
+    entry: KnowledgeEntry,
+    lang: Lang,
+    state: ConversationState,
+    turn: (o: Outcome, r: Reply[], extra?: Partial<EngineResult>) => EngineResult,
+    candidates: Candidate[],
+  ): EngineTurn {
+    return this.reply(turn('answered', [entryReply(entry, lang)], { candidates }), state, entry);
+  }
+
+  private reply(result: EngineResult, state: ConversationState, entry: KnowledgeEntry): EngineTurn {
+    return { result, state: { ...state, lastEntryId: entry.id, pendingChoices: undefined, lastUnanswered: undefined, misses: 0 } };
+  }
+}
+
+function unansweredReplyFor(key: 'notHelpful', lang: Lang): Reply {
+  return { ...unansweredReply(lang), text: phrase(key, lang) };
+}

@@ -1,0 +1,63 @@
+/** Repository interfaces: the core talks to storage only through these (SQLite now, PostgreSQL later). */
+import type { ConversationState } from './conversation-state.ts';
+import type { DemandReason } from './engine.ts';
+import type { Candidate, IncomingMessage, Lang, Outcome, Reply } from './message.ts';
+
+export interface ConversationRecord {
+  id: string;
+  channel: string;
+  senderId: string;
+  state: ConversationState;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface StoredMessage {
+  id: number;
+  conversationId: string;
+  channel: string;
+  direction: 'in' | 'out';
+  text: string;
+  outcome?: Outcome;
+  reply?: Reply;
+  createdAt: Date;
+}
+
+export interface DemandRecord {
+  id: number;
+  conversationId: string;
+  channel: string;
+  lang: Lang;
+  text: string;
+  reason: DemandReason;
+  candidates: Candidate[];
+  createdAt: Date;
+}
+
+export interface ConversationRepository {
+  get(id: string): ConversationRecord | undefined;
+  save(record: ConversationRecord): void;
+}
+
+export interface MessageRepository {
+  /** Stores an inbound message; `duplicate` when the channel already delivered this platform id. */
+  saveInbound(message: IncomingMessage): { id: number; duplicate: boolean };
+  saveOutbound(conversationId: string, channel: string, outcome: Outcome, replies: readonly Reply[], time: Date): void;
+  listByConversation(conversationId: string, limit?: number): StoredMessage[];
+}
+
+export interface DemandRepository {
+  record(signal: Omit<DemandRecord, 'id'>): number;
+  list(options?: { since?: Date; limit?: number }): DemandRecord[];
+}
+
+/** All repositories of one store, plus a unit of work. */
+export interface Store {
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  demand: DemandRepository;
+  transaction<T>(fn: () => T): T;
+  /** True when the store can write (for readiness checks). */
+  isWritable(): boolean;
+  close(): void;
+}

@@ -1,0 +1,152 @@
+/** Loads and validates the knowledge base: a folder of YAML files, or the JSON format `huiying eval` accepts. */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { z } from 'zod';
+import { detectLanguage } from '../nlu/language.ts';
+import { KnowledgeError, type KnowledgeProblem } from './knowledge-error.ts';
+import { departmentsFileSchema, knowledgeFileSchema, type EntryInput } from './schema.ts';
+import type { Department, KnowledgeBase, KnowledgeEntry, Localized } from './types.ts';
+import { parseYamlFile } from './yaml-file.ts';
+
+export const DEPARTMENTS_FILE = 'departments.yaml';
+/** The queue for questions no department's entries match well. */
+export const GENERAL_DEPARTMENT: Department = { id: 'general', name: { zh: '综合咨询', en: 'General enquiries' } };
+
+/** Loads a knowledge folder or JSON file; throws KnowledgeError listing every problem. */
+export function loadKnowledgeBase(path: string): KnowledgeBase {
+  return statSync(path).isDirectory() ? loadFolder(path) : loadJson(path);
+}
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.ya?ml$/.test(f) && basename(f) !== DEPARTMENTS_FILE)
+    .sort();
+}
+
+function loadFolder(dir: string): KnowledgeBase {
+  const problems: KnowledgeProblem[] = [];
+  let departments: Department[] = [];
+  const departmentsPath = join(dir, DEPARTMENTS_FILE);
+  let hasDepartmentsFile = false;
+  try {
+    const parsed = parseYamlFile(DEPARTMENTS_FILE, readFileSync(departmentsPath, 'utf8'), departmentsFileSchema);
+    hasDepartmentsFile = true;
+    if (parsed.ok) departments = parsed.value.departments;
+    else {
+      problems.push(...parsed.problems);
+      hasDepartmentsFile = false;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const entries: KnowledgeEntry[] = [];
+  const seen = new Map<string, string>();
+  for (const file of yamlFiles(dir)) {
+    const rel = relative(process.cwd(), join(dir, file)) || file;
+    const parsed = parseYamlFile(rel, readFileSync(join(dir, file), 'utf8'), knowledgeFileSchema);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    parsed.value.entries.forEach((input) => {
+      const department = input.department ?? parsed.value.department;
+      if (!department) {
+        problems.push({ file: rel, entry: input.id, field: 'department', message: 'missing (set it on the entry or at the top of the file)' });
+        return;
+      }
+      const earlier = seen.get(input.id);
+      if (earlier) {
+        problems.push({ file: rel, entry: input.id, field: 'id', message: `duplicate id, already used in ${earlier}` });
+        return;
+      }
+      seen.set(input.id, rel);
+      entries.push(toEntry(input, department, rel));
+    });
+  }
+  if (hasDepartmentsFile) {
+    const known = new Set(departments.map((d) => d.id));
+    for (const e of entries) {
+      if (!known.has(e.department)) {
+        problems.push({ file: e.file, entry: e.id, field: 'department', message: `unknown department "${e.department}" (not in ${DEPARTMENTS_FILE})` });
+      }
+    }
+  } else {
+    departments = [...new Set(entries.map((e) => e.department))].map((id) => ({ id, name: { zh: id, en: id } }));
+  }
+  if (problems.length > 0) throw new KnowledgeError(problems);
+  if (entries.length === 0) throw new KnowledgeError([{ file: dir, message: 'no knowledge-base entries found (*.yaml files)' }]);
+  return withHash(entries, departments);
+}
+
+function toEntry(input: EntryInput, department: string, file: string): KnowledgeEntry {
+  return {
+    id: input.id,
+    department,
+    title: input.title,
+    questions: input.questions,
+    answer: input.answer,
+    materials: input.materials,
+    links: input.links?.map((l) => ({
+      url: l.url,
+      title: typeof l.title === 'string' ? { zh: l.title, en: l.title } : l.title,
+    })),
+    keywords: input.keywords ?? [],
+    synonyms: input.synonyms ?? {},
+    reviewBy: input.reviewBy,
+    file,
+  };
+}
+
+const jsonSchema = z.object({
+  entries: z
+    .array(
+      z.object({
+        id: z.union([z.string().min(1), z.number()]).transform(String),
+        questions: z.array(z.string().min(1)).min(1),
+        answer: z.string().optional(),
+        department: z.string().optional(),
+      }),
+    )
+    .min(1),
+});
+
+function loadJson(path: string): KnowledgeBase {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new KnowledgeError([{ file: path, message: `not valid JSON: ${(e as Error).message}` }]);
+  }
+  const parsed = jsonSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new KnowledgeError(
+      parsed.error.issues.map((i) => ({ file: path, field: i.path.join('.'), message: i.message })),
+    );
+  }
+  const entries = parsed.data.entries.map((e): KnowledgeEntry => {
+    const questions: Localized<string[]> = {};
+    for (const q of e.questions) (questions[detectLanguage(q, 'en')] ??= []).push(q);
+    const answerText = e.answer ?? e.id;
+    const answer: Localized<string> = { [detectLanguage(answerText, 'en')]: answerText };
+    return {
+      id: e.id,
+      department: e.department ?? GENERAL_DEPARTMENT.id,
+      title: { [detectLanguage(e.questions[0]!, 'en')]: e.questions[0]! },
+      questions,
+      answer,
+      keywords: [],
+      synonyms: {},
+      file: path,
+    };
+  });
+  const departments = [...new Set(entries.map((e) => e.department))].map((id) => ({ id, name: { zh: id, en: id } }));
+  return withHash(entries, departments);
+}
+
+function withHash(entries: KnowledgeEntry[], departments: Department[]): KnowledgeBase {
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ entries: entries.map(({ file: _file, ...rest }) => rest), departments }))
+    .digest('hex');
+  return { entries, departments, hash };
+}

@@ -1,0 +1,108 @@
+/** The trained understanding of one knowledge base: FAQ matcher plus conversational intents, cached on disk. */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConversationalIntent, KnowledgeBase } from '../knowledge/types.ts';
+import { FaqMatcher, MATCHER_STATE_VERSION, type MatcherDataset, type MatcherState } from './faq-matcher.ts';
+import { IntentRecognizer } from './intent-recognizer.ts';
+import { TextPipeline } from './text-pipeline.ts';
+
+export interface BotModel {
+  kb: KnowledgeBase;
+  matcher: FaqMatcher;
+  intents: IntentRecognizer | null;
+  trainMs: number;
+  fromCache: boolean;
+}
+
+interface CachedModel {
+  matcher: MatcherState;
+  intents: string | null;
+  trainMs: number;
+}
+
+/** One class per entry: its questions in every language plus its titles. */
+export function datasetFromKnowledge(kb: KnowledgeBase): MatcherDataset {
+  const synonyms = new Map<string, string[]>();
+  const userWords = new Set<string>();
+  for (const e of kb.entries) {
+    for (const [canonical, variants] of Object.entries(e.synonyms)) {
+      synonyms.set(canonical, [...new Set([...(synonyms.get(canonical) ?? []), ...variants])]);
+      userWords.add(canonical);
+    }
+    for (const k of e.keywords) userWords.add(k);
+  }
+  return {
+    classes: kb.entries.map((e) => ({
+      id: e.id,
+      questions: [
+        ...(e.questions.zh ?? []),
+        ...(e.questions.en ?? []),
+        ...Object.values(e.title),
+        // The answer's own words teach vocabulary that citizens use but the question variants miss.
+        ...Object.values(e.answer).flatMap(answerSentences),
+        ...(e.keywords.length > 0 ? [e.keywords.join(' ')] : []),
+      ],
+    })),
+    synonyms,
+    userWords: [...userWords],
+  };
+}
+
+/** An answer split into sentences or list items, each a short training text. */
+function answerSentences(answer: string): string[] {
+  return answer
+    .split(/[\n。！？!?]|(?<=[a-z])\.\s/)
+    .map((s) => s.replace(/^\s*(?:\d+[.、]|[-*•])\s*/, '').trim())
+    .filter((s) => s.length >= 6 && !/^https?:/.test(s));
+}
+
+function cacheKey(kb: KnowledgeBase, intents: readonly ConversationalIntent[] | null): string {
+  return createHash('sha256')
+    .update(`v${MATCHER_STATE_VERSION}\n${kb.hash}\n${JSON.stringify(intents)}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/**
+ * Trains on the knowledge base (and intents, if given). With a cache folder, a model trained on the
+ * same content is loaded instead of trained again.
+ */
+export async function loadOrTrainModel(
+  kb: KnowledgeBase,
+  intents: readonly ConversationalIntent[] | null,
+  options: { cacheDir?: string } = {},
+): Promise<BotModel> {
+  const dataset = datasetFromKnowledge(kb);
+  const file = options.cacheDir ? join(options.cacheDir, `model-${cacheKey(kb, intents)}.json`) : null;
+  if (file) {
+    const cached = readCache(file);
+    if (cached) {
+      const matcher = FaqMatcher.fromState(cached.matcher);
+      const pipeline = new TextPipeline({ synonyms: dataset.synonyms, userWords: dataset.userWords });
+      const recognizer = cached.intents ? IntentRecognizer.fromExport(cached.intents, pipeline) : null;
+      return { kb, matcher, intents: recognizer, trainMs: cached.trainMs, fromCache: true };
+    }
+  }
+  const started = performance.now();
+  const matcher = FaqMatcher.train(dataset);
+  const pipeline = new TextPipeline({ synonyms: dataset.synonyms, userWords: dataset.userWords });
+  const recognizer = intents ? await IntentRecognizer.train(intents, pipeline) : null;
+  const trainMs = Math.round(performance.now() - started);
+  if (file && options.cacheDir) {
+    mkdirSync(options.cacheDir, { recursive: true });
+    const payload: CachedModel = { matcher: matcher.toState(), intents: recognizer?.export() ?? null, trainMs };
+    writeFileSync(`${file}.tmp`, JSON.stringify(payload));
+    renameSync(`${file}.tmp`, file);
+  }
+  return { kb, matcher, intents: recognizer, trainMs, fromCache: false };
+}
+
+function readCache(file: string): CachedModel | null {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as CachedModel;
+    return parsed.matcher?.version === MATCHER_STATE_VERSION ? parsed : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,61 @@
+/** The calibrated decision: answer when confident, ask back between close candidates, admit defeat otherwise. */
+import type { ClassifierScores } from './faq-classifier.ts';
+import { RejectionModel, type RejectionModelState } from './rejection-model.ts';
+
+export interface PolicyParams {
+  rejection: RejectionModelState;
+  /** Minimum confidence to answer or clarify; below it the question is unanswered. */
+  threshold: number;
+  /** Candidates scoring at least this share of the top score are offered as choices. */
+  clarifyRatio: number;
+  maxChoices: number;
+}
+
+export interface RankedClass {
+  label: number;
+  score: number;
+}
+
+export type Decision =
+  | { kind: 'answer'; label: number; confidence: number; ranking: RankedClass[] }
+  | { kind: 'clarify'; labels: number[]; confidence: number; ranking: RankedClass[] }
+  | { kind: 'reject'; confidence: number; ranking: RankedClass[] };
+
+/** Classes sorted by blended score, best first. */
+export function rank(scores: ClassifierScores, limit = 5): RankedClass[] {
+  return Array.from(scores.combined, (score, label) => ({ label, score }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit);
+}
+
+/** The signals beyond the top score that separate answerable questions from the rest. */
+export function decisionFeatures(scores: ClassifierScores, ranking: readonly RankedClass[]): number[] {
+  const top = ranking[0];
+  if (!top) return [0, 0, 0, 0, 1, 1];
+  const second = ranking[1]?.score ?? 0;
+  return [top.score, top.score - second, scores.probs[top.label]!, scores.sims[top.label]!, scores.unseenShare(top.label), scores.oovShare];
+}
+
+export class DecisionPolicy {
+  private readonly rejection: RejectionModel;
+
+  constructor(readonly params: PolicyParams) {
+    this.rejection = new RejectionModel(params.rejection);
+  }
+
+  confidence(scores: ClassifierScores, ranking: readonly RankedClass[]): number {
+    return this.rejection.confidence(decisionFeatures(scores, ranking));
+  }
+
+  decide(scores: ClassifierScores): Decision {
+    const ranking = rank(scores);
+    const confidence = this.confidence(scores, ranking);
+    const top = ranking[0];
+    if (!top || confidence < this.params.threshold) return { kind: 'reject', confidence, ranking };
+    const close = ranking
+      .slice(0, this.params.maxChoices)
+      .filter((r) => r.score >= this.params.clarifyRatio * top.score);
+    if (close.length >= 2) return { kind: 'clarify', labels: close.map((r) => r.label), confidence, ranking };
+    return { kind: 'answer', label: top.label, confidence, ranking };
+  }
+}

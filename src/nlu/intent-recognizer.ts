@@ -1,0 +1,74 @@
+/**
+ * Conversational intents (greeting, thanks, ask for a human, …) with node-nlp. Chinese goes through
+ * our own normalisation and jieba segmentation instead of @nlpjs/lang-zh's pinyin pipeline.
+ */
+import nlp from 'node-nlp';
+import type { Lang } from '../core/message.ts';
+import type { ConversationalIntent } from '../knowledge/types.ts';
+import type { TextPipeline } from './text-pipeline.ts';
+
+const { NlpManager } = nlp as unknown as typeof import('node-nlp');
+type Manager = InstanceType<typeof NlpManager>;
+
+export interface IntentMatch {
+  intent: string;
+  score: number;
+}
+
+const splitOnSpaces = (text: string): string[] => text.split(' ').filter(Boolean);
+
+export class IntentRecognizer {
+  private constructor(
+    private readonly manager: Manager,
+    private readonly pipeline: TextPipeline,
+  ) {}
+
+  private static createManager(): Manager {
+    const manager = new NlpManager({
+      languages: ['zh', 'en'],
+      forceNER: false,
+      autoSave: false,
+      autoLoad: false,
+      nlu: { log: false, useNoneFeature: true },
+    });
+    // Chinese arrives already normalised and segmented: words plus single Han characters.
+    manager.container.register('tokenizer-zh', { tokenize: splitOnSpaces }, true);
+    manager.container.register('stemmer-zh', { stem: (t: string[]) => t, tokenizeAndStem: splitOnSpaces }, true);
+    manager.container.register('normalizer-zh', { normalize: (t: string) => t }, true);
+    manager.container.register('stopwords-zh', { isNotStopword: () => true, removeStopwords: (t: string[]) => t }, true);
+    return manager;
+  }
+
+  static async train(intents: readonly ConversationalIntent[], pipeline: TextPipeline): Promise<IntentRecognizer> {
+    const manager = IntentRecognizer.createManager();
+    const recognizer = new IntentRecognizer(manager, pipeline);
+    for (const intent of intents) {
+      for (const lang of ['zh', 'en'] as const) {
+        for (const u of intent.utterances[lang] ?? []) manager.addDocument(lang, recognizer.toNlpText(u, lang), intent.id);
+      }
+    }
+    await manager.train();
+    return recognizer;
+  }
+
+  static fromExport(data: string, pipeline: TextPipeline): IntentRecognizer {
+    const manager = IntentRecognizer.createManager();
+    manager.import(data);
+    return new IntentRecognizer(manager, pipeline);
+  }
+
+  export(): string {
+    return this.manager.export(true);
+  }
+
+  async recognize(text: string, lang: Lang): Promise<IntentMatch> {
+    const result = await this.manager.process(lang, this.toNlpText(text, lang));
+    return { intent: result.intent, score: result.score };
+  }
+
+  private toNlpText(text: string, lang: Lang): string {
+    const prepared = this.pipeline.prepare(text);
+    if (lang === 'en') return prepared.normalized;
+    return [...prepared.tokens.words, ...prepared.tokens.hanChars].join(' ');
+  }
+}

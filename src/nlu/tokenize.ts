@@ -1,0 +1,55 @@
+/** Tokenisation of normalised text: jieba words plus single Han characters for Chinese, stemmed words for English. */
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { StemmerEn } from '@nlpjs/lang-en-min';
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+const HAN_CHAR = /\p{Script=Han}/u;
+const LATIN_OR_DIGIT_WORD = /[\p{L}\p{N}]+/gu;
+
+export interface Tokens {
+  /** Words in order: jieba words for Chinese, stemmed words for other scripts. */
+  words: string[];
+  /** Single Han characters, in order. */
+  hanChars: string[];
+}
+
+const stemmer = new StemmerEn();
+
+/** A tokenizer bound to one jieba instance, taught the knowledge base's own words. */
+export class Tokenizer {
+  private readonly jieba: Jieba;
+
+  constructor(userWords: Iterable<string> = []) {
+    this.jieba = Jieba.withDict(dict);
+    const lines = [...new Set(userWords)]
+      .map((w) => w.trim())
+      .filter((w) => w.length >= 2 && HAN_CHAR.test(w) && !/\s/.test(w))
+      .map((w) => `${w} 20000 n`);
+    if (lines.length > 0) this.jieba.loadDict(Buffer.from(lines.join('\n'), 'utf8'));
+  }
+
+  /** Splits normalised text (see normalize.ts) into tokens. */
+  tokenize(normalized: string): Tokens {
+    const words: string[] = [];
+    const hanChars: string[] = [];
+    let last = 0;
+    for (const match of normalized.matchAll(HAN_RUN)) {
+      this.pushOther(normalized.slice(last, match.index), words);
+      for (const w of this.jieba.cut(match[0], true)) if (w.trim()) words.push(w);
+      for (const ch of match[0]) hanChars.push(ch);
+      last = match.index + match[0].length;
+    }
+    this.pushOther(normalized.slice(last), words);
+    return { words, hanChars };
+  }
+
+  private pushOther(text: string, words: string[]): void {
+    for (const m of text.matchAll(LATIN_OR_DIGIT_WORD)) words.push(stemWord(m[0]));
+  }
+}
+
+function stemWord(word: string): string {
+  if (/^\d+$/.test(word) || word.length <= 3) return word;
+  return stemmer.stemWord(word);
+}

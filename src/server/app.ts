@@ -1,0 +1,44 @@
+/** The express application: JSON API, health check, demo page, and errors that never crash the process. */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { MessageService } from '../core/message-service.ts';
+import type { Store } from '../core/ports.ts';
+import type { Logger } from '../logger.ts';
+import { demoPage } from './demo-page.ts';
+import { messagesRouter } from './messages-route.ts';
+
+export interface AppDeps {
+  service: MessageService;
+  store: Store;
+  logger: Logger;
+  maxMessageLength: number;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/', (_req, res) => {
+    res.type('html').send(demoPage(deps.service.currentEngine.knowledgeBase.entries.length));
+  });
+  app.use(messagesRouter(deps.service, deps.store, deps.maxMessageLength));
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
+  });
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) deps.logger.error({ err }, 'request failed');
+    const message =
+      err.type === 'entity.parse.failed'
+        ? 'body is not valid JSON'
+        : err.type === 'entity.too.large'
+          ? 'body is too large'
+          : status === 500
+            ? 'internal error'
+            : err.message;
+    res.status(status).json({ error: status === 500 ? 'internal' : 'bad_request', message });
+  });
+  return app;
+}

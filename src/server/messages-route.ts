@@ -1,0 +1,68 @@
+/** `POST /api/v1/messages` (the citizen side of the HTTP API) and the conversation history. */
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { MessageService } from '../core/message-service.ts';
+import type { Store } from '../core/ports.ts';
+
+const conversationId = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "-" or "_"');
+
+export function messagesRouter(service: MessageService, store: Store, maxLength: number): Router {
+  const body = z
+    .object({
+      conversationId: conversationId.optional(),
+      text: z.string({ error: 'text is required and must be a string' }).max(maxLength, `text must be at most ${maxLength} characters`),
+      lang: z.enum(['zh', 'en']).optional(),
+      messageId: z.string().min(1).max(128).optional(),
+    })
+    .strict();
+  const router = Router();
+
+  router.post('/api/v1/messages', async (req: Request, res: Response) => {
+    const parsed = body.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      res.status(400).json({ error: 'bad_request', message: `${issue?.path.join('.') || 'body'}: ${issue?.message}` });
+      return;
+    }
+    if (!parsed.data.text.trim()) {
+      res.status(400).json({ error: 'bad_request', message: 'text: must not be empty' });
+      return;
+    }
+    const id = parsed.data.conversationId ?? randomUUID();
+    const result = await service.handle({
+      channel: 'web',
+      conversationId: id,
+      senderId: id,
+      text: parsed.data.text,
+      lang: parsed.data.lang,
+      time: new Date(),
+      platformMessageId: parsed.data.messageId,
+    });
+    res.json({
+      conversationId: id,
+      outcome: result.outcome,
+      lang: result.lang,
+      replies: result.replies,
+      duplicate: result.duplicate || undefined,
+    });
+  });
+
+  router.get('/api/v1/conversations/:id/messages', (req: Request, res: Response) => {
+    const id = conversationId.safeParse(req.params.id);
+    if (!id.success) {
+      res.status(400).json({ error: 'bad_request', message: `conversation id ${id.error.issues[0]?.message}` });
+      return;
+    }
+    const messages = store.messages.listByConversation(id.data).map((m) => ({
+      direction: m.direction,
+      text: m.text,
+      outcome: m.outcome,
+      choices: m.reply?.choices,
+      links: m.reply?.links,
+      time: m.createdAt.toISOString(),
+    }));
+    res.json({ conversationId: id.data, messages });
+  });
+  return router;
+}

@@ -1,0 +1,184 @@
+/** The SQLite store (better-sqlite3, WAL): one file holds conversations, messages and demand signals. */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ConversationState } from '../../core/conversation-state.ts';
+import type { DemandReason } from '../../core/engine.ts';
+import type { IncomingMessage, Lang, Outcome, Reply } from '../../core/message.ts';
+import type {
+  ConversationRecord,
+  ConversationRepository,
+  DemandRecord,
+  DemandRepository,
+  MessageRepository,
+  Store,
+  StoredMessage,
+} from '../../core/ports.ts';
+import { migrate } from './migrations.ts';
+
+type Row = Record<string, unknown>;
+
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  readonly conversations: ConversationRepository;
+  readonly messages: MessageRepository;
+  readonly demand: DemandRepository;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    this.conversations = new SqliteConversations(this.db);
+    this.messages = new SqliteMessages(this.db);
+    this.demand = new SqliteDemand(this.db);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  isWritable(): boolean {
+    try {
+      this.db.prepare('CREATE TEMP TABLE IF NOT EXISTS readiness_probe (x)').run();
+      return !this.db.readonly;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+class SqliteConversations implements ConversationRepository {
+  private readonly getStmt;
+  private readonly saveStmt;
+
+  constructor(db: Database.Database) {
+    this.getStmt = db.prepare('SELECT * FROM conversations WHERE id = ?');
+    this.saveStmt = db.prepare(`
+      INSERT INTO conversations (id, channel, sender_id, state, created_at, updated_at)
+      VALUES (@id, @channel, @senderId, @state, @createdAt, @updatedAt)
+      ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`);
+  }
+
+  get(id: string): ConversationRecord | undefined {
+    const row = this.getStmt.get(id) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id as string,
+      channel: row.channel as string,
+      senderId: row.sender_id as string,
+      state: JSON.parse(row.state as string) as ConversationState,
+      createdAt: new Date(row.created_at as number),
+      updatedAt: new Date(row.updated_at as number),
+    };
+  }
+
+  save(record: ConversationRecord): void {
+    this.saveStmt.run({
+      id: record.id,
+      channel: record.channel,
+      senderId: record.senderId,
+      state: JSON.stringify(record.state),
+      createdAt: record.createdAt.getTime(),
+      updatedAt: record.updatedAt.getTime(),
+    });
+  }
+}
+
+class SqliteMessages implements MessageRepository {
+  private readonly insert;
+  private readonly list;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare(`
+      INSERT INTO messages (conversation_id, channel, direction, sender_id, text, outcome, reply, platform_message_id, created_at)
+      VALUES (@conversationId, @channel, @direction, @senderId, @text, @outcome, @reply, @platformId, @createdAt)
+      ON CONFLICT DO NOTHING`);
+    this.list = db.prepare(`
+      SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id`);
+  }
+
+  saveInbound(m: IncomingMessage): { id: number; duplicate: boolean } {
+    const info = this.insert.run({
+      conversationId: m.conversationId,
+      channel: m.channel,
+      direction: 'in',
+      senderId: m.senderId,
+      text: m.text,
+      outcome: null,
+      reply: null,
+      platformId: m.platformMessageId ?? null,
+      createdAt: m.time.getTime(),
+    });
+    return { id: Number(info.lastInsertRowid), duplicate: info.changes === 0 };
+  }
+
+  saveOutbound(conversationId: string, channel: string, outcome: Outcome, replies: readonly Reply[], time: Date): void {
+    for (const reply of replies) {
+      this.insert.run({
+        conversationId,
+        channel,
+        direction: 'out',
+        senderId: null,
+        text: reply.text,
+        outcome,
+        reply: JSON.stringify(reply),
+        platformId: null,
+        createdAt: time.getTime(),
+      });
+    }
+  }
+
+  listByConversation(conversationId: string, limit = 200): StoredMessage[] {
+    return (this.list.all(conversationId, limit) as Row[]).map((row) => ({
+      id: row.id as number,
+      conversationId: row.conversation_id as string,
+      channel: row.channel as string,
+      direction: row.direction as 'in' | 'out',
+      text: row.text as string,
+      outcome: (row.outcome as Outcome | null) ?? undefined,
+      reply: row.reply ? (JSON.parse(row.reply as string) as Reply) : undefined,
+      createdAt: new Date(row.created_at as number),
+    }));
+  }
+}
+
+class SqliteDemand implements DemandRepository {
+  private readonly insert;
+  private readonly db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    this.insert = db.prepare(`
+      INSERT INTO demand_signals (conversation_id, channel, lang, text, reason, candidates, created_at)
+      VALUES (@conversationId, @channel, @lang, @text, @reason, @candidates, @createdAt)`);
+  }
+
+  record(s: Omit<DemandRecord, 'id'>): number {
+    const info = this.insert.run({ ...s, candidates: JSON.stringify(s.candidates), createdAt: s.createdAt.getTime() });
+    return Number(info.lastInsertRowid);
+  }
+
+  list(options: { since?: Date; limit?: number } = {}): DemandRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM demand_signals WHERE created_at >= ? ORDER BY id DESC LIMIT ?')
+      .all(options.since?.getTime() ?? 0, options.limit ?? 1000) as Row[];
+    return rows.map((row) => ({
+      id: row.id as number,
+      conversationId: row.conversation_id as string,
+      channel: row.channel as string,
+      lang: row.lang as Lang,
+      text: row.text as string,
+      reason: row.reason as DemandReason,
+      candidates: JSON.parse(row.candidates as string) as DemandRecord['candidates'],
+      createdAt: new Date(row.created_at as number),
+    }));
+  }
+}
