@@ -15,113 +15,117 @@ import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
 import { importSpreadsheet } from '../knowledge/spreadsheet-import.ts';
 import { formatProblem } from '../knowledge/knowledge-error.ts';
 import { loadOrTrainModel } from '../nlu/bot-model.ts';
-import { startServer } from '../main.ts';
+import { startServer } from '../server/start-server.ts';
+import type { ChannelPlugin } from '../server/channel-adapter.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { lintKnowledge } from './kb-lint.ts';
 
-const program = new Command('huiying').description('Huiying (回应): a chatbot for government public services');
+/** Runs the command line; `channels` are the adapters the composition root offers to `serve`. */
+export async function runCli(argv: readonly string[], channels: readonly ChannelPlugin[]): Promise<void> {
+  const program = new Command('huiying').description('Huiying (回应): a chatbot for government public services');
 
-program
-  .command('serve')
-  .description('run the server (HTTP API, demo page, channels)')
-  .action(async () => {
-    const running = await startServer(loadConfig());
-    const stop = (): void => {
-      void running.close().then(() => process.exit(0));
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    console.log(`Huiying is running: ${running.url}/`);
-  });
-
-program
-  .command('chat')
-  .description('talk to the bot in the terminal')
-  .action(async () => {
-    const config = loadConfig();
-    const engine = await buildEngine(config);
-    const store = new SqliteStore(config.DATABASE_PATH);
-    const service = new MessageService(store, engine);
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const conversationId = randomUUID();
-    console.log('回应 Huiying — 请输入问题 / type a question (Ctrl+D to quit)');
-    try {
-      for await (const line of rl) {
-        if (!line.trim()) continue;
-        const result = await service.handle({ channel: 'cli', conversationId, senderId: 'cli', text: line, time: new Date() });
-        for (const r of result.replies) {
-          console.log(`\n${r.text}`);
-          for (const l of r.links ?? []) console.log(`  ${l.title}: ${l.url}`);
-        }
-        console.log(`  [${result.outcome}]\n`);
-      }
-    } finally {
-      store.close();
-    }
-  });
-
-program
-  .command('train')
-  .description('train the model on the knowledge base (cached; unchanged content loads instantly)')
-  .action(async () => {
-    const config = loadConfig();
-    const kb = loadKnowledgeBase(config.KNOWLEDGE_DIR);
-    const model = await loadOrTrainModel(kb, loadIntents(config.INTENTS_DIR), { cacheDir: config.MODEL_CACHE_DIR });
-    console.log(`${kb.entries.length} entries; ${model.fromCache ? 'loaded from cache' : `trained in ${model.trainMs} ms`}`);
-    console.log(JSON.stringify(model.matcher.report, null, 2));
-  });
-
-const kb = program.command('kb').description('knowledge-base tools');
-kb.command('lint')
-  .description('check the knowledge-base files')
-  .option('--dir <dir>', 'knowledge folder')
-  .action((opts: { dir?: string }) => {
-    const { lines } = lintKnowledge(opts.dir ?? loadConfig().KNOWLEDGE_DIR);
-    for (const l of lines) console.log(l);
-  });
-kb.command('import <file>')
-  .description('turn a CSV or XLSX FAQ sheet (question, variants, answer, department) into YAML files')
-  .option('--out <dir>', 'output folder (default: the knowledge folder)')
-  .option('--department <id>', 'department for rows without one')
-  .option('--overwrite', 'replace existing imported files')
-  .action(async (file: string, opts: { out?: string; department?: string; overwrite?: boolean }) => {
-    const result = await importSpreadsheet(file, opts.out ?? loadConfig().KNOWLEDGE_DIR, {
-      overwrite: opts.overwrite,
-      defaultDepartment: opts.department,
+  program
+    .command('serve')
+    .description('run the server (HTTP API, demo page, channels)')
+    .action(async () => {
+      const running = await startServer(loadConfig(), { channels });
+      const stop = (): void => {
+        void running.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      console.log(`Huiying is running: ${running.url}/`);
     });
-    for (const f of result.files) console.log(`wrote ${f.path}: ${f.entries} entries (${f.department})`);
-    for (const p of result.skipped) console.error(formatProblem(p));
-  });
 
-program
-  .command('eval')
-  .description('train on a knowledge base and score it on a cases file')
-  .requiredOption('--kb <path>', 'knowledge folder, or JSON {"entries":[{"id","questions","answer"}]}')
-  .requiredOption('--cases <file>', 'JSON lines {"text","expect": id|null}')
-  .option('--json', 'print one JSON object')
-  .option('--with-intents [dir]', 'also use the conversational intents')
-  .action(async (opts: { kb: string; cases: string; json?: boolean; withIntents?: string | boolean }) => {
-    const base = loadKnowledgeBase(opts.kb);
-    const cases = readCases(opts.cases);
-    const intents = opts.withIntents ? loadIntents(typeof opts.withIntents === 'string' ? opts.withIntents : 'intents') : null;
-    const metrics = await evaluateKnowledgeBase(base, cases, intents);
-    if (opts.json) console.log(JSON.stringify(metrics));
-    else for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(14)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
-  });
+  program
+    .command('chat')
+    .description('talk to the bot in the terminal')
+    .action(async () => {
+      const config = loadConfig();
+      const engine = await buildEngine(config);
+      const store = new SqliteStore(config.DATABASE_PATH);
+      const service = new MessageService(store, engine);
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      const conversationId = randomUUID();
+      console.log('回应 Huiying — 请输入问题 / type a question (Ctrl+D to quit)');
+      try {
+        for await (const line of rl) {
+          if (!line.trim()) continue;
+          const result = await service.handle({ channel: 'cli', conversationId, senderId: 'cli', text: line, time: new Date() });
+          for (const r of result.replies) {
+            console.log(`\n${r.text}`);
+            for (const l of r.links ?? []) console.log(`  ${l.title}: ${l.url}`);
+          }
+          console.log(`  [${result.outcome}]\n`);
+        }
+      } finally {
+        store.close();
+      }
+    });
 
-program
-  .command('eval-suite')
-  .description('the benchmark: shipped test set and public datasets, beside plain node-nlp')
-  .option('--datasets <dir>', 'public datasets folder', '../shared/datasets')
-  .action(async (opts: { datasets: string }) => {
-    await runEvalSuite(opts.datasets);
-  });
+  program
+    .command('train')
+    .description('train the model on the knowledge base (cached; unchanged content loads instantly)')
+    .action(async () => {
+      const config = loadConfig();
+      const kb = loadKnowledgeBase(config.KNOWLEDGE_DIR);
+      const model = await loadOrTrainModel(kb, loadIntents(config.INTENTS_DIR), { cacheDir: config.MODEL_CACHE_DIR });
+      console.log(`${kb.entries.length} entries; ${model.fromCache ? 'loaded from cache' : `trained in ${model.trainMs} ms`}`);
+      console.log(JSON.stringify(model.matcher.report, null, 2));
+    });
 
-program.parseAsync().catch((err: unknown) => {
-  if (err instanceof KnowledgeError || err instanceof ConfigError || err instanceof CasesFileError) {
-    console.error(err.message);
-  } else {
-    console.error(err instanceof Error ? `error: ${err.message}` : err);
-  }
-  process.exit(1);
-});
+  const kb = program.command('kb').description('knowledge-base tools');
+  kb.command('lint')
+    .description('check the knowledge-base files')
+    .option('--dir <dir>', 'knowledge folder')
+    .action((opts: { dir?: string }) => {
+      const { lines } = lintKnowledge(opts.dir ?? loadConfig().KNOWLEDGE_DIR);
+      for (const l of lines) console.log(l);
+    });
+  kb.command('import <file>')
+    .description('turn a CSV or XLSX FAQ sheet (question, variants, answer, department) into YAML files')
+    .option('--out <dir>', 'output folder (default: the knowledge folder)')
+    .option('--department <id>', 'department for rows without one')
+    .option('--overwrite', 'replace existing imported files')
+    .action(async (file: string, opts: { out?: string; department?: string; overwrite?: boolean }) => {
+      const result = await importSpreadsheet(file, opts.out ?? loadConfig().KNOWLEDGE_DIR, {
+        overwrite: opts.overwrite,
+        defaultDepartment: opts.department,
+      });
+      for (const f of result.files) console.log(`wrote ${f.path}: ${f.entries} entries (${f.department})`);
+      for (const p of result.skipped) console.error(formatProblem(p));
+    });
+
+  program
+    .command('eval')
+    .description('train on a knowledge base and score it on a cases file')
+    .requiredOption('--kb <path>', 'knowledge folder, or JSON {"entries":[{"id","questions","answer"}]}')
+    .requiredOption('--cases <file>', 'JSON lines {"text","expect": id|null}')
+    .option('--json', 'print one JSON object')
+    .option('--with-intents [dir]', 'also use the conversational intents')
+    .action(async (opts: { kb: string; cases: string; json?: boolean; withIntents?: string | boolean }) => {
+      const base = loadKnowledgeBase(opts.kb);
+      const cases = readCases(opts.cases);
+      const intents = opts.withIntents ? loadIntents(typeof opts.withIntents === 'string' ? opts.withIntents : 'intents') : null;
+      const metrics = await evaluateKnowledgeBase(base, cases, intents);
+      if (opts.json) console.log(JSON.stringify(metrics));
+      else for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(14)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+    });
+
+  program
+    .command('eval-suite')
+    .description('the benchmark: shipped test set and public datasets, beside plain node-nlp')
+    .option('--datasets <dir>', 'public datasets folder', '../shared/datasets')
+    .action(async (opts: { datasets: string }) => {
+      await runEvalSuite(opts.datasets);
+    });
+
+  await program.parseAsync([...argv]).catch((err: unknown) => {
+    if (err instanceof KnowledgeError || err instanceof ConfigError || err instanceof CasesFileError) {
+      console.error(err.message);
+    } else {
+      console.error(err instanceof Error ? `error: ${err.message}` : err);
+    }
+    process.exit(1);
+  });
+}

@@ -37,8 +37,13 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
   }
 
   async handle(message: IncomingMessage): Promise<HandledMessage> {
-    const masked = { ...message, text: maskPersonalData(message.text) };
-    const { duplicate } = this.store.messages.saveInbound(masked);
+    const { address, ...rest } = message;
+    const masked = { ...rest, text: maskPersonalData(message.text) };
+    const { duplicate } = this.store.transaction(() => {
+      const saved = this.store.messages.saveInbound(masked);
+      if (address && !saved.duplicate) this.store.addresses.save(message.conversationId, message.channel, address);
+      return saved;
+    });
     const conversation = this.store.conversations.get(message.conversationId);
     if (duplicate) {
       return { conversationId: message.conversationId, lang: conversation?.state.lang ?? 'zh', outcome: 'answered', replies: [], candidates: [], duplicate: true };

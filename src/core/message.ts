@@ -15,6 +15,8 @@ export interface IncomingMessage {
   time: Date;
   /** The platform's own id for deduplication (Telegram update_id, WeChat MsgId, activity id). */
   platformMessageId?: string;
+  /** How the channel can reach this conversation again later (kept for staff replies and late answers). */
+  address?: Record<string, unknown>;
 }
 
 /** A numbered choice; `value` is what the citizen's pick sends back as text. */
@@ -34,6 +36,8 @@ export interface Reply {
   links?: Link[];
   /** The knowledge-base entry this reply answers with, if any. */
   entryId?: string;
+  /** Display name of the staff member who wrote it; absent for the bot's own replies. */
+  staffName?: string;
 }
 
 /** A scored knowledge-base candidate, as the engine understood the question. */

@@ -51,11 +51,20 @@ export interface DemandRepository {
   list(options?: { since?: Date; limit?: number }): DemandRecord[];
 }
 
+/** How to reach a conversation on its platform (chat id, open id, service URL): what "send later" needs. */
+export type ChannelAddress = Record<string, unknown>;
+
+export interface ChannelAddressRepository {
+  save(conversationId: string, channel: string, address: ChannelAddress): void;
+  get(conversationId: string): { channel: string; address: ChannelAddress } | undefined;
+}
+
 /** All repositories of one store, plus a unit of work. */
 export interface Store {
   conversations: ConversationRepository;
   messages: MessageRepository;
   demand: DemandRepository;
+  addresses: ChannelAddressRepository;
   transaction<T>(fn: () => T): T;
   /** True when the store can write (for readiness checks). */
   isWritable(): boolean;

@@ -35,11 +35,10 @@ export function datasetFromKnowledge(kb: KnowledgeBase): MatcherDataset {
   return {
     classes: kb.entries.map((e) => ({
       id: e.id,
-      questions: [
-        ...(e.questions.zh ?? []),
-        ...(e.questions.en ?? []),
+      questions: [...(e.questions.zh ?? []), ...(e.questions.en ?? [])],
+      // The title and the answer's own words teach vocabulary that citizens use but the question variants miss.
+      extra: [
         ...Object.values(e.title),
-        // The answer's own words teach vocabulary that citizens use but the question variants miss.
         ...Object.values(e.answer).flatMap(answerSentences),
         ...(e.keywords.length > 0 ? [e.keywords.join(' ')] : []),
       ],

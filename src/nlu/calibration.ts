@@ -65,7 +65,9 @@ export function calibrate(
 ): CalibrationResult {
   const random = seededRandom(options.seed ?? 13);
   const byClass = Array.from({ length: numClasses }, () => [] as number[]);
-  examples.forEach((e, i) => byClass[e.label]!.push(i));
+  examples.forEach((e, i) => {
+    if (!e.aux) byClass[e.label]!.push(i);
+  });
   const folds = numClasses >= 2 ? Math.min(options.folds ?? 4, numClasses) : 0;
   if (folds === 0) {
     return { alpha: 0.5, policy: DEFAULT_POLICY, report: emptyReport() };

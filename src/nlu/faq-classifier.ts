@@ -11,6 +11,8 @@ import type { PreparedText } from './text-pipeline.ts';
 export interface TrainingExample {
   prepared: PreparedText;
   label: number;
+  /** Training-only text (title, answer sentence, keywords): calibration never validates on it. */
+  aux?: boolean;
 }
 
 /** Everything the decision policy looks at for one question. */

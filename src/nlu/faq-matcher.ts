@@ -7,7 +7,12 @@ import { TextPipeline } from './text-pipeline.ts';
 
 /** What a matcher learns from: one class per entry, with the ways citizens ask. */
 export interface MatcherDataset {
-  classes: Array<{ id: string; questions: string[] }>;
+  classes: Array<{
+    id: string;
+    questions: string[];
+    /** Texts that teach vocabulary (titles, answer sentences, keywords) but are not questions: never held out for validation. */
+    extra?: string[];
+  }>;
   /** Canonical word -> variants, from the knowledge base. */
   synonyms?: ReadonlyMap<string, readonly string[]>;
   /** Domain words taught to the Chinese segmenter. */
@@ -64,6 +69,10 @@ export class FaqMatcher {
       for (const q of cls.questions) {
         const prepared = pipeline.prepare(q);
         if (prepared.features.size > 0) examples.push({ prepared, label });
+      }
+      for (const text of cls.extra ?? []) {
+        const prepared = pipeline.prepare(text);
+        if (prepared.features.size > 0) examples.push({ prepared, label, aux: true });
       }
     });
     const numClasses = dataset.classes.length;

@@ -1,5 +1,6 @@
 /** Feature extraction: word uni/bigrams, single Han characters and character 2-4-grams, weighted by TF-IDF. */
 import type { SparseVector } from './sparse-vector.ts';
+import { isEnglishStopWord } from './stop-words.ts';
 import type { Tokens } from './tokenize.ts';
 
 /** Raw feature names with counts for one text. */
@@ -16,7 +17,7 @@ export function extractFeatures(normalized: string, tokens: Tokens): Map<string,
   for (const ch of hanChars) add(`h:${ch}`);
   // Character n-grams inside each space-separated chunk, padded so word edges count.
   for (const chunk of normalized.split(' ')) {
-    if (!chunk) continue;
+    if (!chunk || isEnglishStopWord(chunk)) continue;
     const chars = Array.from(` ${chunk} `);
     for (let n = 2; n <= 4; n++) {
       for (let i = 0; i + n <= chars.length; i++) add(`c:${chars.slice(i, i + n).join('')}`);

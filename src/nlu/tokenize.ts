@@ -2,6 +2,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { StemmerEn } from '@nlpjs/lang-en-min';
+import { isEnglishStopWord } from './stop-words.ts';
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const HAN_CHAR = /\p{Script=Han}/u;
@@ -45,7 +46,7 @@ export class Tokenizer {
   }
 
   private pushOther(text: string, words: string[]): void {
-    for (const m of text.matchAll(LATIN_OR_DIGIT_WORD)) words.push(stemWord(m[0]));
+    for (const m of text.matchAll(LATIN_OR_DIGIT_WORD)) if (!isEnglishStopWord(m[0])) words.push(stemWord(m[0]));
   }
 }
 

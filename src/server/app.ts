@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { MessageService } from '../core/message-service.ts';
 import type { Store } from '../core/ports.ts';
 import type { Logger } from '../logger.ts';
-import { demoPage } from './demo-page.ts';
+import type { ChannelAdapter } from './channel-adapter.ts';
 import { messagesRouter } from './messages-route.ts';
 
 export interface AppDeps {
@@ -11,6 +11,7 @@ export interface AppDeps {
   store: Store;
   logger: Logger;
   maxMessageLength: number;
+  channels?: readonly ChannelAdapter[];
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -20,10 +21,19 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/', (_req, res) => {
-    res.type('html').send(demoPage(deps.service.currentEngine.knowledgeBase.entries.length));
-  });
   app.use(messagesRouter(deps.service, deps.store, deps.maxMessageLength));
+  for (const channel of deps.channels ?? []) {
+    if (channel.mountRoot) {
+      const root = express.Router();
+      channel.mountRoot(root);
+      app.use(root);
+    }
+    if (channel.mount) {
+      const router = express.Router();
+      channel.mount(router);
+      app.use(`/channels/${channel.name}`, router);
+    }
+  }
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
   });

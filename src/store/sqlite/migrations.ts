@@ -42,6 +42,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX demand_signals_time ON demand_signals (created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'channel addresses',
+    sql: `
+      CREATE TABLE channel_addresses (
+        conversation_id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet; returns the versions applied. */

@@ -6,6 +6,8 @@ import type { ConversationState } from '../../core/conversation-state.ts';
 import type { DemandReason } from '../../core/engine.ts';
 import type { IncomingMessage, Lang, Outcome, Reply } from '../../core/message.ts';
 import type {
+  ChannelAddress,
+  ChannelAddressRepository,
   ConversationRecord,
   ConversationRepository,
   DemandRecord,
@@ -23,6 +25,7 @@ export class SqliteStore implements Store {
   readonly conversations: ConversationRepository;
   readonly messages: MessageRepository;
   readonly demand: DemandRepository;
+  readonly addresses: ChannelAddressRepository;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -35,6 +38,7 @@ export class SqliteStore implements Store {
     this.conversations = new SqliteConversations(this.db);
     this.messages = new SqliteMessages(this.db);
     this.demand = new SqliteDemand(this.db);
+    this.addresses = new SqliteAddresses(this.db);
   }
 
   transaction<T>(fn: () => T): T {
@@ -180,5 +184,27 @@ class SqliteDemand implements DemandRepository {
       candidates: JSON.parse(row.candidates as string) as DemandRecord['candidates'],
       createdAt: new Date(row.created_at as number),
     }));
+  }
+}
+
+class SqliteAddresses implements ChannelAddressRepository {
+  private readonly saveStmt;
+  private readonly getStmt;
+
+  constructor(db: Database.Database) {
+    this.saveStmt = db.prepare(`
+      INSERT INTO channel_addresses (conversation_id, channel, address, updated_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (conversation_id) DO UPDATE SET address = excluded.address, updated_at = excluded.updated_at`);
+    this.getStmt = db.prepare('SELECT channel, address FROM channel_addresses WHERE conversation_id = ?');
+  }
+
+  save(conversationId: string, channel: string, address: ChannelAddress): void {
+    this.saveStmt.run(conversationId, channel, JSON.stringify(address), Date.now());
+  }
+
+  get(conversationId: string): { channel: string; address: ChannelAddress } | undefined {
+    const row = this.getStmt.get(conversationId) as Row | undefined;
+    if (!row) return undefined;
+    return { channel: row.channel as string, address: JSON.parse(row.address as string) as ChannelAddress };
   }
 }

@@ -1,38 +1,70 @@
-/** Composition root: the only place that wires storage, the engine, the HTTP server (and later the channels) together. */
+/** Starts the server: wires storage, the engine, the HTTP app and whichever channels the composition root offers. */
 import { watch, type FSWatcher } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { buildEngine } from './bot-runtime.ts';
-import type { Config } from './config.ts';
-import { MessageService } from './core/message-service.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { createApp } from './server/app.ts';
-import { SqliteStore } from './store/sqlite/sqlite-store.ts';
+import { buildEngine } from '../bot-runtime.ts';
+import type { Config } from '../config.ts';
+import { MessageService } from '../core/message-service.ts';
+import { OutboundRouter } from '../core/outbound-router.ts';
+import type { ChannelAdapter, ChannelPlugin } from './channel-adapter.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { createApp } from './app.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 
 export interface RunningServer {
   url: string;
   server: Server;
   service: MessageService;
   store: SqliteStore;
+  /** Sends later replies (staff, late answers) through the channel each conversation came from. */
+  outbound: OutboundRouter;
+  channels: ChannelAdapter[];
   /** Reloads the knowledge base; on failure the running engine stays and the error is returned. */
   reload(): Promise<Error | null>;
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
+export interface StartOptions {
+  logger?: Logger;
+  /** The channels to offer; each stays off unless `env` configures it. */
+  channels?: readonly ChannelPlugin[];
+  /** Where channels read their settings (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const started = performance.now();
   const engine = await buildEngine(config);
   const store = new SqliteStore(config.DATABASE_PATH);
   const service = new MessageService(store, engine);
   service.on('demand', (d) => logger.info({ demand: { reason: d.reason, channel: d.channel, text: d.text } }, 'demand signal'));
-  const app = createApp({ service, store, logger, maxMessageLength: config.MAX_MESSAGE_LENGTH });
+  const outbound = new OutboundRouter(store);
+  const channels: ChannelAdapter[] = [];
+  try {
+    for (const plugin of options.channels ?? []) {
+      const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }) });
+      if (!adapter) continue;
+      channels.push(adapter);
+      outbound.register(adapter);
+    }
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const app = createApp({ service, store, logger, maxMessageLength: config.MAX_MESSAGE_LENGTH, channels });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  logger.info({ url, entries: engine.knowledgeBase.entries.length, ms: Math.round(performance.now() - started) }, 'huiying is listening');
+  for (const channel of channels) channel.attach?.(server);
+  for (const channel of channels) await channel.start?.();
+  logger.info(
+    { url, entries: engine.knowledgeBase.entries.length, channels: channels.map((c) => c.name), ms: Math.round(performance.now() - started) },
+    'huiying is listening',
+  );
 
   let reloading: Promise<Error | null> | null = null;
   const reload = (): Promise<Error | null> => {
@@ -69,8 +101,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     server,
     service,
     store,
+    outbound,
+    channels,
     reload,
     close: async () => {
+      for (const channel of channels) await channel.stop?.().catch(() => undefined);
       clearTimeout(timer);
       watcher?.close();
       process.off('SIGHUP', onHup);

@@ -1,0 +1,43 @@
+/** Starts a real Huiying server for a test: temp SQLite file, the sample knowledge base, port 0 on loopback. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { ChannelPlugin } from '../../src/server/channel-adapter.ts';
+import { startServer, type RunningServer } from '../../src/server/start-server.ts';
+import { SHARED_MODEL_CACHE } from './paths.ts';
+
+export interface TestServer extends RunningServer {
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(options: { channels?: readonly ChannelPlugin[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'huiying-test-'));
+  const config = loadConfig({ PORT: '0', DATABASE_PATH: join(dir, 'test.db'), MODEL_CACHE_DIR: SHARED_MODEL_CACHE });
+  const running = await startServer(config, {
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    channels: options.channels ?? [],
+    env: options.env ?? {},
+  });
+  return {
+    ...running,
+    dir,
+    stop: async () => {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
