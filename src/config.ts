@@ -11,6 +11,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(100_000).default(2000),
   NODE_ENV: z.string().default('development'),
+  /** After unanswered questions: `offer` a person (default), or `escalate` after ESCALATION_AFTER_MISSES in a row. */
+  ESCALATION_POLICY: z.enum(['offer', 'escalate']).default('offer'),
+  ESCALATION_AFTER_MISSES: z.coerce.number().int().min(1).max(20).default(2),
+  /** Express "trust proxy" setting for deployments behind a reverse proxy (e.g. 1, or loopback). */
+  TRUST_PROXY: z.string().default('false'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -49,6 +49,21 @@ describe('engine', () => {
     expect(turn.result.replies[0]?.text).toContain('所需材料');
   });
 
+  it('reads "那补办呢?" after an answer about 身份证 as a question about replacing the ID card', async () => {
+    const say = conversation();
+    await say('身份证到期了怎么换');
+    const turn = await say('那补办呢?');
+    expect(turn.result.outcome).toBe('answered');
+    expect(turn.result.replies[0]?.entryId).toBe('household-idcard-replacement-lost');
+  });
+
+  it('does not mistake an unrelated question for a follow-up of the last answer', async () => {
+    const say = conversation();
+    await say('驾驶证丢了怎么补');
+    const turn = await say('量子计算机原理');
+    expect(turn.result.outcome).toBe('unanswered');
+  });
+
   it('is honest about a question it cannot answer and logs it as a demand signal', async () => {
     const turn = await conversation()('小区里的流浪猫太多了晚上一直叫，能不能派人来管管');
     expect(turn.result.outcome).toBe('unanswered');

@@ -19,6 +19,8 @@ import { startServer } from '../server/start-server.ts';
 import type { ChannelPlugin } from '../server/channel-adapter.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { lintKnowledge } from './kb-lint.ts';
+import { addStaff, readPassword, StaffAddError } from './staff-add.ts';
+import { GENERAL_QUEUE } from '../handoff/routing.ts';
 
 /** Runs the command line; `channels` are the adapters the composition root offers to `serve`. */
 export async function runCli(argv: readonly string[], channels: readonly ChannelPlugin[]): Promise<void> {
@@ -112,6 +114,30 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
       else for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(14)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
     });
 
+  const staff = program.command('staff').description('staff accounts of the console');
+  staff
+    .command('add')
+    .description('create a staff account (password from a prompt, or standard input with --password-stdin)')
+    .requiredOption('--name <name>', 'login name')
+    .option('--display-name <name>', 'name citizens and colleagues see (default: the login name)')
+    .option('--role <role>', 'agent, supervisor or admin', 'agent')
+    .option('--department <id...>', 'department queue(s); may be left out for supervisors and administrators', [])
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (opts: { name: string; displayName?: string; role: 'agent' | 'supervisor' | 'admin'; department: string[]; passwordStdin?: boolean }) => {
+      const config = loadConfig();
+      const knowledge = loadKnowledgeBase(config.KNOWLEDGE_DIR);
+      const known = [...knowledge.departments.map((d) => d.id), GENERAL_QUEUE];
+      const password = await readPassword(Boolean(opts.passwordStdin));
+      const store = new SqliteStore(config.DATABASE_PATH);
+      try {
+        const created = await addStaff(store, opts, password, known);
+        store.audit.record({ staffId: null, action: 'staff_add', target: created.name, detail: `${created.role} (command line)`, createdAt: new Date() });
+        console.log(`created ${created.role} "${created.name}"${created.departments.length ? ` for ${created.departments.join(', ')}` : ''}`);
+      } finally {
+        store.close();
+      }
+    });
+
   program
     .command('eval-suite')
     .description('the benchmark: shipped test set and public datasets, beside plain node-nlp')
@@ -121,7 +147,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     });
 
   await program.parseAsync([...argv]).catch((err: unknown) => {
-    if (err instanceof KnowledgeError || err instanceof ConfigError || err instanceof CasesFileError) {
+    if (err instanceof KnowledgeError || err instanceof ConfigError || err instanceof CasesFileError || err instanceof StaffAddError) {
       console.error(err.message);
     } else {
       console.error(err instanceof Error ? `error: ${err.message}` : err);

@@ -11,6 +11,8 @@ export interface ConversationState {
   lastUnanswered?: string;
   /** Unanswered questions in a row. */
   misses: number;
+  /** The closed case whose 好差评 rating the bot just asked for. */
+  ratingFor?: number;
 }
 
 export const initialState = (): ConversationState => ({ misses: 0 });

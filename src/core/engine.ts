@@ -46,6 +46,22 @@ export class Engine {
     return this.model.kb;
   }
 
+  /** The best-matching entries for a text with their scores (for routing a case by its question). */
+  candidates(text: string): Candidate[] {
+    return this.model.matcher.match(text).candidates.map((c) => ({ entryId: c.id, score: c.score }));
+  }
+
+  /** Entries for a staff search box: titles and questions containing the text first, then the matcher's best guesses. */
+  search(text: string, limit = 8): KnowledgeEntry[] {
+    const needle = normalize(text).replace(/\s+/g, '');
+    if (!needle) return [];
+    const literal = this.model.kb.entries.filter((e) =>
+      [...Object.values(e.title), ...Object.values(e.questions).flat(), e.id].some((t) => normalize(t).replace(/\s+/g, '').includes(needle)),
+    );
+    const guessed = this.model.matcher.match(text).candidates.map((c) => this.entries.get(c.id)).filter((e) => e !== undefined);
+    return [...new Set([...literal, ...guessed])].slice(0, limit);
+  }
+
   async respond(message: IncomingMessage, previous: ConversationState): Promise<EngineTurn> {
     const text = message.text.trim();
     const lang: Lang = message.lang ?? detectLanguage(text, previous.lang ?? 'zh');
@@ -77,8 +93,8 @@ export class Engine {
     const strongIntent = intent && intent.intent !== 'None' && intent.score >= INTENT_MIN_SCORE ? intent.intent : null;
     // Asking for a person or saying "that didn't help" wins unless the FAQ answer is itself confident.
     const faqConfident = match.kind === 'answer' && match.confidence >= FAQ_CONFIDENT;
-    // Small talk ("你好", "thanks") only where the knowledge base has no answer to give.
-    const smallTalkAllowed = isShort && match.kind !== 'answer';
+    // Small talk ("你好", "thanks", "重新开始") only in short messages the knowledge base has no confident answer to.
+    const smallTalkAllowed = isShort && !faqConfident;
 
     if (strongIntent === 'human' && (isShort || !faqConfident)) {
       const demandText = state.lastUnanswered ?? text;
@@ -111,11 +127,19 @@ export class Engine {
       const aspect = followUpAspect(normalized);
       if (aspect === 'materials') return this.reply(turn('answered', [materialsReply(last, lang)], { candidates }), state, last);
       if (aspect === 'general') return this.answer(last, lang, state, turn, candidates);
-      if (match.kind === 'reject') {
-        // "那补办呢?" after an answer about 身份证: read the question together with the last topic.
-        const contextual = this.model.matcher.match(`${pick(last.title, lang) ?? ''} ${text}`);
-        const entry = contextual.kind === 'answer' ? this.entries.get(contextual.ids[0]!) : undefined;
-        if (entry) return this.answer(entry, lang, state, turn, contextual.candidates.map((c) => ({ entryId: c.id, score: c.score })));
+      if (hasContextCue(normalized) || (match.kind === 'reject' && Array.from(normalized.replace(/\s+/g, '')).length <= 5)) {
+        // "那补办呢?" after an answer about 身份证: read the question together with the last topic (its
+        // first keyword, else its title), preferring an entry of the same department. Getting the last
+        // entry back means the topic alone matched.
+        const topic = last.keywords[0] ?? pick(last.title, lang) ?? '';
+        const contextual = this.model.matcher.match(`${topic} ${text}`);
+        const related = contextual.candidates
+          .map((c) => this.entries.get(c.id))
+          .find((e) => e !== undefined && e.id !== last.id && e.department === last.department);
+        const entry = related ?? (contextual.kind === 'answer' ? this.entries.get(contextual.ids[0]!) : undefined);
+        if (entry && entry.id !== last.id) {
+          return this.answer(entry, lang, state, turn, contextual.candidates.map((c) => ({ entryId: c.id, score: c.score })));
+        }
       }
     }
 
@@ -155,4 +179,12 @@ export class Engine {
 
 function unansweredReplyFor(key: 'notHelpful', lang: Lang): Reply {
   return { ...unansweredReply(lang), text: phrase(key, lang) };
+}
+
+/** Words that mark a message as leaning on the previous topic ("那补办呢?", "what about renewing?"). */
+const CONTEXT_CUES = /^(?:那|那么|如果|还有|还|要是)|呢$|呢\s*$|^(?:and|what about|how about|what if|if)\b/;
+
+/** A message that leans on the previous topic by its wording ("那补办呢?", "what about renewing?"). */
+function hasContextCue(normalized: string): boolean {
+  return CONTEXT_CUES.test(normalized.trim());
 }

@@ -5,9 +5,17 @@
 import { EventEmitter } from 'node:events';
 import { maskPersonalData } from '../privacy/mask.ts';
 import { initialState } from './conversation-state.ts';
-import type { DemandSignal, Engine } from './engine.ts';
+import type { DemandSignal, Engine, EngineTurn } from './engine.ts';
 import type { EngineResult, IncomingMessage } from './message.ts';
-import type { DemandRecord, Store } from './ports.ts';
+import type { ConversationRecord, DemandRecord, Store } from './ports.ts';
+
+/** Lets the human side take a conversation over before the bot answers, and act on the bot's outcome after. */
+export interface ConversationInterceptor {
+  /** A turn to use instead of the bot's (staff hold the conversation, a rating), or null to let the bot answer. */
+  before(message: IncomingMessage, conversation: ConversationRecord | undefined): EngineTurn | null;
+  /** May add replies (a case number) or change the outcome after the bot answered. */
+  after(message: IncomingMessage, turn: EngineTurn): EngineTurn;
+}
 
 export interface HandledMessage extends EngineResult {
   /** True when the platform delivered this message before; no new answer was produced. */
@@ -20,11 +28,18 @@ export interface MessageServiceEvents {
 }
 
 export class MessageService extends EventEmitter<MessageServiceEvents> {
+  private interceptor: ConversationInterceptor | null = null;
+
   constructor(
     private readonly store: Store,
     private engine: Engine,
   ) {
     super();
+  }
+
+  /** Installs the human side (escalations); without it the bot alone answers. */
+  setInterceptor(interceptor: ConversationInterceptor): void {
+    this.interceptor = interceptor;
   }
 
   /** Swaps in an engine trained on a new knowledge base; conversations carry on. */
@@ -48,7 +63,9 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     if (duplicate) {
       return { conversationId: message.conversationId, lang: conversation?.state.lang ?? 'zh', outcome: 'answered', replies: [], candidates: [], duplicate: true };
     }
-    const { result, state, demand } = await this.engine.respond(message, conversation?.state ?? initialState());
+    const taken = this.interceptor?.before(masked, conversation) ?? null;
+    const turn = taken ?? (await this.engine.respond(message, conversation?.state ?? initialState()));
+    const { result, state, demand } = taken ? turn : (this.interceptor?.after(masked, turn) ?? turn);
     const now = new Date();
     let demandRecord: DemandRecord | undefined;
     this.store.transaction(() => {
@@ -66,6 +83,30 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     if (demandRecord) this.emit('demand', demandRecord);
     this.emit('handled', masked, result);
     return { ...result, duplicate: false };
+  }
+
+  /**
+   * A citizen's thumbs up or down on an answer. A thumbs-down is logged as a `not_helpful` demand signal for
+   * the question the answer was for (`question`, else the conversation's last inbound message), masked.
+   */
+  recordFeedback(conversationId: string, feedback: { helpful: boolean; question?: string; entryId?: string }): DemandRecord | null {
+    if (feedback.helpful) return null;
+    const conversation = this.store.conversations.get(conversationId);
+    const question =
+      feedback.question ?? this.store.messages.listByConversation(conversationId).findLast((m) => m.direction === 'in')?.text;
+    if (!conversation || !question) return null;
+    const record = {
+      conversationId,
+      channel: conversation.channel,
+      lang: conversation.state.lang ?? 'zh',
+      text: maskPersonalData(question),
+      reason: 'not_helpful' as const,
+      candidates: feedback.entryId ? [{ entryId: feedback.entryId, score: 1 }] : [],
+      createdAt: new Date(),
+    };
+    const saved = { id: this.store.demand.record(record), ...record };
+    this.emit('demand', saved);
+    return saved;
   }
 
   private recordDemand(message: IncomingMessage, result: EngineResult, demand: DemandSignal): DemandRecord {

@@ -1,4 +1,8 @@
-/** Routes replies written later (by staff, or by a slow answer) to the channel each conversation came from. */
+/**
+ * Routes replies written later (by staff, or by a slow answer) to the channel each conversation came
+ * from. Each delivery is written to the transcript and the outbox first, so a crash between writing and
+ * sending loses nothing: `flushPending` sends what a previous run left unsent.
+ */
 import type { DeliveryResult, ReplySender } from './delivery.ts';
 import type { Outcome, Reply } from './message.ts';
 import type { Store } from './ports.ts';
@@ -12,26 +16,44 @@ export class OutboundRouter {
     this.senders.set(sender.name, sender);
   }
 
-  unregister(name: string): void {
-    this.senders.delete(name);
-  }
-
   /** The channels that can currently send. */
   get channels(): string[] {
     return [...this.senders.keys()];
   }
 
-  /** Stores the replies in the transcript, then sends them; the result says whether the citizen got them. */
+  /** Stores the replies in the transcript and the outbox, then sends them; the result says whether the citizen got them. */
   async deliver(conversationId: string, replies: readonly Reply[], outcome: Outcome = 'staff'): Promise<DeliveryResult> {
     const conversation = this.store.conversations.get(conversationId);
     if (!conversation) return { status: 'undeliverable', reason: 'no_route', detail: `unknown conversation ${conversationId}` };
-    this.store.messages.saveOutbound(conversationId, conversation.channel, outcome, replies, new Date());
-    const sender = this.senders.get(conversation.channel);
-    if (!sender) return { status: 'undeliverable', reason: 'no_route', detail: `channel ${conversation.channel} is not running` };
-    try {
-      return await sender.send(conversationId, replies);
-    } catch (err) {
-      return { status: 'undeliverable', reason: 'failed', detail: (err as Error).message };
+    const id = this.store.transaction(() => {
+      this.store.messages.saveOutbound(conversationId, conversation.channel, outcome, replies, new Date());
+      return this.store.outbox.add(conversationId, conversation.channel, replies, new Date());
+    });
+    return this.send(id, conversationId, conversation.channel, replies);
+  }
+
+  /** Sends whatever an earlier run stored but never sent (call once the channels are running). */
+  async flushPending(): Promise<number> {
+    let sent = 0;
+    for (const item of this.store.outbox.pending()) {
+      const result = await this.send(item.id, item.conversationId, item.channel, item.replies);
+      if (result.status === 'sent') sent++;
     }
+    return sent;
+  }
+
+  private async send(id: number, conversationId: string, channel: string, replies: readonly Reply[]): Promise<DeliveryResult> {
+    const sender = this.senders.get(channel);
+    let result: DeliveryResult;
+    if (!sender) result = { status: 'undeliverable', reason: 'no_route', detail: `channel ${channel} is not running` };
+    else {
+      try {
+        result = await sender.send(conversationId, replies);
+      } catch (err) {
+        result = { status: 'undeliverable', reason: 'failed', detail: (err as Error).message };
+      }
+    }
+    this.store.outbox.mark(id, result.status === 'sent' ? 'sent' : 'undeliverable', result.status === 'sent' ? null : result.reason);
+    return result;
   }
 }

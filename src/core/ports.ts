@@ -2,6 +2,15 @@
 import type { ConversationState } from './conversation-state.ts';
 import type { DemandReason } from './engine.ts';
 import type { Candidate, IncomingMessage, Lang, Outcome, Reply } from './message.ts';
+import type {
+  AuditRepository,
+  EscalationRepository,
+  FaqDraftRepository,
+  NoteRepository,
+  OutboxRepository,
+  SessionRepository,
+  StaffRepository,
+} from '../handoff/ports.ts';
 
 export interface ConversationRecord {
   id: string;
@@ -65,6 +74,13 @@ export interface Store {
   messages: MessageRepository;
   demand: DemandRepository;
   addresses: ChannelAddressRepository;
+  escalations: EscalationRepository;
+  staff: StaffRepository;
+  sessions: SessionRepository;
+  notes: NoteRepository;
+  audit: AuditRepository;
+  outbox: OutboxRepository;
+  faqDrafts: FaqDraftRepository;
   transaction<T>(fn: () => T): T;
   /** True when the store can write (for readiness checks). */
   isWritable(): boolean;

@@ -10,6 +10,10 @@ import type { Department, KnowledgeBase, KnowledgeEntry, Localized } from './typ
 import { parseYamlFile } from './yaml-file.ts';
 
 export const DEPARTMENTS_FILE = 'departments.yaml';
+/** Settings that live beside the knowledge files but hold no entries. */
+export const SERVICE_HOURS_FILE = 'service-hours.yaml';
+export const CANNED_REPLIES_FILE = 'canned-replies.yaml';
+const NOT_ENTRY_FILES = new Set([DEPARTMENTS_FILE, SERVICE_HOURS_FILE, CANNED_REPLIES_FILE]);
 /** The queue for questions no department's entries match well. */
 export const GENERAL_DEPARTMENT: Department = { id: 'general', name: { zh: '综合咨询', en: 'General enquiries' } };
 
@@ -20,7 +24,7 @@ export function loadKnowledgeBase(path: string): KnowledgeBase {
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f) && basename(f) !== DEPARTMENTS_FILE)
+    .filter((f) => /\.ya?ml$/.test(f) && !NOT_ENTRY_FILES.has(basename(f)))
     .sort();
 }
 

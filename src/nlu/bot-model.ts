@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { ConversationalIntent, KnowledgeBase } from '../knowledge/types.ts';
 import { FaqMatcher, MATCHER_STATE_VERSION, type MatcherDataset, type MatcherState } from './faq-matcher.ts';
 import { IntentRecognizer } from './intent-recognizer.ts';
-import { TextPipeline } from './text-pipeline.ts';
 
 export interface BotModel {
   kb: KnowledgeBase;
@@ -78,15 +77,13 @@ export async function loadOrTrainModel(
     const cached = readCache(file);
     if (cached) {
       const matcher = FaqMatcher.fromState(cached.matcher);
-      const pipeline = new TextPipeline({ synonyms: dataset.synonyms, userWords: dataset.userWords });
-      const recognizer = cached.intents ? IntentRecognizer.fromExport(cached.intents, pipeline) : null;
+      const recognizer = cached.intents && intents ? IntentRecognizer.fromExport(cached.intents, matcher.pipeline, intents) : null;
       return { kb, matcher, intents: recognizer, trainMs: cached.trainMs, fromCache: true };
     }
   }
   const started = performance.now();
   const matcher = FaqMatcher.train(dataset);
-  const pipeline = new TextPipeline({ synonyms: dataset.synonyms, userWords: dataset.userWords });
-  const recognizer = intents ? await IntentRecognizer.train(intents, pipeline) : null;
+  const recognizer = intents ? await IntentRecognizer.train(intents, matcher.pipeline) : null;
   const trainMs = Math.round(performance.now() - started);
   if (file && options.cacheDir) {
     mkdirSync(options.cacheDir, { recursive: true });

@@ -42,13 +42,14 @@ export interface MatcherState {
   report: CalibrationReport;
 }
 
-export const MATCHER_STATE_VERSION = 1;
+export const MATCHER_STATE_VERSION = 2;
 
 export class FaqMatcher {
   private readonly policy: DecisionPolicy;
 
   private constructor(
-    private readonly pipeline: TextPipeline,
+    /** The normalisation and segmentation this matcher was trained with (shared with the intents). */
+    readonly pipeline: TextPipeline,
     private readonly ids: string[],
     private readonly classifier: FaqClassifier,
     policy: PolicyParams,

@@ -17,11 +17,27 @@ export interface IntentMatch {
 
 const splitOnSpaces = (text: string): string[] => text.split(' ').filter(Boolean);
 
+/**
+ * Least share of a message's tokens that the intents' own utterances contain. node-nlp scores a message
+ * with one familiar token as confidently as a real utterance ("公积金" shares 公 with nothing and still
+ * came out as "human" at 1.0), so a message mostly made of words no intent knows is not an intent.
+ */
+const MIN_KNOWN_SHARE = 0.5;
+
 export class IntentRecognizer {
+  private readonly vocabulary = new Set<string>();
+
   private constructor(
     private readonly manager: Manager,
     private readonly pipeline: TextPipeline,
-  ) {}
+    intents: readonly ConversationalIntent[],
+  ) {
+    for (const intent of intents) {
+      for (const lang of ['zh', 'en'] as const) {
+        for (const u of intent.utterances[lang] ?? []) for (const t of splitOnSpaces(this.toNlpText(u, lang))) this.vocabulary.add(t);
+      }
+    }
+  }
 
   private static createManager(): Manager {
     const manager = new NlpManager({
@@ -41,7 +57,7 @@ export class IntentRecognizer {
 
   static async train(intents: readonly ConversationalIntent[], pipeline: TextPipeline): Promise<IntentRecognizer> {
     const manager = IntentRecognizer.createManager();
-    const recognizer = new IntentRecognizer(manager, pipeline);
+    const recognizer = new IntentRecognizer(manager, pipeline, intents);
     for (const intent of intents) {
       for (const lang of ['zh', 'en'] as const) {
         for (const u of intent.utterances[lang] ?? []) manager.addDocument(lang, recognizer.toNlpText(u, lang), intent.id);
@@ -51,10 +67,10 @@ export class IntentRecognizer {
     return recognizer;
   }
 
-  static fromExport(data: string, pipeline: TextPipeline): IntentRecognizer {
+  static fromExport(data: string, pipeline: TextPipeline, intents: readonly ConversationalIntent[]): IntentRecognizer {
     const manager = IntentRecognizer.createManager();
     manager.import(data);
-    return new IntentRecognizer(manager, pipeline);
+    return new IntentRecognizer(manager, pipeline, intents);
   }
 
   export(): string {
@@ -62,7 +78,11 @@ export class IntentRecognizer {
   }
 
   async recognize(text: string, lang: Lang): Promise<IntentMatch> {
-    const result = await this.manager.process(lang, this.toNlpText(text, lang));
+    const nlpText = this.toNlpText(text, lang);
+    const tokens = splitOnSpaces(nlpText);
+    const known = tokens.filter((t) => this.vocabulary.has(t)).length;
+    if (tokens.length === 0 || known / tokens.length < MIN_KNOWN_SHARE) return { intent: 'None', score: 1 };
+    const result = await this.manager.process(lang, nlpText);
     return { intent: result.intent, score: result.score };
   }
 

@@ -4,6 +4,8 @@ import type { MessageService } from '../core/message-service.ts';
 import type { Store } from '../core/ports.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelAdapter } from './channel-adapter.ts';
+import { openApiDocument } from './openapi.ts';
+import { staffRouter, type StaffRouteDeps } from './staff-routes.ts';
 import { messagesRouter } from './messages-route.ts';
 
 export interface AppDeps {
@@ -12,16 +14,31 @@ export interface AppDeps {
   logger: Logger;
   maxMessageLength: number;
   channels?: readonly ChannelAdapter[];
+  /** Express "trust proxy" value ("false", "true", a hop count or addresses). */
+  trustProxy?: string;
+  /** The staff API; absent in tools that serve citizens only. */
+  staff?: Omit<StaffRouteDeps, 'store' | 'service'>;
+}
+
+function trustProxyValue(raw: string | undefined): boolean | number | string {
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxyValue(deps.trustProxy));
   app.use(express.json({ limit: '64kb' }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
   app.use(messagesRouter(deps.service, deps.store, deps.maxMessageLength));
+  if (deps.staff) app.use(staffRouter({ ...deps.staff, store: deps.store, service: deps.service }));
   for (const channel of deps.channels ?? []) {
     if (channel.mountRoot) {
       const root = express.Router();

@@ -2,8 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { ReplySender } from '../core/delivery.ts';
 import type { MessageService } from '../core/message-service.ts';
 import type { Store } from '../core/ports.ts';
+
+/** Conversations started on the HTTP API; later replies (staff) reach them through the history endpoint. */
+export const API_CHANNEL = 'api';
+
+/** The "send later" of the HTTP API: the replies are already in the history the client reads, so nothing else to do. */
+export const apiReplySender: ReplySender = {
+  name: API_CHANNEL,
+  send: async () => ({ status: 'sent' }),
+};
 
 const conversationId = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "-" or "_"');
 
@@ -31,7 +41,7 @@ export function messagesRouter(service: MessageService, store: Store, maxLength:
     }
     const id = parsed.data.conversationId ?? randomUUID();
     const result = await service.handle({
-      channel: 'web',
+      channel: API_CHANNEL,
       conversationId: id,
       senderId: id,
       text: parsed.data.text,

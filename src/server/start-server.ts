@@ -1,4 +1,4 @@
-/** Starts the server: wires storage, the engine, the HTTP app and whichever channels the composition root offers. */
+/** Starts the server: wires storage, the engine, the human side, the HTTP app and whichever channels the composition root offers. */
 import { watch, type FSWatcher } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -6,10 +6,15 @@ import { buildEngine } from '../bot-runtime.ts';
 import type { Config } from '../config.ts';
 import { MessageService } from '../core/message-service.ts';
 import { OutboundRouter } from '../core/outbound-router.ts';
-import type { ChannelAdapter, ChannelPlugin } from './channel-adapter.ts';
+import { HandoffService } from '../handoff/handoff-service.ts';
+import { loadCannedReplies, loadServiceHours, type CannedReply } from '../handoff/handoff-settings.ts';
+import { StaffAuth } from '../handoff/staff-auth.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { createApp } from './app.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { createApp } from './app.ts';
+import { apiReplySender } from './messages-route.ts';
+import type { ChannelAdapter, ChannelPlugin } from './channel-adapter.ts';
+import { StaffLive } from './staff-live.ts';
 
 export interface RunningServer {
   url: string;
@@ -18,6 +23,7 @@ export interface RunningServer {
   store: SqliteStore;
   /** Sends later replies (staff, late answers) through the channel each conversation came from. */
   outbound: OutboundRouter;
+  handoff: HandoffService;
   channels: ChannelAdapter[];
   /** Reloads the knowledge base; on failure the running engine stays and the error is returned. */
   reload(): Promise<Error | null>;
@@ -30,47 +36,45 @@ export interface StartOptions {
   channels?: readonly ChannelPlugin[];
   /** Where channels read their settings (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The clock of the human side (tests use a fake one for response targets). */
+  now?: () => Date;
 }
+
+/** How often unanswered cases are checked for expiry. */
+const SWEEP_MS = 30_000;
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const started = performance.now();
   const engine = await buildEngine(config);
+  const hours = loadServiceHours(config.KNOWLEDGE_DIR);
+  let cannedReplies: CannedReply[] = loadCannedReplies(config.KNOWLEDGE_DIR);
   const store = new SqliteStore(config.DATABASE_PATH);
   const service = new MessageService(store, engine);
   service.on('demand', (d) => logger.info({ demand: { reason: d.reason, channel: d.channel, text: d.text } }, 'demand signal'));
   const outbound = new OutboundRouter(store);
-  const channels: ChannelAdapter[] = [];
-  try {
-    for (const plugin of options.channels ?? []) {
-      const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }) });
-      if (!adapter) continue;
-      channels.push(adapter);
-      outbound.register(adapter);
-    }
-  } catch (err) {
-    store.close();
-    throw err;
-  }
-  const app = createApp({ service, store, logger, maxMessageLength: config.MAX_MESSAGE_LENGTH, channels });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.once('error', reject);
+  outbound.register(apiReplySender);
+  const handoff = new HandoffService({
+    store,
+    outbound,
+    hours,
+    policy: { mode: config.ESCALATION_POLICY, missesBeforeEscalation: config.ESCALATION_AFTER_MISSES },
+    departmentOf: (entryId) => service.currentEngine.knowledgeBase.entries.find((e) => e.id === entryId)?.department,
+    candidatesFor: (text) => service.currentEngine.candidates(text),
+    now: options.now,
   });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  for (const channel of channels) channel.attach?.(server);
-  for (const channel of channels) await channel.start?.();
-  logger.info(
-    { url, entries: engine.knowledgeBase.entries.length, channels: channels.map((c) => c.name), ms: Math.round(performance.now() - started) },
-    'huiying is listening',
-  );
+  service.setInterceptor(handoff);
+  const auth = new StaffAuth(store, options.now);
+  const channels: ChannelAdapter[] = [];
+  let server: Server | undefined;
+  const live = new StaffLive(auth, store, handoff);
 
   let reloading: Promise<Error | null> | null = null;
   const reload = (): Promise<Error | null> => {
     reloading ??= buildEngine(config)
       .then((next) => {
         service.setEngine(next);
+        cannedReplies = loadCannedReplies(config.KNOWLEDGE_DIR);
         logger.info({ entries: next.knowledgeBase.entries.length }, 'knowledge base reloaded');
         return null;
       })
@@ -83,6 +87,58 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       });
     return reloading;
   };
+
+  const stopAll = async (): Promise<void> => {
+    for (const channel of channels) await channel.stop?.().catch(() => undefined);
+    live.close();
+    if (server) {
+      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    }
+    store.close();
+  };
+
+  try {
+    for (const plugin of options.channels ?? []) {
+      const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }) });
+      if (!adapter) continue;
+      channels.push(adapter);
+      outbound.register(adapter);
+    }
+    const app = createApp({
+      service,
+      store,
+      logger,
+      maxMessageLength: config.MAX_MESSAGE_LENGTH,
+      channels,
+      trustProxy: config.TRUST_PROXY,
+      staff: { handoff, auth, knowledgeDir: config.KNOWLEDGE_DIR, reload, cannedReplies: () => cannedReplies },
+    });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+      s.once('error', reject);
+    });
+    live.attach(server);
+    for (const channel of channels) channel.attach?.(server);
+    for (const channel of channels) await channel.start?.();
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  // Replies a previous run stored but never sent (a crash mid-delivery) go out now.
+  const resent = await outbound.flushPending();
+  const sweep = setInterval(() => {
+    handoff.sweep().catch((err: Error) => logger.error({ err: err.message }, 'expiry sweep failed'));
+  }, SWEEP_MS);
+  sweep.unref();
+  logger.info(
+    { url, entries: engine.knowledgeBase.entries.length, channels: channels.map((c) => c.name), resent, ms: Math.round(performance.now() - started) },
+    'huiying is listening',
+  );
+
   let timer: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
   try {
@@ -102,17 +158,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     service,
     store,
     outbound,
+    handoff,
     channels,
     reload,
     close: async () => {
-      for (const channel of channels) await channel.stop?.().catch(() => undefined);
       clearTimeout(timer);
+      clearInterval(sweep);
       watcher?.close();
       process.off('SIGHUP', onHup);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-      store.close();
+      await stopAll();
     },
   };
 }

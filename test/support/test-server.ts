@@ -13,13 +13,26 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: { channels?: readonly ChannelPlugin[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'huiying-test-'));
-  const config = loadConfig({ PORT: '0', DATABASE_PATH: join(dir, 'test.db'), MODEL_CACHE_DIR: SHARED_MODEL_CACHE });
+export interface TestServerOptions {
+  channels?: readonly ChannelPlugin[];
+  /** Channel settings. */
+  env?: NodeJS.ProcessEnv;
+  /** Core settings on top of the test defaults (e.g. ESCALATION_POLICY). */
+  config?: Record<string, string>;
+  /** Reuse a folder (and its database) from an earlier server: a restart. */
+  dir?: string;
+  /** The clock of the human side. */
+  now?: () => Date;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'huiying-test-'));
+  const config = loadConfig({ PORT: '0', DATABASE_PATH: join(dir, 'test.db'), MODEL_CACHE_DIR: SHARED_MODEL_CACHE, ...options.config });
   const running = await startServer(config, {
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     channels: options.channels ?? [],
     env: options.env ?? {},
+    now: options.now,
   });
   return {
     ...running,
@@ -29,6 +42,21 @@ export async function startTestServer(options: { channels?: readonly ChannelPlug
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A clock tests move by hand. */
+export class FakeClock {
+  constructor(private current: Date) {}
+
+  readonly now = (): Date => new Date(this.current);
+
+  set(at: Date | string): void {
+    this.current = new Date(at);
+  }
+
+  advanceMinutes(minutes: number): void {
+    this.current = new Date(this.current.getTime() + minutes * 60_000);
+  }
 }
 
 /** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */

@@ -54,6 +54,97 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 3,
+    name: 'human handoff: staff, sessions, escalations, notes, audit log, outbox',
+    sql: `
+      CREATE TABLE staff (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),
+        departments TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE staff_sessions (
+        id TEXT PRIMARY KEY,
+        staff_id INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      );
+      CREATE TABLE escalations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        case_number TEXT NOT NULL UNIQUE,
+        conversation_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        department TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'assigned', 'transferred', 'expired', 'resolved')),
+        trigger TEXT NOT NULL,
+        assignee_id INTEGER REFERENCES staff (id),
+        question TEXT NOT NULL,
+        candidates TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
+        first_response_at INTEGER,
+        resolved_at INTEGER,
+        expired_at INTEGER,
+        rating TEXT,
+        rating_comment TEXT,
+        delivery_problem TEXT,
+        follow_up_open INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE UNIQUE INDEX escalations_one_open ON escalations (conversation_id)
+        WHERE state IN ('pending', 'assigned', 'transferred', 'expired');
+      CREATE INDEX escalations_queue ON escalations (state, department, created_at);
+      CREATE TABLE escalation_notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        escalation_id INTEGER NOT NULL REFERENCES escalations (id),
+        staff_id INTEGER NOT NULL REFERENCES staff (id),
+        text TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        staff_id INTEGER,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        replies TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'undeliverable')),
+        reason TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX outbox_pending ON outbox (status) WHERE status = 'pending';
+      CREATE TABLE faq_drafts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        escalation_id INTEGER REFERENCES escalations (id),
+        department TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        title TEXT NOT NULL,
+        questions TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'published', 'rejected')),
+        entry_id TEXT,
+        created_by INTEGER NOT NULL REFERENCES staff (id),
+        created_at INTEGER NOT NULL,
+        decided_by INTEGER REFERENCES staff (id),
+        decided_at INTEGER
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet; returns the versions applied. */

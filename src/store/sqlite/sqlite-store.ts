@@ -16,6 +16,16 @@ import type {
   Store,
   StoredMessage,
 } from '../../core/ports.ts';
+import type {
+  AuditRepository,
+  EscalationRepository,
+  FaqDraftRepository,
+  NoteRepository,
+  OutboxRepository,
+  SessionRepository,
+  StaffRepository,
+} from '../../handoff/ports.ts';
+import { SqliteAudit, SqliteEscalations, SqliteFaqDrafts, SqliteNotes, SqliteOutbox, SqliteSessions, SqliteStaff } from './handoff-repositories.ts';
 import { migrate } from './migrations.ts';
 
 type Row = Record<string, unknown>;
@@ -26,6 +36,13 @@ export class SqliteStore implements Store {
   readonly messages: MessageRepository;
   readonly demand: DemandRepository;
   readonly addresses: ChannelAddressRepository;
+  readonly escalations: EscalationRepository;
+  readonly staff: StaffRepository;
+  readonly sessions: SessionRepository;
+  readonly notes: NoteRepository;
+  readonly audit: AuditRepository;
+  readonly outbox: OutboxRepository;
+  readonly faqDrafts: FaqDraftRepository;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -39,6 +56,13 @@ export class SqliteStore implements Store {
     this.messages = new SqliteMessages(this.db);
     this.demand = new SqliteDemand(this.db);
     this.addresses = new SqliteAddresses(this.db);
+    this.escalations = new SqliteEscalations(this.db);
+    this.staff = new SqliteStaff(this.db);
+    this.sessions = new SqliteSessions(this.db);
+    this.notes = new SqliteNotes(this.db);
+    this.audit = new SqliteAudit(this.db);
+    this.outbox = new SqliteOutbox(this.db);
+    this.faqDrafts = new SqliteFaqDrafts(this.db);
   }
 
   transaction<T>(fn: () => T): T {

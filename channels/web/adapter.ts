@@ -1,0 +1,327 @@
+/**
+ * The web widget channel: serves `/widget.js` and the demo portal, takes messages over a WebSocket (with an
+ * HTTP fallback), pushes bot and staff messages live to every open widget of a conversation.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage as HttpRequest, Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Request, Response, Router } from 'express';
+import { ipKeyGenerator, MemoryStore, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { DeliveryResult } from '../../src/core/delivery.ts';
+import type { Reply } from '../../src/core/message.ts';
+import type { ChannelAdapter, ChannelCapabilities, ChannelDeps } from '../../src/server/channel-adapter.ts';
+import type { WebConfig } from './config.ts';
+import {
+  conversationIdFor,
+  opaqueIdSchema,
+  parseAfter,
+  parseClientFrame,
+  parseFeedbackBody,
+  parseMessageBody,
+  toIncomingMessage,
+} from './inbound.ts';
+import { corsFor, isOriginAllowed } from './origins.ts';
+import { SOCKET_PATH, type ClientFrame, type ServerFrame, type WidgetMessage } from './protocol.ts';
+import { toWidgetMessage } from './render.ts';
+
+/** The browser files the channel serves. */
+export interface WebAssets {
+  widgetJs: string;
+  /** The demo portal page, or null to serve none. */
+  portalHtml: string | null;
+}
+
+interface Client {
+  ws: WebSocket;
+  conversationId: string;
+  /** The newest transcript id this socket has been given. */
+  lastId: number;
+  rateKey: string;
+  /** The embedding portal's origin, kept as the conversation's address. */
+  origin?: string;
+  alive: boolean;
+  /** Frames of one socket are handled one after another. */
+  queue: Promise<void>;
+}
+
+const HEARTBEAT_MS = 30_000;
+const WINDOW_MS = 60_000;
+
+export class WebChannelAdapter implements ChannelAdapter {
+  readonly name = 'web';
+  readonly capabilities: ChannelCapabilities = { buttons: true, richLinks: true, maxTextLength: 100_000 };
+  private readonly clients = new Map<string, Set<Client>>();
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly hits = new MemoryStore();
+  private readonly limiter: RateLimitRequestHandler;
+  private readonly widgetEtag: string;
+  private server?: Server;
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: WebConfig,
+    private readonly deps: ChannelDeps,
+    private readonly assets: WebAssets,
+  ) {
+    this.widgetEtag = `"${createHash('sha256').update(assets.widgetJs).digest('base64url').slice(0, 27)}"`;
+    const limit = config.WEB_RATE_LIMIT_PER_MINUTE;
+    this.limiter = rateLimit({
+      windowMs: WINDOW_MS,
+      limit,
+      store: this.hits,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+      handler: (_req, res) => {
+        res.status(429).json({ error: 'rate_limited', message: tooManyMessages(limit) });
+      },
+    });
+  }
+
+  mountRoot(router: Router): void {
+    router.get('/widget.js', (req, res) => {
+      res.setHeader('Content-Type', 'application/javascript; charset=utf-8');
+      res.setHeader('Cache-Control', 'public, max-age=3600, stale-while-revalidate=86400');
+      res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('ETag', this.widgetEtag);
+      if (req.fresh) {
+        res.status(304).end();
+        return;
+      }
+      res.send(this.assets.widgetJs);
+    });
+    const portal = this.assets.portalHtml;
+    if (portal !== null) {
+      router.get('/', (_req, res) => {
+        res.setHeader('Cache-Control', 'no-cache');
+        res.type('html').send(portal);
+      });
+    }
+  }
+
+  mount(router: Router): void {
+    router.use(corsFor(this.config.WEB_ALLOWED_ORIGINS));
+    router.post('/messages', this.limiter, (req, res) => this.postMessage(req, res));
+    router.get('/conversations/:id/messages', (req, res) => this.getMessages(req, res));
+    router.post('/feedback', this.limiter, (req, res) => this.postFeedback(req, res));
+  }
+
+  attach(server: Server): void {
+    this.server = server;
+    server.on('upgrade', this.onUpgrade);
+    this.heartbeat = setInterval(() => this.sweep(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  async send(conversationId: string, _replies: readonly Reply[]): Promise<DeliveryResult> {
+    // The OutboundRouter stored the replies already: open widgets get them now, closed ones from history.
+    try {
+      this.push(conversationId);
+      return { status: 'sent' };
+    } catch (err) {
+      return { status: 'undeliverable', reason: 'failed', detail: (err as Error).message };
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.server?.off('upgrade', this.onUpgrade);
+    for (const set of this.clients.values()) for (const client of set) client.ws.terminate();
+    this.clients.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.hits.shutdown();
+  }
+
+  private async postMessage(req: Request, res: Response): Promise<void> {
+    const body = parseMessageBody(req.body, this.config.MAX_MESSAGE_LENGTH);
+    if (!body.ok) {
+      res.status(400).json({ error: 'bad_request', message: body.message });
+      return;
+    }
+    const { conversationId: opaque, text, id, after } = body.value;
+    const conversationId = conversationIdFor(opaque);
+    const before = after ?? this.newestId(conversationId);
+    const result = await this.deps.service.handle(toIncomingMessage(opaque, text, id, req.headers.origin, new Date()));
+    this.push(conversationId);
+    res.json({ conversationId: opaque, duplicate: result.duplicate, messages: this.transcript(conversationId, before) });
+  }
+
+  private getMessages(req: Request, res: Response): void {
+    const opaque = opaqueIdSchema.safeParse(req.params.id);
+    const after = parseAfter(req.query.after);
+    if (!opaque.success || !after.ok) {
+      const message = opaque.success ? (after.ok ? '' : after.message) : `conversation id ${opaque.error.issues[0]?.message}`;
+      res.status(400).json({ error: 'bad_request', message });
+      return;
+    }
+    res.json({ conversationId: opaque.data, messages: this.transcript(conversationIdFor(opaque.data), after.value) });
+  }
+
+  private postFeedback(req: Request, res: Response): void {
+    const body = parseFeedbackBody(req.body);
+    if (!body.ok) {
+      res.status(400).json({ error: 'bad_request', message: body.message });
+      return;
+    }
+    const recorded = this.feedback(conversationIdFor(body.value.conversationId), body.value.messageId, body.value.helpful);
+    if (recorded === null) {
+      res.status(404).json({ error: 'not_found', message: `no answer ${body.value.messageId} in this conversation` });
+      return;
+    }
+    res.json({ messageId: body.value.messageId, recorded });
+  }
+
+  /** Records a rating of answer `messageId`; null when it is not a bot answer of this conversation. */
+  private feedback(conversationId: string, messageId: number, helpful: boolean): boolean | null {
+    const stored = this.deps.store.messages.listByConversation(conversationId);
+    const index = stored.findIndex((m) => m.id === messageId && m.direction === 'out');
+    const answer = stored[index];
+    if (!answer) return null;
+    const question = stored.slice(0, index).findLast((m) => m.direction === 'in')?.text;
+    const demand = this.deps.service.recordFeedback(conversationId, { helpful, question, entryId: answer.reply?.entryId });
+    this.deps.logger.info({ conversationId, messageId, helpful }, 'widget feedback');
+    return helpful || demand !== null;
+  }
+
+  private readonly onUpgrade = (req: HttpRequest, socket: Duplex, head: Buffer): void => {
+    const url = new URL(req.url ?? '/', 'http://widget.invalid');
+    if (url.pathname !== SOCKET_PATH) return;
+    socket.on('error', () => undefined);
+    if (!isOriginAllowed(req.headers.origin, this.config.WEB_ALLOWED_ORIGINS, req.headers.host)) {
+      this.deps.logger.warn({ origin: req.headers.origin }, 'widget socket refused: origin not allowed');
+      refuse(socket, 403, 'Forbidden', `origin ${req.headers.origin} may not use this widget (see WEB_ALLOWED_ORIGINS)`);
+      return;
+    }
+    const opaque = opaqueIdSchema.safeParse(url.searchParams.get('conversation') ?? '');
+    const after = parseAfter(url.searchParams.get('after') ?? undefined);
+    if (!opaque.success || !after.ok) {
+      refuse(socket, 400, 'Bad Request', opaque.success ? 'after: must be a message id' : `conversation: ${opaque.error.issues[0]?.message}`);
+      return;
+    }
+    const client = {
+      conversationId: conversationIdFor(opaque.data),
+      lastId: after.value,
+      rateKey: ipKeyGenerator(req.socket.remoteAddress ?? 'unknown'),
+      origin: req.headers.origin,
+      alive: true,
+      queue: Promise.resolve(),
+    };
+    this.wss.handleUpgrade(req, socket as Socket, head, (ws) => this.connected({ ...client, ws }, opaque.data));
+  };
+
+  private connected(client: Client, opaque: string): void {
+    const { ws, conversationId } = client;
+    let set = this.clients.get(conversationId);
+    if (!set) this.clients.set(conversationId, (set = new Set()));
+    set.add(client);
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+    ws.on('error', (err: Error) => this.deps.logger.debug({ err: err.message }, 'widget socket error'));
+    ws.on('close', () => {
+      set.delete(client);
+      if (set.size === 0 && this.clients.get(conversationId) === set) this.clients.delete(conversationId);
+    });
+    ws.on('message', (data: WebSocket.Data, isBinary?: boolean) => this.received(client, data, isBinary === true));
+    const messages = this.transcript(conversationId, client.lastId);
+    client.lastId = Math.max(client.lastId, messages.at(-1)?.id ?? 0);
+    sendFrame(ws, { type: 'history', conversationId: opaque, messages });
+  }
+
+  private received(client: Client, data: WebSocket.Data, isBinary: boolean): void {
+    const frame = isBinary ? ({ ok: false, message: 'frames must be JSON text' } as const) : parseClientFrame(rawText(data), this.config.MAX_MESSAGE_LENGTH);
+    if (!frame.ok) {
+      sendFrame(client.ws, { type: 'error', error: 'bad_request', message: frame.message });
+      return;
+    }
+    client.queue = client.queue
+      .then(() => this.handleFrame(client, frame.value))
+      .catch((err: Error) => {
+        this.deps.logger.error({ err }, 'widget frame failed');
+        sendFrame(client.ws, { type: 'error', error: 'internal', message: 'internal error', ...(frame.value.type === 'message' ? { id: frame.value.id } : {}) });
+      });
+  }
+
+  private async handleFrame(client: Client, frame: ClientFrame): Promise<void> {
+    const { totalHits } = await this.hits.increment(client.rateKey);
+    if (totalHits > this.config.WEB_RATE_LIMIT_PER_MINUTE) {
+      const id = frame.type === 'message' ? { id: frame.id } : {};
+      sendFrame(client.ws, { type: 'error', error: 'rate_limited', message: tooManyMessages(this.config.WEB_RATE_LIMIT_PER_MINUTE), ...id });
+      return;
+    }
+    if (frame.type === 'feedback') {
+      const recorded = this.feedback(client.conversationId, frame.messageId, frame.helpful);
+      sendFrame(client.ws, { type: 'feedback', messageId: frame.messageId, recorded: recorded ?? false });
+      return;
+    }
+    const opaque = client.conversationId.slice('web:'.length);
+    const result = await this.deps.service.handle(toIncomingMessage(opaque, frame.text, frame.id, client.origin, new Date()));
+    this.push(client.conversationId);
+    sendFrame(client.ws, { type: 'ack', id: frame.id, duplicate: result.duplicate });
+  }
+
+  /** Sends every open widget of the conversation the bot and staff messages it has not seen yet. */
+  private push(conversationId: string): void {
+    const set = this.clients.get(conversationId);
+    if (!set || set.size === 0) return;
+    const stored = this.deps.store.messages.listByConversation(conversationId);
+    for (const client of set) {
+      const fresh = stored.filter((m) => m.id > client.lastId);
+      if (fresh.length === 0) continue;
+      client.lastId = fresh.at(-1)!.id;
+      const messages = fresh.filter((m) => m.direction === 'out').map(toWidgetMessage);
+      if (messages.length > 0) sendFrame(client.ws, { type: 'messages', messages });
+    }
+  }
+
+  /** The conversation's transcript after message id `after`, as the widget shows it. */
+  private transcript(conversationId: string, after: number): WidgetMessage[] {
+    return this.deps.store.messages
+      .listByConversation(conversationId)
+      .filter((m) => m.id > after)
+      .map(toWidgetMessage);
+  }
+
+  private newestId(conversationId: string): number {
+    return this.deps.store.messages.listByConversation(conversationId, 1)[0]?.id ?? 0;
+  }
+
+  /** Pings every socket; one that did not answer the last ping is gone. */
+  private sweep(): void {
+    for (const set of this.clients.values()) {
+      for (const client of set) {
+        if (!client.alive) {
+          client.ws.terminate();
+          continue;
+        }
+        client.alive = false;
+        client.ws.ping();
+      }
+    }
+  }
+}
+
+function tooManyMessages(limit: number): string {
+  return `too many messages: at most ${limit} a minute from one address; please wait a moment and try again`;
+}
+
+function sendFrame(ws: WebSocket, frame: ServerFrame): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+}
+
+function rawText(data: WebSocket.Data): string {
+  if (typeof data === 'string') return data;
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+/** Answers a refused upgrade with a plain HTTP error and closes the connection. */
+function refuse(socket: Duplex, status: number, reason: string, message: string): void {
+  const body = JSON.stringify({ error: status === 403 ? 'forbidden_origin' : 'bad_request', message });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

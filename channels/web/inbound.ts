@@ -1,0 +1,97 @@
+/** PURE parsing of what the widget sends (socket frames, HTTP bodies) into core messages; no I/O. */
+import { z } from 'zod';
+import type { IncomingMessage } from '../../src/core/message.ts';
+import type { ClientFrame } from './protocol.ts';
+
+/** The widget's opaque conversation id, as kept in the visitor's localStorage. */
+export const opaqueIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be 16-64 letters, digits, "-" or "_"');
+
+const messageIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
+const transcriptIdSchema = z.number().int().min(0);
+
+function textSchema(maxLength: number) {
+  return z
+    .string({ error: 'text is required and must be a string' })
+    .max(maxLength, `text must be at most ${maxLength} characters`)
+    .refine((t) => t.trim().length > 0, 'text must not be empty');
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+function parsed<T>(result: z.ZodSafeParseResult<T>): Parsed<T> {
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` };
+}
+
+/** The core's conversation id for a widget conversation. */
+export function conversationIdFor(opaqueId: string): string {
+  return `web:${opaqueId}`;
+}
+
+/** A socket frame from the widget, or why it is not one. */
+export function parseClientFrame(raw: string, maxLength: number): Parsed<ClientFrame> {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, message: 'frame is not valid JSON' };
+  }
+  const schema = z.discriminatedUnion(
+    'type',
+    [
+      z.object({ type: z.literal('message'), id: messageIdSchema, text: textSchema(maxLength) }).strict(),
+      z.object({ type: z.literal('feedback'), messageId: transcriptIdSchema, helpful: z.boolean() }).strict(),
+    ],
+    { error: 'type must be "message" or "feedback"' },
+  );
+  return parsed(schema.safeParse(data));
+}
+
+export interface MessageBody {
+  conversationId: string;
+  text: string;
+  id?: string;
+  /** The last transcript id the widget has; the response holds everything newer. */
+  after?: number;
+}
+
+/** The body of `POST /channels/web/messages`. */
+export function parseMessageBody(body: unknown, maxLength: number): Parsed<MessageBody> {
+  const schema = z
+    .object({ conversationId: opaqueIdSchema, text: textSchema(maxLength), id: messageIdSchema.optional(), after: transcriptIdSchema.optional() })
+    .strict();
+  return parsed(schema.safeParse(body ?? {}));
+}
+
+export interface FeedbackBody {
+  conversationId: string;
+  messageId: number;
+  helpful: boolean;
+}
+
+/** The body of `POST /channels/web/feedback`. */
+export function parseFeedbackBody(body: unknown): Parsed<FeedbackBody> {
+  const schema = z.object({ conversationId: opaqueIdSchema, messageId: transcriptIdSchema, helpful: z.boolean() }).strict();
+  return parsed(schema.safeParse(body ?? {}));
+}
+
+/** `?after=<id>`: a non-negative integer, 0 when absent. */
+export function parseAfter(value: unknown): Parsed<number> {
+  if (value === undefined || value === null || value === '') return { ok: true, value: 0 };
+  return /^\d{1,15}$/.test(String(value)) ? { ok: true, value: Number(value) } : { ok: false, message: 'after: must be a message id (a non-negative integer)' };
+}
+
+/** A citizen's text from the widget as the core's message; `origin` (the embedding portal) is kept as the address. */
+export function toIncomingMessage(opaqueId: string, text: string, messageId: string | undefined, origin: string | undefined, time: Date): IncomingMessage {
+  const conversationId = conversationIdFor(opaqueId);
+  return {
+    channel: 'web',
+    conversationId,
+    senderId: conversationId,
+    text,
+    time,
+    platformMessageId: messageId,
+    address: { widget: true, ...(origin ? { origin } : {}) },
+  };
+}

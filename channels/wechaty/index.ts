@@ -1,0 +1,26 @@
+/** The Wechaty channel: a personal WeChat or WeCom account, driven through any Wechaty puppet. */
+import { parseEnv } from '../../src/config.ts';
+import type { ChannelPlugin } from '../../src/server/channel-adapter.ts';
+import { WechatyAdapter, type WechatyPuppetInstance } from './adapter.ts';
+import { wechatyConfigSchema } from './config.ts';
+
+export interface WechatyChannelOptions {
+  /** A ready puppet to use instead of WECHATY_PUPPET (tests pass wechaty-puppet-mock); turns the channel on. */
+  puppet?: WechatyPuppetInstance;
+  maxTextLength?: number;
+}
+
+export function createWechatyChannel(options: WechatyChannelOptions = {}): ChannelPlugin {
+  return {
+    name: 'wechaty',
+    create(env, deps) {
+      const config = parseEnv(wechatyConfigSchema, env);
+      const puppet = options.puppet ?? config.WECHATY_PUPPET;
+      if (!puppet) return null;
+      return new WechatyAdapter({ puppet, token: config.WECHATY_PUPPET_TOKEN, name: config.WECHATY_NAME, maxTextLength: options.maxTextLength }, deps);
+    },
+  };
+}
+
+/** Reads WECHATY_PUPPET, WECHATY_PUPPET_TOKEN and WECHATY_NAME; off unless WECHATY_PUPPET is set. */
+export const wechatyChannel = createWechatyChannel();

@@ -1,0 +1,144 @@
+/** Repository interfaces of the human side (SQLite now, PostgreSQL later). */
+import type { Candidate, Reply } from '../core/message.ts';
+import type { AuditEntry, Escalation, EscalationNote, EscalationState, EscalationTrigger, Rating, StaffMember, StaffRole } from './types.ts';
+
+export interface NewEscalation {
+  conversationId: string;
+  channel: string;
+  department: string;
+  trigger: EscalationTrigger;
+  question: string;
+  candidates: Candidate[];
+  createdAt: Date;
+  dueAt: Date;
+  /** Local date of the case, YYYYMMDD, for its case number. */
+  caseDay: string;
+}
+
+export interface EscalationFilter {
+  states?: readonly EscalationState[];
+  /** Only these departments' cases; undefined for all. */
+  departments?: readonly string[];
+  limit?: number;
+}
+
+export interface EscalationRepository {
+  /** Opens a case; returns the already open case of the conversation instead when there is one. */
+  open(input: NewEscalation): { escalation: Escalation; created: boolean };
+  get(id: number): Escalation | undefined;
+  findOpen(conversationId: string): Escalation | undefined;
+  /** The most recent case of a conversation, open or not. */
+  latest(conversationId: string): Escalation | undefined;
+  /** Open cases, oldest first. */
+  list(filter?: EscalationFilter): Escalation[];
+  /** Moves a case to `to` only if it is in one of `from`: of two racing claims exactly one succeeds. */
+  transition(id: number, from: readonly EscalationState[], to: EscalationState, patch?: EscalationPatch): boolean;
+  update(id: number, patch: EscalationPatch): void;
+  /** Cases that were never answered and whose expiry time has passed. */
+  dueForExpiry(now: Date, expireAt: (e: Escalation) => Date): Escalation[];
+  /** Rated cases, newest first (for supervisors). */
+  rated(limit?: number): Escalation[];
+}
+
+export interface EscalationPatch {
+  department?: string;
+  assigneeId?: number | null;
+  dueAt?: Date;
+  firstResponseAt?: Date;
+  resolvedAt?: Date;
+  expiredAt?: Date;
+  rating?: Rating;
+  ratingComment?: string | null;
+  deliveryProblem?: string | null;
+  followUpOpen?: boolean;
+}
+
+export interface NewStaff {
+  name: string;
+  displayName: string;
+  role: StaffRole;
+  departments: string[];
+  passwordHash: string;
+}
+
+export interface StaffRepository {
+  create(input: NewStaff): StaffMember;
+  get(id: number): StaffMember | undefined;
+  findByName(name: string): (StaffMember & { passwordHash: string; failedLogins: number; lockedUntil: Date | null }) | undefined;
+  list(): StaffMember[];
+  update(id: number, patch: Partial<Pick<StaffMember, 'displayName' | 'role' | 'departments' | 'active'>> & { passwordHash?: string }): void;
+  recordLoginFailure(id: number, lockedUntil: Date | null): number;
+  resetLoginFailures(id: number): void;
+  count(): number;
+}
+
+export interface StaffSession {
+  /** SHA-256 of the cookie value; the value itself is never stored. */
+  id: string;
+  staffId: number;
+  csrfToken: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface SessionRepository {
+  create(session: StaffSession): void;
+  get(id: string): StaffSession | undefined;
+  touch(id: string, at: Date): void;
+  delete(id: string): void;
+  deleteForStaff(staffId: number): void;
+}
+
+export interface NoteRepository {
+  add(escalationId: number, staffId: number, text: string, at: Date): EscalationNote;
+  list(escalationId: number): EscalationNote[];
+}
+
+export interface AuditRepository {
+  record(entry: Omit<AuditEntry, 'id'>): void;
+  list(limit?: number): AuditEntry[];
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'undeliverable';
+
+export interface OutboxItem {
+  id: number;
+  conversationId: string;
+  channel: string;
+  replies: Reply[];
+  status: OutboxStatus;
+  reason: string | null;
+  attempts: number;
+  createdAt: Date;
+}
+
+/** Replies written for later delivery, kept until the platform took them (so a restart loses nothing). */
+export interface OutboxRepository {
+  add(conversationId: string, channel: string, replies: readonly Reply[], at: Date): number;
+  mark(id: number, status: OutboxStatus, reason?: string | null): void;
+  pending(): OutboxItem[];
+  forConversation(conversationId: string): OutboxItem[];
+}
+
+export interface FaqDraft {
+  id: number;
+  escalationId: number | null;
+  department: string;
+  lang: 'zh' | 'en';
+  title: string;
+  questions: string[];
+  answer: string;
+  status: 'draft' | 'published' | 'rejected';
+  /** The knowledge-base entry id once published. */
+  entryId: string | null;
+  createdBy: number;
+  createdAt: Date;
+}
+
+/** Draft knowledge-base entries written by staff from real cases, waiting for an administrator. */
+export interface FaqDraftRepository {
+  add(draft: Omit<FaqDraft, 'id' | 'status' | 'entryId' | 'createdAt'>, at: Date): FaqDraft;
+  get(id: number): FaqDraft | undefined;
+  list(status?: FaqDraft['status']): FaqDraft[];
+  decide(id: number, status: 'published' | 'rejected', by: number, at: Date, entryId?: string): boolean;
+}

@@ -1,0 +1,116 @@
+/** The OpenAPI 3.1 description of the HTTP API, served at `/api/v1/openapi.json`. */
+
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const ok = (description: string, schema: object = { type: 'object' }) => ({ 200: { description, ...json(schema) } });
+const caseId = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
+const staffOnly = { security: [{ session: [] }] };
+const errors = {
+  400: { description: 'bad input; `message` says which field and why' },
+  401: { description: 'not logged in' },
+  403: { description: 'missing CSRF token, wrong role, or another department\'s case' },
+  404: { description: 'no such case' },
+  409: { description: 'the case changed meanwhile (already claimed, closed)' },
+};
+
+const escalation = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    caseNumber: { type: 'string', example: 'HY-20261126-0001' },
+    conversationId: { type: 'string' },
+    channel: { type: 'string', example: 'telegram' },
+    department: { type: 'string' },
+    state: { enum: ['pending', 'assigned', 'transferred', 'expired', 'resolved'] },
+    trigger: { enum: ['asked_for_human', 'repeated_misses', 'staff_opened'] },
+    question: { type: 'string', description: 'masked unless the viewer holds the case' },
+    candidates: { type: 'array', items: { type: 'object', properties: { entryId: { type: 'string' }, score: { type: 'number' } } } },
+    createdAt: { type: 'string', format: 'date-time' },
+    dueAt: { type: 'string', format: 'date-time', description: 'first-response target' },
+    breached: { type: 'boolean' },
+    firstResponseAt: { type: ['string', 'null'], format: 'date-time' },
+    assignee: { type: ['object', 'null'] },
+    rating: { enum: ['satisfied', 'basically_satisfied', 'dissatisfied', null] },
+    deliveryProblem: { type: ['string', 'null'], description: 'why the last staff message did not reach the citizen (e.g. window_closed)' },
+    followUpOpen: { type: 'boolean' },
+  },
+};
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Huiying (回应) API',
+    version: '1',
+    description:
+      'Citizen messages, conversation history and the staff side (escalation cases). Staff routes use the session cookie set by login; every POST/PATCH also needs the `X-CSRF-Token` header with the token login returned.',
+  },
+  components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'hy_session' } }, schemas: { Escalation: escalation } },
+  paths: {
+    '/api/v1/messages': {
+      post: {
+        summary: 'A citizen message; "转人工" or "talk to a person" opens a case (outcome `escalated`)',
+        requestBody: json({ type: 'object', required: ['text'], properties: { conversationId: { type: 'string' }, text: { type: 'string' }, lang: { enum: ['zh', 'en'] }, messageId: { type: 'string' } } }),
+        responses: { ...ok('the bot\'s replies', { type: 'object', properties: { conversationId: { type: 'string' }, outcome: { enum: ['answered', 'clarify', 'unanswered', 'escalated', 'staff', 'smalltalk'] }, replies: { type: 'array' } } }), 400: errors[400] },
+      },
+    },
+    '/api/v1/conversations/{id}/messages': {
+      get: { summary: 'History of a conversation, staff replies included (the conversation id is the citizen\'s key)', parameters: [{ ...caseId, schema: { type: 'string' } }], responses: ok('messages') },
+    },
+    '/api/v1/staff/login': {
+      post: {
+        summary: 'Log in; sets the session cookie and returns the CSRF token',
+        requestBody: json({ type: 'object', required: ['name', 'password'], properties: { name: { type: 'string' }, password: { type: 'string' } } }),
+        responses: { ...ok('logged in', { type: 'object', properties: { csrfToken: { type: 'string' }, staff: { type: 'object' } } }), 401: { description: 'wrong name or password' }, 429: { description: 'too many failures; wait 15 minutes' } },
+      },
+    },
+    '/api/v1/staff/logout': { post: { ...staffOnly, summary: 'Log out', responses: ok('logged out') } },
+    '/api/v1/staff/me': { get: { ...staffOnly, summary: 'The logged-in staff member and the CSRF token', responses: ok('me') } },
+    '/api/v1/departments': { get: { ...staffOnly, summary: 'Departments (queues), from the knowledge base plus the general queue', responses: ok('departments') } },
+    '/api/v1/escalations': {
+      get: {
+        ...staffOnly,
+        summary: 'Cases of the caller\'s departments (all for supervisors and admins), oldest first; open ones unless `state` is given',
+        parameters: [{ name: 'state', in: 'query', schema: { enum: ['pending', 'assigned', 'transferred', 'expired', 'resolved'] } }],
+        responses: { ...ok('cases', { type: 'object', properties: { escalations: { type: 'array', items: { $ref: '#/components/schemas/Escalation' } } } }), 401: errors[401] },
+      },
+    },
+    '/api/v1/escalations/{id}': { get: { ...staffOnly, summary: 'A case with its transcript, notes and unsent messages', parameters: [caseId], responses: { ...ok('case'), 403: errors[403], 404: errors[404] } } },
+    '/api/v1/escalations/{id}/claim': { post: { ...staffOnly, summary: 'Claim a waiting case; of simultaneous claims exactly one wins (409 for the others)', parameters: [caseId], responses: { ...ok('claimed'), 409: errors[409] } } },
+    '/api/v1/escalations/{id}/messages': {
+      post: { ...staffOnly, summary: 'Reply to the citizen on their channel', parameters: [caseId], requestBody: json({ type: 'object', required: ['text'], properties: { text: { type: 'string' } } }), responses: { ...ok('sent, or `delivery.status` = undeliverable with the reason'), 409: errors[409] } },
+    },
+    '/api/v1/escalations/{id}/notes': { post: { ...staffOnly, summary: 'Internal note (never shown to the citizen)', parameters: [caseId], requestBody: json({ type: 'object', properties: { text: { type: 'string' } } }), responses: ok('notes') } },
+    '/api/v1/escalations/{id}/transfer': {
+      post: { ...staffOnly, summary: 'Pass the case to another department', parameters: [caseId], requestBody: json({ type: 'object', required: ['department'], properties: { department: { type: 'string' }, note: { type: 'string' } } }), responses: { ...ok('transferred'), 400: errors[400] } },
+    },
+    '/api/v1/escalations/{id}/resolve': { post: { ...staffOnly, summary: 'Close the case; the bot asks the citizen for a rating', parameters: [caseId], responses: { ...ok('resolved'), 409: errors[409] } } },
+    '/api/v1/escalations/{id}/reassign': { post: { ...staffOnly, summary: 'Supervisors: give the case to a staff member', parameters: [caseId], requestBody: json({ type: 'object', properties: { staffId: { type: 'integer' } } }), responses: ok('reassigned') } },
+    '/api/v1/escalations/{id}/follow-up/close': { post: { ...staffOnly, summary: 'Supervisors: close the follow-up a dissatisfied rating opened', parameters: [caseId], responses: ok('closed') } },
+    '/api/v1/demand/{id}/escalate': { post: { ...staffOnly, summary: 'Open a case on a question from the demand log', parameters: [caseId], responses: { 201: { description: 'opened' }, 200: { description: 'the conversation already had an open case' } } } },
+    '/api/v1/ratings': { get: { ...staffOnly, summary: 'Supervisors: ratings (好差评) with counts', responses: ok('ratings') } },
+    '/api/v1/kb/search': { get: { ...staffOnly, summary: 'Search knowledge-base answers to insert in a reply', parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string' } }], responses: ok('entries') } },
+    '/api/v1/canned-replies': { get: { ...staffOnly, summary: 'Ready-made replies (knowledge/canned-replies.yaml)', responses: ok('replies') } },
+    '/api/v1/faq-drafts': {
+      get: { ...staffOnly, summary: 'FAQ drafts written from staff replies', responses: ok('drafts') },
+      post: {
+        ...staffOnly,
+        summary: '"Save as FAQ": a draft entry from a case',
+        requestBody: json({ type: 'object', required: ['department', 'title', 'questions', 'answer'], properties: { escalationId: { type: 'integer' }, department: { type: 'string' }, lang: { enum: ['zh', 'en'] }, title: { type: 'string' }, questions: { type: 'array', items: { type: 'string' } }, answer: { type: 'string' } } }),
+        responses: { 201: { description: 'draft saved' }, 400: errors[400] },
+      },
+    },
+    '/api/v1/faq-drafts/{id}/publish': { post: { ...staffOnly, summary: 'Admins: publish a draft into the knowledge base; the running bot retrains', parameters: [caseId], responses: ok('published') } },
+    '/api/v1/faq-drafts/{id}/reject': { post: { ...staffOnly, summary: 'Admins: reject a draft', parameters: [caseId], responses: ok('rejected') } },
+    '/api/v1/staff': {
+      get: { ...staffOnly, summary: 'Supervisors and admins: staff accounts', responses: ok('staff') },
+      post: {
+        ...staffOnly,
+        summary: 'Admins: create a staff account',
+        requestBody: json({ type: 'object', required: ['name', 'displayName', 'role', 'password'], properties: { name: { type: 'string' }, displayName: { type: 'string' }, role: { enum: ['agent', 'supervisor', 'admin'] }, departments: { type: 'array', items: { type: 'string' } }, password: { type: 'string', minLength: 10 } } }),
+        responses: { 201: { description: 'created' }, 400: errors[400], 409: { description: 'name taken' } },
+      },
+    },
+    '/api/v1/staff/{id}': { patch: { ...staffOnly, summary: 'Admins: change role, departments, display name, password or deactivate', parameters: [caseId], responses: ok('updated') } },
+    '/api/v1/audit': { get: { ...staffOnly, summary: 'Admins: the audit log of staff actions', responses: ok('entries') } },
+    '/api/v1/staff/live': { get: { ...staffOnly, summary: 'WebSocket: `case` and `message` events for the caller\'s queues', responses: { 101: { description: 'switching protocols' } } } },
+  },
+};

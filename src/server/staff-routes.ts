@@ -1,0 +1,378 @@
+/** The staff REST API: login, queues, cases (claim, reply, note, transfer, resolve), FAQ drafts, staff and audit. */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { MessageService } from '../core/message-service.ts';
+import type { Store } from '../core/ports.ts';
+import { writePublishedEntry } from '../handoff/faq-publisher.ts';
+import type { CannedReply } from '../handoff/handoff-settings.ts';
+import { HandoffError, type HandoffService } from '../handoff/handoff-service.ts';
+import { hashPassword, passwordProblem } from '../handoff/passwords.ts';
+import { GENERAL_QUEUE } from '../handoff/routing.ts';
+import type { StaffAuth } from '../handoff/staff-auth.ts';
+import type { Escalation, StaffMember } from '../handoff/types.ts';
+import { maskPersonalData } from '../privacy/mask.ts';
+import { cookieIsSecure, currentStaff, requireStaff, SESSION_COOKIE, sessionToken } from './staff-session.ts';
+
+export interface StaffRouteDeps {
+  store: Store;
+  service: MessageService;
+  handoff: HandoffService;
+  auth: StaffAuth;
+  knowledgeDir: string;
+  /** Reloads and retrains the knowledge base; resolves with the error when it failed. */
+  reload: () => Promise<Error | null>;
+  cannedReplies: () => CannedReply[];
+}
+
+const id = z.coerce.number().int().positive();
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const STATES = ['pending', 'assigned', 'transferred', 'expired', 'resolved'] as const;
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, res: Response): z.infer<T> | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  res.status(400).json({ error: 'bad_request', message: `${issue?.path.join('.') || 'body'}: ${issue?.message}` });
+  return undefined;
+}
+
+function fail(res: Response, err: unknown): void {
+  if (err instanceof HandoffError) {
+    const status = { not_found: 404, forbidden: 403, conflict: 409, bad_request: 400 }[err.code];
+    res.status(status).json({ error: err.code, message: err.message });
+    return;
+  }
+  throw err;
+}
+
+export function departmentsOf(service: MessageService): Array<{ id: string; name: Record<string, string | undefined> }> {
+  const kb = service.currentEngine.knowledgeBase;
+  const list = kb.departments.map((d) => ({ id: d.id, name: d.name as Record<string, string | undefined> }));
+  if (!list.some((d) => d.id === GENERAL_QUEUE)) list.push({ id: GENERAL_QUEUE, name: { zh: '综合咨询', en: 'General enquiries' } });
+  return list;
+}
+
+export function staffRouter(deps: StaffRouteDeps): Router {
+  const { store, handoff, auth } = deps;
+  const router = Router();
+  const anyStaff = requireStaff(auth);
+  const supervisors = requireStaff(auth, ['supervisor', 'admin']);
+  const admins = requireStaff(auth, ['admin']);
+
+  /** A case as the console shows it; the question is masked unless the viewer holds the case. */
+  const view = (e: Escalation, staff: StaffMember) => {
+    const assignee = e.assigneeId ? store.staff.get(e.assigneeId) : undefined;
+    return {
+      ...e,
+      question: e.assigneeId === staff.id ? e.question : maskPersonalData(e.question),
+      assignee: assignee ? { id: assignee.id, displayName: assignee.displayName } : null,
+      breached: !e.firstResponseAt && Date.now() > e.dueAt.getTime(),
+    };
+  };
+
+  router.post('/api/v1/staff/login', async (req: Request, res: Response) => {
+    const body = parse(z.object({ name: text(64), password: z.string().min(1).max(200) }).strict(), req.body, res);
+    if (!body) return;
+    const result = await auth.login(body.name, body.password);
+    if (!result.ok) {
+      if (result.reason === 'throttled') res.status(429).json({ error: 'throttled', message: 'too many failed logins; try again in 15 minutes' });
+      else res.status(401).json({ error: 'invalid_login', message: 'wrong name or password' });
+      return;
+    }
+    auth.logout(sessionToken(req));
+    res.cookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req), path: '/' });
+    store.audit.record({ staffId: result.staff.id, action: 'login', target: result.staff.name, detail: null, createdAt: new Date() });
+    res.json({ csrfToken: result.csrfToken, staff: result.staff });
+  });
+
+  router.post('/api/v1/staff/logout', anyStaff, (req: Request, res: Response) => {
+    auth.logout(sessionToken(req));
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.json({ ok: true });
+  });
+
+  router.get('/api/v1/staff/me', anyStaff, (_req: Request, res: Response) => {
+    res.json({ staff: currentStaff(res), csrfToken: res.locals.csrfToken as string });
+  });
+
+  router.get('/api/v1/departments', anyStaff, (_req: Request, res: Response) => {
+    res.json({ departments: departmentsOf(deps.service) });
+  });
+
+  router.get('/api/v1/escalations', anyStaff, (req: Request, res: Response) => {
+    const query = parse(z.object({ state: z.enum(STATES).optional() }), req.query, res);
+    if (!query) return;
+    const staff = currentStaff(res);
+    const cases = handoff.queue(staff, query.state ? [query.state] : undefined);
+    res.json({ escalations: cases.map((e) => view(e, staff)) });
+  });
+
+  router.get('/api/v1/escalations/:id', anyStaff, (req: Request, res: Response) => {
+    const caseId = parse(id, req.params.id, res);
+    if (caseId === undefined) return;
+    const staff = currentStaff(res);
+    try {
+      const e = handoff.visible(caseId, staff);
+      const messages = store.messages.listByConversation(e.conversationId, 500).map((m) => ({
+        id: m.id,
+        direction: m.direction,
+        text: m.text,
+        outcome: m.outcome,
+        staffName: m.reply?.staffName,
+        time: m.createdAt.toISOString(),
+      }));
+      store.audit.record({ staffId: staff.id, action: 'view', target: e.caseNumber, detail: null, createdAt: new Date() });
+      res.json({ escalation: view(e, staff), messages, notes: store.notes.list(e.id), outbox: store.outbox.forConversation(e.conversationId).filter((o) => o.status !== 'sent') });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  router.post('/api/v1/escalations/:id/claim', anyStaff, (req: Request, res: Response) => {
+    const caseId = parse(id, req.params.id, res);
+    if (caseId === undefined) return;
+    try {
+      res.json({ escalation: view(handoff.claim(caseId, currentStaff(res)), currentStaff(res)) });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  router.post('/api/v1/escalations/:id/messages', anyStaff, async (req: Request, res: Response) => {
+    const caseId = parse(id, req.params.id, res);
+    const body = parse(z.object({ text: text(4000) }).strict(), req.body, res);
+    if (caseId === undefined || !body) return;
+    try {
+      const { escalation, delivery } = await handoff.reply(caseId, currentStaff(res), body.text);
+      res.json({ escalation: view(escalation, currentStaff(res)), delivery });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  router.post('/api/v1/escalations/:id/notes', anyStaff, (req: Request, res: Response) => {
+    const caseId = parse(id, req.params.id, res);
+    const body = parse(z.object({ text: text(4000) }).strict(), req.body, res);
+    if (caseId === undefined || !body) return;
+    try {
+      handoff.note(caseId, currentStaff(res), body.text);
+      res.json({ notes: store.notes.list(caseId) });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  router.post('/api/v1/escalations/:id/transfer', anyStaff, (req: Request, res: Response) => {
+    const caseId = parse(id, req.params.id, res);
+    const body = parse(z.object({ department: text(64), note: z.string().max(1000).optional() }).strict(), req.body, res);
+    if (caseId === undefined || !body) return;
+    try {
+      const known = departmentsOf(deps.service).map((d) => d.id);
+      res.json({ escalation: view(handoff.transfer(caseId, currentStaff(res), body.department, body.note, known), currentStaff(res)) });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  router.post('/api/v1/escalations/:id/resolve', anyStaff, async (req: Request, res: Response) => {
+    const caseId = parse(id, req.params.id, res);
+    if (caseId === undefined) return;
+    try {
+      res.json({ escalation: view(await handoff.resolve(caseId, currentStaff(res)), currentStaff(res)) });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  router.post('/api/v1/escalations/:id/reassign', supervisors, (req: Request, res: Response) => {
+    const caseId = parse(id, req.params.id, res);
+    const body = parse(z.object({ staffId: id }).strict(), req.body, res);
+    if (caseId === undefined || !body) return;
+    const assignee = store.staff.get(body.staffId);
+    if (!assignee?.active) {
+      res.status(400).json({ error: 'bad_request', message: 'staffId: no such active staff member' });
+      return;
+    }
+    try {
+      res.json({ escalation: view(handoff.reassign(caseId, currentStaff(res), assignee), currentStaff(res)) });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  router.post('/api/v1/escalations/:id/follow-up/close', supervisors, (req: Request, res: Response) => {
+    const caseId = parse(id, req.params.id, res);
+    if (caseId === undefined) return;
+    try {
+      res.json({ escalation: view(handoff.closeFollowUp(caseId, currentStaff(res)), currentStaff(res)) });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  /** Staff open a case on a question from the demand log. */
+  router.post('/api/v1/demand/:id/escalate', anyStaff, (req: Request, res: Response) => {
+    const demandId = parse(id, req.params.id, res);
+    if (demandId === undefined) return;
+    const signal = store.demand.list({ limit: 100_000 }).find((d) => d.id === demandId);
+    if (!signal) {
+      res.status(404).json({ error: 'not_found', message: `no demand signal ${demandId}` });
+      return;
+    }
+    const { escalation, created } = handoff.open({
+      conversationId: signal.conversationId,
+      channel: signal.channel,
+      trigger: 'staff_opened',
+      question: signal.text,
+      candidates: signal.candidates,
+    });
+    res.status(created ? 201 : 200).json({ escalation: view(escalation, currentStaff(res)), created });
+  });
+
+  router.get('/api/v1/ratings', supervisors, (_req: Request, res: Response) => {
+    const rated = store.escalations.rated();
+    const counts = { satisfied: 0, basically_satisfied: 0, dissatisfied: 0 };
+    for (const e of rated) if (e.rating) counts[e.rating]++;
+    res.json({ counts, cases: rated.map((e) => view(e, currentStaff(res))) });
+  });
+
+  router.get('/api/v1/canned-replies', anyStaff, (_req: Request, res: Response) => {
+    res.json({ replies: deps.cannedReplies() });
+  });
+
+  router.get('/api/v1/kb/search', anyStaff, (req: Request, res: Response) => {
+    const query = parse(z.object({ q: text(200) }), req.query, res);
+    if (!query) return;
+    const entries = deps.service.currentEngine.search(query.q).map((e) => ({ id: e.id, department: e.department, title: e.title, answer: e.answer }));
+    res.json({ entries });
+  });
+
+  router.post('/api/v1/faq-drafts', anyStaff, (req: Request, res: Response) => {
+    const body = parse(
+      z
+        .object({
+          escalationId: id.optional(),
+          department: text(64),
+          lang: z.enum(['zh', 'en']).default('zh'),
+          title: text(200),
+          questions: z.array(text(500)).min(1).max(50),
+          answer: text(8000),
+        })
+        .strict(),
+      req.body,
+      res,
+    );
+    if (!body) return;
+    const staff = currentStaff(res);
+    const draft = store.faqDrafts.add(
+      { ...body, escalationId: body.escalationId ?? null, questions: body.questions.map(maskPersonalData), answer: maskPersonalData(body.answer), createdBy: staff.id },
+      new Date(),
+    );
+    store.audit.record({ staffId: staff.id, action: 'faq_draft', target: `draft ${draft.id}`, detail: null, createdAt: new Date() });
+    res.status(201).json({ draft });
+  });
+
+  router.get('/api/v1/faq-drafts', anyStaff, (req: Request, res: Response) => {
+    const query = parse(z.object({ status: z.enum(['draft', 'published', 'rejected']).optional() }), req.query, res);
+    if (!query) return;
+    res.json({ drafts: store.faqDrafts.list(query.status) });
+  });
+
+  router.post('/api/v1/faq-drafts/:id/publish', admins, async (req: Request, res: Response) => {
+    const draftId = parse(id, req.params.id, res);
+    if (draftId === undefined) return;
+    const draft = store.faqDrafts.get(draftId);
+    if (!draft || draft.status !== 'draft') {
+      res.status(404).json({ error: 'not_found', message: `no open draft ${draftId}` });
+      return;
+    }
+    const { entryId } = writePublishedEntry(deps.knowledgeDir, draft);
+    const error = await deps.reload();
+    if (error) {
+      res.status(422).json({ error: 'invalid_entry', message: error.message });
+      return;
+    }
+    store.faqDrafts.decide(draft.id, 'published', currentStaff(res).id, new Date(), entryId);
+    store.audit.record({ staffId: currentStaff(res).id, action: 'publish', target: entryId, detail: null, createdAt: new Date() });
+    res.json({ draft: store.faqDrafts.get(draft.id), entryId });
+  });
+
+  router.post('/api/v1/faq-drafts/:id/reject', admins, (req: Request, res: Response) => {
+    const draftId = parse(id, req.params.id, res);
+    if (draftId === undefined) return;
+    if (!store.faqDrafts.decide(draftId, 'rejected', currentStaff(res).id, new Date())) {
+      res.status(404).json({ error: 'not_found', message: `no open draft ${draftId}` });
+      return;
+    }
+    res.json({ draft: store.faqDrafts.get(draftId) });
+  });
+
+  const staffBody = z
+    .object({
+      name: z.string().regex(/^[\p{L}\p{N}._-]{2,64}$/u, 'must be 2-64 letters, digits, ".", "_" or "-"'),
+      displayName: text(64),
+      role: z.enum(['agent', 'supervisor', 'admin']),
+      departments: z.array(text(64)).default([]),
+      password: z.string(),
+    })
+    .strict();
+
+  router.get('/api/v1/staff', supervisors, (_req: Request, res: Response) => {
+    res.json({ staff: store.staff.list() });
+  });
+
+  router.post('/api/v1/staff', admins, async (req: Request, res: Response) => {
+    const body = parse(staffBody, req.body, res);
+    if (!body) return;
+    const problem = passwordProblem(body.password) ?? departmentProblem(body.role, body.departments, deps.service);
+    if (problem) {
+      res.status(400).json({ error: 'bad_request', message: problem });
+      return;
+    }
+    if (store.staff.findByName(body.name)) {
+      res.status(409).json({ error: 'conflict', message: `staff member "${body.name}" already exists` });
+      return;
+    }
+    const created = store.staff.create({ ...body, passwordHash: await hashPassword(body.password) });
+    store.audit.record({ staffId: currentStaff(res).id, action: 'staff_add', target: created.name, detail: created.role, createdAt: new Date() });
+    res.status(201).json({ staff: created });
+  });
+
+  router.patch('/api/v1/staff/:id', admins, async (req: Request, res: Response) => {
+    const staffId = parse(id, req.params.id, res);
+    const body = parse(staffBody.omit({ name: true }).extend({ active: z.boolean() }).partial().strict(), req.body, res);
+    if (staffId === undefined || !body) return;
+    const existing = store.staff.get(staffId);
+    if (!existing) {
+      res.status(404).json({ error: 'not_found', message: `no staff member ${staffId}` });
+      return;
+    }
+    const problem =
+      (body.password !== undefined ? passwordProblem(body.password) : null) ??
+      departmentProblem(body.role ?? existing.role, body.departments ?? existing.departments, deps.service);
+    if (problem) {
+      res.status(400).json({ error: 'bad_request', message: problem });
+      return;
+    }
+    const { password, ...rest } = body;
+    store.staff.update(staffId, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
+    if (password || body.active === false) store.sessions.deleteForStaff(staffId);
+    store.audit.record({ staffId: currentStaff(res).id, action: 'staff_update', target: existing.name, detail: Object.keys(body).join(','), createdAt: new Date() });
+    res.json({ staff: store.staff.get(staffId) });
+  });
+
+  router.get('/api/v1/audit', admins, (_req: Request, res: Response) => {
+    res.json({ entries: store.audit.list(500) });
+  });
+
+  return router;
+}
+
+/** Agents need at least one department, and every department must exist. */
+export function departmentProblem(role: string, departments: readonly string[], service: MessageService): string | null {
+  const known = new Set(departmentsOf(service).map((d) => d.id));
+  const unknown = departments.filter((d) => !known.has(d));
+  if (unknown.length > 0) return `unknown department(s): ${unknown.join(', ')}; known: ${[...known].join(', ')}`;
+  if (role === 'agent' && departments.length === 0) return 'an agent needs at least one department';
+  return null;
+}

@@ -1,0 +1,50 @@
+/** Session cookie, CSRF check and role check for the staff API. */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { parse } from 'cookie';
+import type { StaffAuth } from '../handoff/staff-auth.ts';
+import type { StaffMember, StaffRole } from '../handoff/types.ts';
+
+export const SESSION_COOKIE = 'hy_session';
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/** Secure cookies everywhere except plain HTTP on localhost (development). */
+export function cookieIsSecure(req: Request): boolean {
+  return req.secure || !LOOPBACK.has(req.hostname);
+}
+
+export function sessionToken(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  return header ? parse(header)[SESSION_COOKIE] : undefined;
+}
+
+export interface StaffLocals {
+  staff: StaffMember;
+  csrfToken: string;
+}
+
+/** Requires a live session; state-changing methods also need the session's CSRF token in X-CSRF-Token. */
+export function requireStaff(auth: StaffAuth, roles?: readonly StaffRole[]): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const session = auth.authenticate(sessionToken(req));
+    if (!session) {
+      res.status(401).json({ error: 'unauthenticated', message: 'log in first' });
+      return;
+    }
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.get('x-csrf-token') !== session.csrfToken) {
+      res.status(403).json({ error: 'csrf', message: 'missing or wrong X-CSRF-Token header' });
+      return;
+    }
+    if (roles && !roles.includes(session.staff.role)) {
+      res.status(403).json({ error: 'forbidden', message: `needs role ${roles.join(' or ')}` });
+      return;
+    }
+    res.locals.staff = session.staff;
+    res.locals.csrfToken = session.csrfToken;
+    next();
+  };
+}
+
+export function currentStaff(res: Response): StaffMember {
+  return (res.locals as StaffLocals).staff;
+}

@@ -1,0 +1,376 @@
+/** SQLite implementations of the human-side repositories. */
+import type Database from 'better-sqlite3';
+import type { Reply } from '../../core/message.ts';
+import type {
+  AuditRepository,
+  EscalationFilter,
+  EscalationPatch,
+  EscalationRepository,
+  FaqDraft,
+  FaqDraftRepository,
+  NewEscalation,
+  NewStaff,
+  NoteRepository,
+  OutboxItem,
+  OutboxRepository,
+  OutboxStatus,
+  SessionRepository,
+  StaffRepository,
+  StaffSession,
+} from '../../handoff/ports.ts';
+import type { AuditEntry, Escalation, EscalationNote, EscalationState, StaffMember } from '../../handoff/types.ts';
+import { OPEN_STATES } from '../../handoff/types.ts';
+
+type Row = Record<string, unknown>;
+type Db = Database.Database;
+
+const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as number));
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+const PATCH_COLUMNS: Record<keyof EscalationPatch, string> = {
+  department: 'department',
+  assigneeId: 'assignee_id',
+  dueAt: 'due_at',
+  firstResponseAt: 'first_response_at',
+  resolvedAt: 'resolved_at',
+  expiredAt: 'expired_at',
+  rating: 'rating',
+  ratingComment: 'rating_comment',
+  deliveryProblem: 'delivery_problem',
+  followUpOpen: 'follow_up_open',
+};
+
+function patchSql(patch: EscalationPatch): { sets: string[]; values: unknown[] } {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  for (const [key, value] of Object.entries(patch) as Array<[keyof EscalationPatch, unknown]>) {
+    if (value === undefined) continue;
+    sets.push(`${PATCH_COLUMNS[key]} = ?`);
+    values.push(value instanceof Date ? value.getTime() : typeof value === 'boolean' ? Number(value) : value);
+  }
+  return { sets, values };
+}
+
+function toEscalation(row: Row): Escalation {
+  return {
+    id: row.id as number,
+    caseNumber: row.case_number as string,
+    conversationId: row.conversation_id as string,
+    channel: row.channel as string,
+    department: row.department as string,
+    state: row.state as EscalationState,
+    trigger: row.trigger as Escalation['trigger'],
+    assigneeId: (row.assignee_id as number | null) ?? null,
+    question: row.question as string,
+    candidates: JSON.parse(row.candidates as string) as Escalation['candidates'],
+    createdAt: new Date(row.created_at as number),
+    dueAt: new Date(row.due_at as number),
+    firstResponseAt: date(row.first_response_at),
+    resolvedAt: date(row.resolved_at),
+    expiredAt: date(row.expired_at),
+    rating: (row.rating as Escalation['rating']) ?? null,
+    ratingComment: (row.rating_comment as string | null) ?? null,
+    deliveryProblem: (row.delivery_problem as string | null) ?? null,
+    followUpOpen: row.follow_up_open === 1,
+  };
+}
+
+export class SqliteEscalations implements EscalationRepository {
+  constructor(private readonly db: Db) {}
+
+  open(input: NewEscalation): { escalation: Escalation; created: boolean } {
+    return this.db.transaction(() => {
+      const existing = this.findOpen(input.conversationId);
+      if (existing) return { escalation: existing, created: false };
+      const day = input.caseDay;
+      const seq = (this.db.prepare("SELECT COUNT(*) FROM escalations WHERE case_number LIKE ?").pluck().get(`HY-${day}-%`) as number) + 1;
+      const caseNumber = `HY-${day}-${String(seq).padStart(4, '0')}`;
+      const info = this.db
+        .prepare(
+          `INSERT INTO escalations (case_number, conversation_id, channel, department, state, trigger, question, candidates, created_at, due_at)
+           VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+        )
+        .run(caseNumber, input.conversationId, input.channel, input.department, input.trigger, input.question, JSON.stringify(input.candidates), input.createdAt.getTime(), input.dueAt.getTime());
+      return { escalation: this.get(Number(info.lastInsertRowid))!, created: true };
+    })();
+  }
+
+  get(id: number): Escalation | undefined {
+    const row = this.db.prepare('SELECT * FROM escalations WHERE id = ?').get(id) as Row | undefined;
+    return row ? toEscalation(row) : undefined;
+  }
+
+  findOpen(conversationId: string): Escalation | undefined {
+    const row = this.db
+      .prepare(`SELECT * FROM escalations WHERE conversation_id = ? AND state IN (${placeholders(OPEN_STATES.length)})`)
+      .get(conversationId, ...OPEN_STATES) as Row | undefined;
+    return row ? toEscalation(row) : undefined;
+  }
+
+  latest(conversationId: string): Escalation | undefined {
+    const row = this.db.prepare('SELECT * FROM escalations WHERE conversation_id = ? ORDER BY id DESC LIMIT 1').get(conversationId) as Row | undefined;
+    return row ? toEscalation(row) : undefined;
+  }
+
+  list(filter: EscalationFilter = {}): Escalation[] {
+    const states = filter.states ?? OPEN_STATES;
+    const where = [`state IN (${placeholders(states.length)})`];
+    const values: unknown[] = [...states];
+    if (filter.departments) {
+      if (filter.departments.length === 0) return [];
+      where.push(`department IN (${placeholders(filter.departments.length)})`);
+      values.push(...filter.departments);
+    }
+    values.push(filter.limit ?? 500);
+    const rows = this.db.prepare(`SELECT * FROM escalations WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT ?`).all(...values) as Row[];
+    return rows.map(toEscalation);
+  }
+
+  transition(id: number, from: readonly EscalationState[], to: EscalationState, patch: EscalationPatch = {}): boolean {
+    const { sets, values } = patchSql(patch);
+    const info = this.db
+      .prepare(`UPDATE escalations SET ${['state = ?', ...sets].join(', ')} WHERE id = ? AND state IN (${placeholders(from.length)})`)
+      .run(to, ...values, id, ...from);
+    return info.changes === 1;
+  }
+
+  update(id: number, patch: EscalationPatch): void {
+    const { sets, values } = patchSql(patch);
+    if (sets.length === 0) return;
+    this.db.prepare(`UPDATE escalations SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  }
+
+  dueForExpiry(now: Date, expireAt: (e: Escalation) => Date): Escalation[] {
+    return this.list({ states: ['pending', 'transferred'] }).filter((e) => e.firstResponseAt === null && expireAt(e) <= now);
+  }
+
+  rated(limit = 200): Escalation[] {
+    const rows = this.db.prepare('SELECT * FROM escalations WHERE rating IS NOT NULL ORDER BY resolved_at DESC LIMIT ?').all(limit) as Row[];
+    return rows.map(toEscalation);
+  }
+}
+
+function toStaff(row: Row): StaffMember {
+  return {
+    id: row.id as number,
+    name: row.name as string,
+    displayName: row.display_name as string,
+    role: row.role as StaffMember['role'],
+    departments: JSON.parse(row.departments as string) as string[],
+    active: row.active === 1,
+  };
+}
+
+export class SqliteStaff implements StaffRepository {
+  constructor(private readonly db: Db) {}
+
+  create(input: NewStaff): StaffMember {
+    const info = this.db
+      .prepare('INSERT INTO staff (name, display_name, role, departments, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(input.name, input.displayName, input.role, JSON.stringify(input.departments), input.passwordHash, Date.now());
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  get(id: number): StaffMember | undefined {
+    const row = this.db.prepare('SELECT * FROM staff WHERE id = ?').get(id) as Row | undefined;
+    return row ? toStaff(row) : undefined;
+  }
+
+  findByName(name: string): (StaffMember & { passwordHash: string; failedLogins: number; lockedUntil: Date | null }) | undefined {
+    const row = this.db.prepare('SELECT * FROM staff WHERE name = ?').get(name) as Row | undefined;
+    if (!row) return undefined;
+    return { ...toStaff(row), passwordHash: row.password_hash as string, failedLogins: row.failed_logins as number, lockedUntil: date(row.locked_until) };
+  }
+
+  list(): StaffMember[] {
+    return (this.db.prepare('SELECT * FROM staff ORDER BY name').all() as Row[]).map(toStaff);
+  }
+
+  update(id: number, patch: Partial<Pick<StaffMember, 'displayName' | 'role' | 'departments' | 'active'>> & { passwordHash?: string }): void {
+    const columns: Record<string, unknown> = {
+      display_name: patch.displayName,
+      role: patch.role,
+      departments: patch.departments ? JSON.stringify(patch.departments) : undefined,
+      active: patch.active === undefined ? undefined : Number(patch.active),
+      password_hash: patch.passwordHash,
+    };
+    const entries = Object.entries(columns).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return;
+    this.db.prepare(`UPDATE staff SET ${entries.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...entries.map(([, v]) => v), id);
+  }
+
+  recordLoginFailure(id: number, lockedUntil: Date | null): number {
+    this.db.prepare('UPDATE staff SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?').run(lockedUntil?.getTime() ?? null, id);
+    return this.db.prepare('SELECT failed_logins FROM staff WHERE id = ?').pluck().get(id) as number;
+  }
+
+  resetLoginFailures(id: number): void {
+    this.db.prepare('UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(id);
+  }
+
+  count(): number {
+    return this.db.prepare('SELECT COUNT(*) FROM staff').pluck().get() as number;
+  }
+}
+
+export class SqliteSessions implements SessionRepository {
+  constructor(private readonly db: Db) {}
+
+  create(s: StaffSession): void {
+    this.db
+      .prepare('INSERT INTO staff_sessions (id, staff_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
+      .run(s.id, s.staffId, s.csrfToken, s.createdAt.getTime(), s.lastSeenAt.getTime());
+  }
+
+  get(id: string): StaffSession | undefined {
+    const row = this.db.prepare('SELECT * FROM staff_sessions WHERE id = ?').get(id) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id as string,
+      staffId: row.staff_id as number,
+      csrfToken: row.csrf_token as string,
+      createdAt: new Date(row.created_at as number),
+      lastSeenAt: new Date(row.last_seen_at as number),
+    };
+  }
+
+  touch(id: string, at: Date): void {
+    this.db.prepare('UPDATE staff_sessions SET last_seen_at = ? WHERE id = ?').run(at.getTime(), id);
+  }
+
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM staff_sessions WHERE id = ?').run(id);
+  }
+
+  deleteForStaff(staffId: number): void {
+    this.db.prepare('DELETE FROM staff_sessions WHERE staff_id = ?').run(staffId);
+  }
+}
+
+export class SqliteNotes implements NoteRepository {
+  constructor(private readonly db: Db) {}
+
+  add(escalationId: number, staffId: number, text: string, at: Date): EscalationNote {
+    const info = this.db.prepare('INSERT INTO escalation_notes (escalation_id, staff_id, text, created_at) VALUES (?, ?, ?, ?)').run(escalationId, staffId, text, at.getTime());
+    return this.list(escalationId).find((n) => n.id === Number(info.lastInsertRowid))!;
+  }
+
+  list(escalationId: number): EscalationNote[] {
+    const rows = this.db
+      .prepare('SELECT n.*, s.display_name FROM escalation_notes n JOIN staff s ON s.id = n.staff_id WHERE escalation_id = ? ORDER BY n.id')
+      .all(escalationId) as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      escalationId: r.escalation_id as number,
+      staffId: r.staff_id as number,
+      staffName: r.display_name as string,
+      text: r.text as string,
+      createdAt: new Date(r.created_at as number),
+    }));
+  }
+}
+
+export class SqliteAudit implements AuditRepository {
+  constructor(private readonly db: Db) {}
+
+  record(e: Omit<AuditEntry, 'id'>): void {
+    this.db.prepare('INSERT INTO audit_log (staff_id, action, target, detail, created_at) VALUES (?, ?, ?, ?, ?)').run(e.staffId, e.action, e.target, e.detail, e.createdAt.getTime());
+  }
+
+  list(limit = 200): AuditEntry[] {
+    const rows = this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      staffId: (r.staff_id as number | null) ?? null,
+      action: r.action as string,
+      target: r.target as string,
+      detail: (r.detail as string | null) ?? null,
+      createdAt: new Date(r.created_at as number),
+    }));
+  }
+}
+
+function toOutbox(r: Row): OutboxItem {
+  return {
+    id: r.id as number,
+    conversationId: r.conversation_id as string,
+    channel: r.channel as string,
+    replies: JSON.parse(r.replies as string) as Reply[],
+    status: r.status as OutboxStatus,
+    reason: (r.reason as string | null) ?? null,
+    attempts: r.attempts as number,
+    createdAt: new Date(r.created_at as number),
+  };
+}
+
+export class SqliteOutbox implements OutboxRepository {
+  constructor(private readonly db: Db) {}
+
+  add(conversationId: string, channel: string, replies: readonly Reply[], at: Date): number {
+    const info = this.db
+      .prepare("INSERT INTO outbox (conversation_id, channel, replies, status, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)")
+      .run(conversationId, channel, JSON.stringify(replies), at.getTime(), at.getTime());
+    return Number(info.lastInsertRowid);
+  }
+
+  mark(id: number, status: OutboxStatus, reason: string | null = null): void {
+    this.db.prepare('UPDATE outbox SET status = ?, reason = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?').run(status, reason, Date.now(), id);
+  }
+
+  pending(): OutboxItem[] {
+    return (this.db.prepare("SELECT * FROM outbox WHERE status = 'pending' ORDER BY id").all() as Row[]).map(toOutbox);
+  }
+
+  forConversation(conversationId: string): OutboxItem[] {
+    return (this.db.prepare('SELECT * FROM outbox WHERE conversation_id = ? ORDER BY id').all(conversationId) as Row[]).map(toOutbox);
+  }
+}
+
+function toDraft(r: Row): FaqDraft {
+  return {
+    id: r.id as number,
+    escalationId: (r.escalation_id as number | null) ?? null,
+    department: r.department as string,
+    lang: r.lang as FaqDraft['lang'],
+    title: r.title as string,
+    questions: JSON.parse(r.questions as string) as string[],
+    answer: r.answer as string,
+    status: r.status as FaqDraft['status'],
+    entryId: (r.entry_id as string | null) ?? null,
+    createdBy: r.created_by as number,
+    createdAt: new Date(r.created_at as number),
+  };
+}
+
+export class SqliteFaqDrafts implements FaqDraftRepository {
+  constructor(private readonly db: Db) {}
+
+  add(d: Omit<FaqDraft, 'id' | 'status' | 'entryId' | 'createdAt'>, at: Date): FaqDraft {
+    const info = this.db
+      .prepare(
+        `INSERT INTO faq_drafts (escalation_id, department, lang, title, questions, answer, status, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?)`,
+      )
+      .run(d.escalationId, d.department, d.lang, d.title, JSON.stringify(d.questions), d.answer, d.createdBy, at.getTime());
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  get(id: number): FaqDraft | undefined {
+    const row = this.db.prepare('SELECT * FROM faq_drafts WHERE id = ?').get(id) as Row | undefined;
+    return row ? toDraft(row) : undefined;
+  }
+
+  list(status?: FaqDraft['status']): FaqDraft[] {
+    const rows = (status
+      ? this.db.prepare('SELECT * FROM faq_drafts WHERE status = ? ORDER BY id DESC').all(status)
+      : this.db.prepare('SELECT * FROM faq_drafts ORDER BY id DESC').all()) as Row[];
+    return rows.map(toDraft);
+  }
+
+  decide(id: number, status: 'published' | 'rejected', by: number, at: Date, entryId?: string): boolean {
+    const info = this.db
+      .prepare("UPDATE faq_drafts SET status = ?, decided_by = ?, decided_at = ?, entry_id = ? WHERE id = ? AND status = 'draft'")
+      .run(status, by, at.getTime(), entryId ?? null, id);
+    return info.changes === 1;
+  }
+}
