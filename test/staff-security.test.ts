@@ -125,4 +125,24 @@ describe('staff authorisation', () => {
     const actions = server.store.audit.list().filter((e) => e.target === open.caseNumber).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['view', 'claim', 'reply', 'resolve']));
   });
+
+  it('shows the citizen\'s own words (ID number included) only to the staff member holding the case', async () => {
+    const say = citizen(server.url, 'security-sealed-text');
+    await say('我的手机号13812345678，身份证丢了怎么补办');
+    await say('转人工');
+    const open = server.store.escalations.findOpen('security-sealed-text')!;
+    const stored = server.store.messages.listByConversation('security-sealed-text')[0]!;
+    expect(stored.text).not.toContain('13812345678');
+    expect(stored.sealedText).not.toContain('13812345678');
+    const admin = await login(server.url, 'admin1');
+    const before = await admin.get(`/api/v1/escalations/${open.id}`);
+    expect(JSON.stringify(before.body.messages)).not.toContain('13812345678');
+    const ps = await login(server.url, 'agent-ps');
+    await ps.post(`/api/v1/escalations/${open.id}/claim`);
+    const held = await ps.get(`/api/v1/escalations/${open.id}`);
+    expect(held.body.messages[0].text).toBe('我的手机号13812345678，身份证丢了怎么补办');
+    expect(JSON.stringify((await admin.get(`/api/v1/escalations/${open.id}`)).body.messages)).not.toContain('13812345678');
+    const audit = server.store.audit.list().filter((e) => e.target === open.caseNumber).map((e) => e.action);
+    expect(audit).toContain('view_personal_data');
+  });
 });

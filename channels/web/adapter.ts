@@ -31,6 +31,8 @@ export interface WebAssets {
   widgetJs: string;
   /** The demo portal page, or null to serve none. */
   portalHtml: string | null;
+  /** The demo portal's script (served at /portal.js beside the page). */
+  portalJs?: string;
 }
 
 interface Client {
@@ -99,6 +101,13 @@ export class WebChannelAdapter implements ChannelAdapter {
         res.setHeader('Cache-Control', 'no-cache');
         res.type('html').send(portal);
       });
+      const portalJs = this.assets.portalJs;
+      if (portalJs !== undefined) {
+        router.get('/portal.js', (_req, res) => {
+          res.setHeader('Cache-Control', 'no-cache');
+          res.type('application/javascript; charset=utf-8').send(portalJs);
+        });
+      }
     }
   }
 

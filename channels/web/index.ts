@@ -15,6 +15,7 @@ export const webChannel: ChannelPlugin = {
     return new WebChannelAdapter(config, deps, {
       widgetJs: asset('./widget/widget.js'),
       portalHtml: config.WEB_DEMO_PORTAL ? asset('./portal/index.html') : null,
+      portalJs: config.WEB_DEMO_PORTAL ? asset('./portal/portal.js') : undefined,
     });
   },
 };

@@ -20,7 +20,11 @@ import type { ChannelPlugin } from '../server/channel-adapter.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { lintKnowledge } from './kb-lint.ts';
 import { addStaff, readPassword, StaffAddError } from './staff-add.ts';
+import { registerDemandCommand } from './demand-analyze.ts';
 import { GENERAL_QUEUE } from '../handoff/routing.ts';
+import { createLogger } from '../logger.ts';
+import { installSignalHandlers } from '../ops/shutdown.ts';
+import { registerOpsCommands } from './ops-commands.ts';
 
 /** Runs the command line; `channels` are the adapters the composition root offers to `serve`. */
 export async function runCli(argv: readonly string[], channels: readonly ChannelPlugin[]): Promise<void> {
@@ -30,12 +34,11 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .command('serve')
     .description('run the server (HTTP API, demo page, channels)')
     .action(async () => {
-      const running = await startServer(loadConfig(), { channels });
-      const stop = (): void => {
-        void running.close().then(() => process.exit(0));
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      const config = loadConfig();
+      const logger = createLogger(config.LOG_LEVEL);
+      const running = await startServer(config, { channels, logger });
+      // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_TIMEOUT_MS), close the database.
+      installSignalHandlers(running, logger);
       console.log(`Huiying is running: ${running.url}/`);
     });
 
@@ -113,6 +116,9 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
       if (opts.json) console.log(JSON.stringify(metrics));
       else for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(14)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
     });
+
+  registerDemandCommand(program);
+  registerOpsCommands(program);
 
   const staff = program.command('staff').description('staff accounts of the console');
   staff

@@ -46,6 +46,11 @@ export class Engine {
     return this.model.kb;
   }
 
+  /** How the model was obtained (for metrics): training time in ms, and whether it came from the cache. */
+  get modelInfo(): { trainMs: number; fromCache: boolean } {
+    return { trainMs: this.model.trainMs, fromCache: this.model.fromCache };
+  }
+
   /** The best-matching entries for a text with their scores (for routing a case by its question). */
   candidates(text: string): Candidate[] {
     return this.model.matcher.match(text).candidates.map((c) => ({ entryId: c.id, score: c.score }));

@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { maskPersonalData } from '../privacy/mask.ts';
+import type { TextSealer } from '../privacy/sealed-text.ts';
 import { initialState } from './conversation-state.ts';
 import type { DemandSignal, Engine, EngineTurn } from './engine.ts';
 import type { EngineResult, IncomingMessage } from './message.ts';
@@ -24,17 +25,24 @@ export interface HandledMessage extends EngineResult {
 
 export interface MessageServiceEvents {
   demand: [DemandRecord];
-  handled: [IncomingMessage, EngineResult];
+  /** A message was answered; `ms` is the time `handle` took (for the latency metric). */
+  handled: [IncomingMessage, EngineResult, number];
 }
 
 export class MessageService extends EventEmitter<MessageServiceEvents> {
   private interceptor: ConversationInterceptor | null = null;
+  private sealer: TextSealer | null = null;
 
   constructor(
     private readonly store: Store,
     private engine: Engine,
   ) {
     super();
+  }
+
+  /** Keeps the original of masked messages sealed, for the staff member who holds the case; without it only the masked text is kept. */
+  setSealer(sealer: TextSealer): void {
+    this.sealer = sealer;
   }
 
   /** Installs the human side (escalations); without it the bot alone answers. */
@@ -52,10 +60,12 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
   }
 
   async handle(message: IncomingMessage): Promise<HandledMessage> {
+    const started = performance.now();
     const { address, ...rest } = message;
     const masked = { ...rest, text: maskPersonalData(message.text) };
     const { duplicate } = this.store.transaction(() => {
-      const saved = this.store.messages.saveInbound(masked);
+      const sealed = this.sealer && masked.text !== message.text ? this.sealer.seal(message.text) : undefined;
+      const saved = this.store.messages.saveInbound(masked, sealed);
       if (address && !saved.duplicate) this.store.addresses.save(message.conversationId, message.channel, address);
       return saved;
     });
@@ -81,7 +91,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       if (demand) demandRecord = this.recordDemand(message, result, demand);
     });
     if (demandRecord) this.emit('demand', demandRecord);
-    this.emit('handled', masked, result);
+    this.emit('handled', masked, result, performance.now() - started);
     return { ...result, duplicate: false };
   }
 

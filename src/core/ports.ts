@@ -27,6 +27,8 @@ export interface StoredMessage {
   channel: string;
   direction: 'in' | 'out';
   text: string;
+  /** The sealed original text, present only where masking changed what the citizen wrote. */
+  sealedText?: string;
   outcome?: Outcome;
   reply?: Reply;
   createdAt: Date;
@@ -49,8 +51,11 @@ export interface ConversationRepository {
 }
 
 export interface MessageRepository {
-  /** Stores an inbound message; `duplicate` when the channel already delivered this platform id. */
-  saveInbound(message: IncomingMessage): { id: number; duplicate: boolean };
+  /**
+   * Stores an inbound message (already masked); `sealedText` is the sealed original when masking changed
+   * it. `duplicate` when the channel already delivered this platform id.
+   */
+  saveInbound(message: IncomingMessage, sealedText?: string): { id: number; duplicate: boolean };
   saveOutbound(conversationId: string, channel: string, outcome: Outcome, replies: readonly Reply[], time: Date): void;
   listByConversation(conversationId: string, limit?: number): StoredMessage[];
 }

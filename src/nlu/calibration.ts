@@ -3,14 +3,13 @@
  * into training and validation parts, and whole entries are left out in turn (leave-classes-out folds)
  * to stand in for questions the knowledge base cannot answer.
  */
-import { FaqClassifier, type TrainingExample } from './faq-classifier.ts';
-import { decisionFeatures, rank, type PolicyParams } from './decision-policy.ts';
+import { blendScores, FaqClassifier, type BlendWeights, type ClassifierScores, type TrainingExample } from './faq-classifier.ts';
+import { DECISION_FEATURE_COUNT, decisionFeatures, rank, type PolicyParams } from './decision-policy.ts';
 import { RejectionModel } from './rejection-model.ts';
 import { seededRandom, shuffle } from './random.ts';
 import type { SoftmaxRegressionOptions } from './softmax-regression.ts';
 import type { PreparedText } from './text-pipeline.ts';
 
-/** Blend weights tried, in order of preference when they tie. */
 const MAX_OUT_OF_SCOPE_PER_CLASS = 20;
 const VALIDATION_FOLDS = 5;
 /** Largest share of correctly answered validation questions the threshold may reject. */
@@ -23,12 +22,28 @@ const MIN_IN_SCOPE_SAMPLES = 400;
  */
 const OUT_OF_SCOPE_PRIOR = 0.25;
 
-export const ALPHA_GRID = [0.5, 0.75, 0.25, 1, 0] as const;
+/**
+ * Validation accuracy a blend may lose to the best one and still be chosen for being more even: on
+ * small knowledge bases the differences between blends are mostly noise.
+ */
+const BLEND_TOLERANCE = 0.005;
+
+/** Blend weights tried: every split of 1 into quarters, the more even ones first (preferred when they tie). */
+export const BLEND_GRID: readonly BlendWeights[] = (() => {
+  const grid: BlendWeights[] = [];
+  for (let r = 0; r <= 4; r++) {
+    for (let n = 0; r + n <= 4; n++) grid.push({ regression: r / 4, nearest: n / 4, profile: (4 - r - n) / 4 });
+  }
+  const spread = (b: BlendWeights): number => Math.max(b.regression, b.nearest, b.profile);
+  return grid.sort((a, b) => spread(a) - spread(b));
+})();
+
+const blendName = (b: BlendWeights): string => `${b.regression}/${b.nearest}/${b.profile}`;
 
 export interface CalibrationReport {
-  /** Top-1 accuracy on the validation split for each blend weight (0 = nearest question only, 1 = regression only). */
+  /** Top-1 accuracy on the validation split for each blend, named regression/nearest/profile. */
   validationAccuracy: Record<string, number>;
-  alpha: number;
+  blend: BlendWeights;
   threshold: number;
   clarifyRatio: number;
   inScopeSamples: number;
@@ -39,7 +54,7 @@ export interface CalibrationReport {
 }
 
 export interface CalibrationResult {
-  alpha: number;
+  blend: BlendWeights;
   policy: PolicyParams;
   report: CalibrationReport;
 }
@@ -51,8 +66,15 @@ interface Sample {
   label: number | null;
 }
 
+const DEFAULT_BLEND: BlendWeights = { regression: 0.5, nearest: 0.25, profile: 0.25 };
+
 const DEFAULT_POLICY: PolicyParams = {
-  rejection: { weights: [1, 0, 0, 0, 0, 0], bias: 0, mean: [0.35, 0, 0, 0, 0, 0], std: [0.1, 1, 1, 1, 1, 1] },
+  rejection: {
+    weights: [1, ...new Array<number>(DECISION_FEATURE_COUNT - 1).fill(0)],
+    bias: 0,
+    mean: [0.35, ...new Array<number>(DECISION_FEATURE_COUNT - 1).fill(0)],
+    std: new Array<number>(DECISION_FEATURE_COUNT).fill(1).map((v, i) => (i === 0 ? 0.1 : v)),
+  },
   threshold: 0.5,
   clarifyRatio: 0.8,
   maxChoices: 3,
@@ -70,7 +92,7 @@ export function calibrate(
   });
   const folds = numClasses >= 2 ? Math.min(options.folds ?? 4, numClasses) : 0;
   if (folds === 0) {
-    return { alpha: 0.5, policy: DEFAULT_POLICY, report: emptyReport() };
+    return { blend: DEFAULT_BLEND, policy: DEFAULT_POLICY, report: emptyReport() };
   }
   // In-scope samples: held-out questions of every entry (stratified cross-validation), scored by a
   // model that knows every entry. Small sets run all folds; large ones stop once there are enough.
@@ -86,7 +108,7 @@ export function calibrate(
     const model = FaqClassifier.train(
       examples.filter((_, i) => itemFold[i] !== v),
       numClasses,
-      1,
+      DEFAULT_BLEND,
       options.softmax,
     );
     examples.forEach((e, i) => {
@@ -102,7 +124,7 @@ export function calibrate(
     const classifier = FaqClassifier.train(
       examples.filter((e) => !leftOut.has(e.label)),
       numClasses,
-      1,
+      DEFAULT_BLEND,
       options.softmax,
     );
     for (const c of leftOut) {
@@ -111,23 +133,21 @@ export function calibrate(
       }
     }
   }
-  const inScope = samples.filter((s) => s.label !== null);
+  const scored = samples.map((s) => s.classifier.score(s.prepared));
+  const inScope = samples.flatMap((s, i) => (s.label !== null ? [i] : []));
   const validationAccuracy: Record<string, number> = {};
-  let alpha = 0.5;
-  let bestAccuracy = -1;
-  for (const a of ALPHA_GRID) {
-    const correct = inScope.filter((s) => rank(s.classifier.score(s.prepared, a), 1)[0]?.label === s.label).length;
+  const accuracies = BLEND_GRID.map((b) => {
+    const correct = inScope.filter((i) => topLabel(reblend(scored[i]!, b)) === samples[i]!.label).length;
     const accuracy = inScope.length > 0 ? correct / inScope.length : 0;
-    validationAccuracy[String(a)] = accuracy;
-    if (accuracy > bestAccuracy + 1e-9) {
-      bestAccuracy = accuracy;
-      alpha = a;
-    }
-  }
+    validationAccuracy[blendName(b)] = accuracy;
+    return accuracy;
+  });
+  const bestAccuracy = Math.max(...accuracies);
+  const blend = BLEND_GRID[accuracies.findIndex((a) => a >= bestAccuracy - BLEND_TOLERANCE)] ?? DEFAULT_BLEND;
   const rows: number[][] = [];
   const labels: number[] = [];
-  const rankings = samples.map((s) => {
-    const scores = s.classifier.score(s.prepared, alpha);
+  const rankings = samples.map((s, i) => {
+    const scores = reblend(scored[i]!, blend);
     const ranking = rank(scores);
     rows.push(decisionFeatures(scores, ranking));
     labels.push(s.label !== null && ranking[0]?.label === s.label ? 1 : 0);
@@ -145,11 +165,11 @@ export function calibrate(
   const inIdx = samples.flatMap((s, i) => (s.label !== null ? [i] : []));
   const outIdx = samples.flatMap((s, i) => (s.label === null ? [i] : []));
   return {
-    alpha,
+    blend,
     policy: { rejection: rejection.state, threshold, clarifyRatio, maxChoices: 3 },
     report: {
       validationAccuracy,
-      alpha,
+      blend,
       threshold,
       clarifyRatio,
       inScopeSamples: inIdx.length,
@@ -215,6 +235,17 @@ function chooseClarifyRatio(
   return best.ratio;
 }
 
+/** The same scores under other blend weights. */
+function reblend(scores: ClassifierScores, blend: BlendWeights): ClassifierScores {
+  return { ...scores, combined: blendScores(scores.probs, scores.sims, scores.profile, blend) };
+}
+
+function topLabel(scores: ClassifierScores): number {
+  let best = 0;
+  for (let c = 1; c < scores.combined.length; c++) if (scores.combined[c]! > scores.combined[best]!) best = c;
+  return best;
+}
+
 function share(indices: readonly number[], predicate: (i: number) => boolean): number {
   return indices.length === 0 ? 0 : indices.filter(predicate).length / indices.length;
 }
@@ -222,7 +253,7 @@ function share(indices: readonly number[], predicate: (i: number) => boolean): n
 function emptyReport(): CalibrationReport {
   return {
     validationAccuracy: {},
-    alpha: 0.5,
+    blend: DEFAULT_BLEND,
     threshold: DEFAULT_POLICY.threshold,
     clarifyRatio: DEFAULT_POLICY.clarifyRatio,
     inScopeSamples: 0,

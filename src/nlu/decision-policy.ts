@@ -28,12 +28,25 @@ export function rank(scores: ClassifierScores, limit = 5): RankedClass[] {
     .slice(0, limit);
 }
 
+/** How many numbers `decisionFeatures` returns. */
+export const DECISION_FEATURE_COUNT = 9;
+
 /** The signals beyond the top score that separate answerable questions from the rest. */
 export function decisionFeatures(scores: ClassifierScores, ranking: readonly RankedClass[]): number[] {
   const top = ranking[0];
-  if (!top) return [0, 0, 0, 0, 1, 1];
+  if (!top) return [0, 0, 0, 0, 1, 1, 0, 0, 0];
   const second = ranking[1]?.score ?? 0;
-  return [top.score, top.score - second, scores.probs[top.label]!, scores.sims[top.label]!, scores.unseenShare(top.label), scores.oovShare];
+  return [
+    top.score,
+    top.score - second,
+    scores.probs[top.label]!,
+    scores.sims[top.label]!,
+    scores.unseenShare(top.label),
+    scores.oovShare,
+    scores.profileCoverage[top.label]!,
+    Math.log1p(scores.profileEvidence),
+    scores.topLogit,
+  ];
 }
 
 export class DecisionPolicy {

@@ -42,7 +42,7 @@ export interface MatcherState {
   report: CalibrationReport;
 }
 
-export const MATCHER_STATE_VERSION = 2;
+export const MATCHER_STATE_VERSION = 3;
 
 export class FaqMatcher {
   private readonly policy: DecisionPolicy;
@@ -77,8 +77,8 @@ export class FaqMatcher {
       }
     });
     const numClasses = dataset.classes.length;
-    const { alpha, policy, report } = calibrate(examples, numClasses, { softmax: options.softmax, seed: options.seed });
-    const classifier = FaqClassifier.train(examples, numClasses, alpha, options.softmax);
+    const { blend, policy, report } = calibrate(examples, numClasses, { softmax: options.softmax, seed: options.seed });
+    const classifier = FaqClassifier.train(examples, numClasses, blend, options.softmax);
     return new FaqMatcher(pipeline, dataset.classes.map((c) => c.id), classifier, policy, report, { synonyms, userWords });
   }
 

@@ -11,7 +11,7 @@ export interface SoftmaxRegressionOptions {
 
 const GRADIENT_FLOOR = 1e-4;
 
-export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { epochs: 15, learningRate: 0.8, l2: 1e-5, seed: 7 };
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { epochs: 15, learningRate: 0.4, l2: 1e-5, seed: 7 };
 
 export class SoftmaxRegression {
   /** Weights, feature-major: weights[f * numClasses + c]. */
@@ -98,10 +98,17 @@ export class SoftmaxRegression {
 
   /** Class probabilities of `x`. */
   predictProba(x: SparseVector): Float64Array {
-    const out = new Float64Array(this.numClasses);
-    this.scoresInto(x, out);
-    softmaxInPlace(out);
-    return out;
+    return this.predict(x).probs;
+  }
+
+  /** Class probabilities of `x` and its highest logit (evidence before normalisation). */
+  predict(x: SparseVector): { probs: Float64Array; topLogit: number } {
+    const probs = new Float64Array(this.numClasses);
+    this.scoresInto(x, probs);
+    let topLogit = -Infinity;
+    for (const v of probs) if (v > topLogit) topLogit = v;
+    softmaxInPlace(probs);
+    return { probs, topLogit };
   }
 }
 

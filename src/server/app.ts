@@ -7,6 +7,9 @@ import type { ChannelAdapter } from './channel-adapter.ts';
 import { openApiDocument } from './openapi.ts';
 import { staffRouter, type StaffRouteDeps } from './staff-routes.ts';
 import { messagesRouter } from './messages-route.ts';
+import { consoleRouter } from './console-route.ts';
+import { opsRouter, type OpsRouteDeps } from '../ops/ops-routes.ts';
+import { securityHeaders } from '../ops/security-headers.ts';
 
 export interface AppDeps {
   service: MessageService;
@@ -18,6 +21,8 @@ export interface AppDeps {
   trustProxy?: string;
   /** The staff API; absent in tools that serve citizens only. */
   staff?: Omit<StaffRouteDeps, 'store' | 'service'>;
+  /** Readiness and Prometheus metrics (`/readyz`, `/metrics`). */
+  ops?: OpsRouteDeps;
 }
 
 function trustProxyValue(raw: string | undefined): boolean | number | string {
@@ -30,15 +35,18 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxyValue(deps.trustProxy));
+  app.use(securityHeaders());
   app.use(express.json({ limit: '64kb' }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (deps.ops) app.use(opsRouter(deps.ops));
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
   app.use(messagesRouter(deps.service, deps.store, deps.maxMessageLength));
   if (deps.staff) app.use(staffRouter({ ...deps.staff, store: deps.store, service: deps.service }));
+  if (deps.staff) app.use('/console', consoleRouter());
   for (const channel of deps.channels ?? []) {
     if (channel.mountRoot) {
       const root = express.Router();

@@ -28,9 +28,15 @@ export class StaffLive {
     handoff: HandoffService,
   ) {
     handoff.on('changed', (e) => {
+      const assignee = e.assigneeId ? this.store.staff.get(e.assigneeId) : undefined;
       this.broadcast((staff) => canSee(staff, e), {
         type: 'case',
-        escalation: { ...e, question: maskPersonalData(e.question), breached: !e.firstResponseAt && Date.now() > e.dueAt.getTime() },
+        escalation: {
+          ...e,
+          question: maskPersonalData(e.question),
+          assignee: assignee ? { id: assignee.id, displayName: assignee.displayName } : null,
+          breached: !e.firstResponseAt && Date.now() > e.dueAt.getTime(),
+        },
       });
     });
     handoff.on('message', (m) => {

@@ -11,6 +11,7 @@ import { GENERAL_QUEUE } from '../handoff/routing.ts';
 import type { StaffAuth } from '../handoff/staff-auth.ts';
 import type { Escalation, StaffMember } from '../handoff/types.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
+import type { TextSealer } from '../privacy/sealed-text.ts';
 import { cookieIsSecure, currentStaff, requireStaff, SESSION_COOKIE, sessionToken } from './staff-session.ts';
 
 export interface StaffRouteDeps {
@@ -22,6 +23,8 @@ export interface StaffRouteDeps {
   /** Reloads and retrains the knowledge base; resolves with the error when it failed. */
   reload: () => Promise<Error | null>;
   cannedReplies: () => CannedReply[];
+  /** Opens the sealed originals of masked messages for the staff member holding a case. */
+  sealer?: TextSealer;
 }
 
 const id = z.coerce.number().int().positive();
@@ -113,16 +116,29 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     const staff = currentStaff(res);
     try {
       const e = handoff.visible(caseId, staff);
-      const messages = store.messages.listByConversation(e.conversationId, 500).map((m) => ({
-        id: m.id,
-        direction: m.direction,
-        text: m.text,
-        outcome: m.outcome,
-        staffName: m.reply?.staffName,
-        time: m.createdAt.toISOString(),
-      }));
+      // The staff member holding the case reads what the citizen wrote; everyone else the masked text.
+      const holder = e.state === 'assigned' && e.assigneeId === staff.id;
+      let unsealed = 0;
+      const messages = store.messages.listByConversation(e.conversationId, 500).map((m) => {
+        const original = holder && m.sealedText && deps.sealer ? deps.sealer.open(m.sealedText) : null;
+        if (original !== null) unsealed++;
+        return {
+          id: m.id,
+          direction: m.direction,
+          text: original ?? m.text,
+          outcome: m.outcome,
+          staffName: m.reply?.staffName,
+          time: m.createdAt.toISOString(),
+        };
+      });
       store.audit.record({ staffId: staff.id, action: 'view', target: e.caseNumber, detail: null, createdAt: new Date() });
-      res.json({ escalation: view(e, staff), messages, notes: store.notes.list(e.id), outbox: store.outbox.forConversation(e.conversationId).filter((o) => o.status !== 'sent') });
+      if (unsealed > 0) {
+        store.audit.record({ staffId: staff.id, action: 'view_personal_data', target: e.caseNumber, detail: `${unsealed} message(s)`, createdAt: new Date() });
+      }
+      // What the bot understood, with each candidate's title so staff need not look the entry id up.
+      const entries = deps.service.currentEngine.knowledgeBase.entries;
+      const candidates = e.candidates.map((c) => ({ ...c, title: entries.find((entry) => entry.id === c.entryId)?.title }));
+      res.json({ escalation: { ...view(e, staff), candidates }, messages, notes: store.notes.list(e.id), outbox: store.outbox.forConversation(e.conversationId).filter((o) => o.status !== 'sent') });
     } catch (err) {
       fail(res, err);
     }

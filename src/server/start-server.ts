@@ -1,5 +1,6 @@
 /** Starts the server: wires storage, the engine, the human side, the HTTP app and whichever channels the composition root offers. */
 import { watch, type FSWatcher } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { buildEngine } from '../bot-runtime.ts';
@@ -10,7 +11,12 @@ import { HandoffService } from '../handoff/handoff-service.ts';
 import { loadCannedReplies, loadServiceHours, type CannedReply } from '../handoff/handoff-settings.ts';
 import { StaffAuth } from '../handoff/staff-auth.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { TextSealer } from '../privacy/sealed-text.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { createMetrics } from '../ops/metrics.ts';
+import { checkReadiness } from '../ops/readiness.ts';
+import { scheduleRetention, utcOffsetOf, type RetentionReport } from '../ops/retention.ts';
+import { trackRequests, type RequestTracker } from '../ops/shutdown.ts';
 import { createApp } from './app.ts';
 import { apiReplySender } from './messages-route.ts';
 import type { ChannelAdapter, ChannelPlugin } from './channel-adapter.ts';
@@ -27,6 +33,9 @@ export interface RunningServer {
   channels: ChannelAdapter[];
   /** Reloads the knowledge base; on failure the running engine stays and the error is returned. */
   reload(): Promise<Error | null>;
+  /** Runs data retention now (RETENTION_DAYS; the server also runs it daily); null when it failed. */
+  runRetention(): RetentionReport | null;
+  /** Stops accepting, waits for requests in flight (SHUTDOWN_TIMEOUT_MS), closes channels and the database. */
   close(): Promise<void>;
 }
 
@@ -64,10 +73,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     now: options.now,
   });
   service.setInterceptor(handoff);
+  const sealer = config.DATA_KEY ? TextSealer.fromBase64(config.DATA_KEY) : TextSealer.fromKeyFile(join(dirname(config.DATABASE_PATH), 'data.key'));
+  service.setSealer(sealer);
   const auth = new StaffAuth(store, options.now);
   const channels: ChannelAdapter[] = [];
   let server: Server | undefined;
   const live = new StaffLive(auth, store, handoff);
+  const metrics = createMetrics({ service, handoff, db: store.db, now: options.now });
+  let tracker: RequestTracker | undefined;
 
   let reloading: Promise<Error | null> | null = null;
   const reload = (): Promise<Error | null> => {
@@ -89,13 +102,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
 
   const stopAll = async (): Promise<void> => {
+    if (tracker) {
+      // Stop accepting; requests in flight get their answers (and are stored) before anything closes.
+      if (tracker.active) logger.info({ inFlight: tracker.active }, 'waiting for requests in flight');
+      if (!(await tracker.drain(config.SHUTDOWN_TIMEOUT_MS))) {
+        logger.warn({ inFlight: tracker.active, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timeout: closing requests still in flight');
+      }
+    }
     for (const channel of channels) await channel.stop?.().catch(() => undefined);
     live.close();
-    if (server) {
+    if (tracker) await tracker.closeAll();
+    else if (server) {
       const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
       server.closeAllConnections();
       await closed;
     }
+    metrics.close();
     store.close();
   };
 
@@ -113,12 +135,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       maxMessageLength: config.MAX_MESSAGE_LENGTH,
       channels,
       trustProxy: config.TRUST_PROXY,
-      staff: { handoff, auth, knowledgeDir: config.KNOWLEDGE_DIR, reload, cannedReplies: () => cannedReplies },
+      ops: {
+        readiness: () => checkReadiness({ store, db: store.db, service, draining: () => tracker?.draining ?? false }),
+        metrics,
+        metricsToken: config.METRICS_TOKEN,
+      },
+      staff: { handoff, auth, knowledgeDir: config.KNOWLEDGE_DIR, reload, cannedReplies: () => cannedReplies, sealer },
     });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
       s.once('error', reject);
     });
+    tracker = trackRequests(server);
     live.attach(server);
     for (const channel of channels) channel.attach?.(server);
     for (const channel of channels) await channel.start?.();
@@ -134,6 +162,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     handoff.sweep().catch((err: Error) => logger.error({ err: err.message }, 'expiry sweep failed'));
   }, SWEEP_MS);
   sweep.unref();
+  const retention = scheduleRetention(store.db, {
+    days: config.RETENTION_DAYS,
+    mode: config.RETENTION_MODE,
+    utcOffsetMs: utcOffsetOf(hours),
+    now: options.now,
+    logger,
+  });
   logger.info(
     { url, entries: engine.knowledgeBase.entries.length, channels: channels.map((c) => c.name), resent, ms: Math.round(performance.now() - started) },
     'huiying is listening',
@@ -161,12 +196,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     handoff,
     channels,
     reload,
+    runRetention: () => retention.run(),
     close: async () => {
+      logger.info({ inFlight: tracker?.active ?? 0 }, 'shutting down');
       clearTimeout(timer);
       clearInterval(sweep);
+      retention.stop();
       watcher?.close();
       process.off('SIGHUP', onHup);
       await stopAll();
+      logger.info('stopped: connections closed, database closed');
     },
   };
 }

@@ -215,6 +215,8 @@ svg{width:20px;height:20px;fill:currentColor;flex:none}
   let unread = false;
   /** Messages sent and not yet acknowledged: id → text (resent over HTTP if the socket drops). */
   const pending = new Map();
+  /** Ids whose HTTP send is under way (a socket dropping meanwhile must not send them twice). */
+  const sending = new Set();
   const t = () => TEXT[lang];
 
   const host = document.createElement('huiying-widget');
@@ -408,7 +410,7 @@ svg{width:20px;height:20px;fill:currentColor;flex:none}
 
   function disconnected() {
     if (isOpen) status.hidden = false;
-    for (const [id, text] of pending) void httpSend(id, text);
+    for (const [id, text] of pending) if (!sending.has(id)) void httpSend(id, text);
     startPolling();
     const delay = Math.min(30000, 1000 * 2 ** attempt++) * (0.5 + Math.random() / 2);
     reconnectTimer = setTimeout(connect, delay);
@@ -454,6 +456,8 @@ svg{width:20px;height:20px;fill:currentColor;flex:none}
   }
 
   async function httpSend(id, text) {
+    if (sending.has(id)) return;
+    sending.add(id);
     try {
       const res = await fetch(`${API}/messages`, {
         method: 'POST',
@@ -467,6 +471,8 @@ svg{width:20px;height:20px;fill:currentColor;flex:none}
       else notice(res.status === 429 ? t().rateLimited : String(body.message || t().failed));
     } catch {
       if (pending.delete(id)) notice(t().failed);
+    } finally {
+      sending.delete(id);
     }
     updateTyping();
   }

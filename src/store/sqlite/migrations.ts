@@ -145,6 +145,32 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 4,
+    name: 'sealed original text of messages with personal data',
+    sql: `ALTER TABLE messages ADD COLUMN sealed_text TEXT;`,
+  },
+  {
+    version: 5,
+    name: 'daily aggregates kept after retention deletes conversation text',
+    sql: `
+      CREATE TABLE daily_stats (
+        day TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        PRIMARY KEY (day, channel, metric)
+      );
+      CREATE TABLE retention_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ran_at INTEGER NOT NULL,
+        cutoff INTEGER NOT NULL,
+        mode TEXT NOT NULL,
+        counted_from INTEGER NOT NULL,
+        affected TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet; returns the versions applied. */

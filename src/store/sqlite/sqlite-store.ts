@@ -126,20 +126,21 @@ class SqliteMessages implements MessageRepository {
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(`
-      INSERT INTO messages (conversation_id, channel, direction, sender_id, text, outcome, reply, platform_message_id, created_at)
-      VALUES (@conversationId, @channel, @direction, @senderId, @text, @outcome, @reply, @platformId, @createdAt)
+      INSERT INTO messages (conversation_id, channel, direction, sender_id, text, sealed_text, outcome, reply, platform_message_id, created_at)
+      VALUES (@conversationId, @channel, @direction, @senderId, @text, @sealedText, @outcome, @reply, @platformId, @createdAt)
       ON CONFLICT DO NOTHING`);
     this.list = db.prepare(`
       SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id`);
   }
 
-  saveInbound(m: IncomingMessage): { id: number; duplicate: boolean } {
+  saveInbound(m: IncomingMessage, sealedText?: string): { id: number; duplicate: boolean } {
     const info = this.insert.run({
       conversationId: m.conversationId,
       channel: m.channel,
       direction: 'in',
       senderId: m.senderId,
       text: m.text,
+      sealedText: sealedText ?? null,
       outcome: null,
       reply: null,
       platformId: m.platformMessageId ?? null,
@@ -156,6 +157,7 @@ class SqliteMessages implements MessageRepository {
         direction: 'out',
         senderId: null,
         text: reply.text,
+        sealedText: null,
         outcome,
         reply: JSON.stringify(reply),
         platformId: null,
@@ -171,6 +173,7 @@ class SqliteMessages implements MessageRepository {
       channel: row.channel as string,
       direction: row.direction as 'in' | 'out',
       text: row.text as string,
+      sealedText: (row.sealed_text as string | null) ?? undefined,
       outcome: (row.outcome as Outcome | null) ?? undefined,
       reply: row.reply ? (JSON.parse(row.reply as string) as Reply) : undefined,
       createdAt: new Date(row.created_at as number),

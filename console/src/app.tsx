@@ -1,0 +1,72 @@
+/** The console shell: checks the session, shows the login or the console, and holds the language choice. */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError, setCsrfToken, whenLoggedOut } from './api.ts';
+import { Workspace } from './workspace.tsx';
+import { I18nContext, rememberLang, storedLang, STRINGS } from './i18n.ts';
+import { LoginForm } from './login-form.tsx';
+import type { Lang, Staff } from './types.ts';
+
+export function App() {
+  const [lang, setLang] = useState<Lang>(storedLang);
+  /** undefined while checking the session, null when logged out. */
+  const [me, setMe] = useState<Staff | null | undefined>(undefined);
+  const [ended, setEnded] = useState(false);
+  const i18n = useMemo(() => ({ lang, t: STRINGS[lang] }), [lang]);
+
+  useEffect(() => {
+    rememberLang(lang);
+    document.title = STRINGS[lang].appName;
+  }, [lang]);
+
+  useEffect(() => {
+    whenLoggedOut(() => {
+      setMe((current) => {
+        if (current) setEnded(true);
+        return null;
+      });
+    });
+    api
+      .get<{ staff: Staff; csrfToken: string }>('/api/v1/staff/me')
+      .then((r) => {
+        setCsrfToken(r.csrfToken);
+        setMe(r.staff);
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof ApiError) || err.status === 401) setMe(null);
+        else setMe(null);
+      });
+  }, []);
+
+  const toggleLang = () => setLang(lang === 'zh' ? 'en' : 'zh');
+  const langButton = (
+    <button type="button" class="link-button lang" lang={lang === 'zh' ? 'en' : 'zh-CN'} aria-label={i18n.t.switchLangLabel} onClick={toggleLang}>
+      {i18n.t.switchLang}
+    </button>
+  );
+
+  const logOut = async () => {
+    await api.post('/api/v1/staff/logout').catch(() => undefined);
+    setEnded(false);
+    setMe(null);
+  };
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      {me === undefined ? (
+        <p class="boot">{i18n.t.loading}</p>
+      ) : me === null ? (
+        <LoginForm
+          langButton={langButton}
+          notice={ended ? i18n.t.sessionEnded : undefined}
+          onLoggedIn={(staff, token) => {
+            setCsrfToken(token);
+            setEnded(false);
+            setMe(staff);
+          }}
+        />
+      ) : (
+        <Workspace key={me.id} me={me} langButton={langButton} onLogOut={logOut} />
+      )}
+    </I18nContext.Provider>
+  );
+}

@@ -1,0 +1,59 @@
+/** Shapes shared by the demand-topic modules: the messages grouped and the topics produced. */
+
+/** One message to group: an unanswered question, a not-helpful answer, an escalation, or a historical hotline/mailbox message. */
+export interface DemandMessage {
+  text: string;
+  time?: Date | undefined;
+  channel?: string | undefined;
+  /** Department named in the source (e.g. a hotline's handling unit), if any. */
+  department?: string | undefined;
+  /** Knowledge-base entries the bot considered, best first (see DemandRecord.candidates). */
+  candidates?: ReadonlyArray<{ entryId: string; score: number }> | undefined;
+}
+
+/** The kind of message: a question, a complaint or request for help, or a suggestion. */
+export type TopicKind = '咨询' | '投诉/求助' | '建言';
+
+/** A group of messages about one need. */
+export interface Topic {
+  /** Stable id: kept across runs while the topic keeps its members. */
+  id: string;
+  label: string;
+  keywords: string[];
+  kind: TopicKind;
+  /** Number of messages (duplicates included). */
+  size: number;
+  /** Indexes of the member messages in the input, ascending. */
+  members: number[];
+  /** 3-5 member texts closest to the topic's centre, personal data masked. */
+  representatives: string[];
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  channels: Array<{ channel: string; count: number }>;
+  departments: Array<{ department: string; share: number }>;
+  /** Messages in the last 7 days before the reference time. */
+  thisWeek: number;
+  /** Average weekly messages in the (up to) 4 weeks before that. */
+  previousWeeklyAverage: number;
+  /** Smoothed ratio of this week to the previous weekly average. */
+  growth: number;
+}
+
+/** What a run keeps so the next run (or `assign`) can recognise its topics. */
+export interface TopicSnapshot {
+  id: string;
+  /** The topic's centre: its strongest terms with weights. */
+  centroid: Array<[string, number]>;
+  /** Hashes of the normalised member texts. */
+  memberKeys: string[];
+}
+
+/** The saved result of a grouping run. */
+export interface TopicState {
+  version: 1;
+  /** Distinct texts the run saw (for inverse document frequency of unseen terms). */
+  documents: number;
+  /** Inverse document frequency of the centroid terms. */
+  idf: Record<string, number>;
+  topics: TopicSnapshot[];
+}

@@ -1,0 +1,193 @@
+/**
+ * Prometheus metrics (prom-client), in a registry of their own per server so that several servers can run in
+ * one process (tests). Counters and the latency histogram follow the message service's events; the queue
+ * gauges are read from the database on each scrape.
+ */
+import type Database from 'better-sqlite3';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EngineResult, IncomingMessage } from '../core/message.ts';
+import type { MessageService } from '../core/message-service.ts';
+import type { HandoffService } from '../handoff/handoff-service.ts';
+import { GENERAL_QUEUE } from '../handoff/routing.ts';
+import { OPEN_STATES, type Escalation } from '../handoff/types.ts';
+import type { DemandRecord } from '../core/ports.ts';
+
+export interface MetricsDeps {
+  service: MessageService;
+  handoff?: HandoffService;
+  /** The SQLite connection the escalation gauges are read from. */
+  db: Database.Database;
+  /** The clock response targets are measured against (tests use a fake one). */
+  now?: () => Date;
+}
+
+export interface Metrics {
+  registry: Registry;
+  /** The exposition text and its content type. */
+  render(): Promise<{ contentType: string; body: string }>;
+  /** Stops listening to the services' events. */
+  close(): void;
+}
+
+/** States in which a case waits in a department's queue (nobody holds it). */
+const QUEUED_STATES = ['pending', 'transferred', 'expired'] as const;
+const inList = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+export function createMetrics(deps: MetricsDeps): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const now = deps.now ?? (() => new Date());
+  collectDefaultMetrics({ register: registry });
+
+  const messages = new Counter({
+    name: 'huiying_messages_total',
+    help: 'Messages answered, by channel and outcome (answered, clarify, unanswered, escalated, staff, smalltalk).',
+    labelNames: ['channel', 'outcome'] as const,
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'huiying_answer_duration_seconds',
+    help: 'Time from receiving a message to having its answer stored, by channel.',
+    labelNames: ['channel'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const demand = new Counter({
+    name: 'huiying_demand_signals_total',
+    help: 'Questions the bot could not answer well, by reason (no_match, ambiguous, not_helpful, asked_for_human).',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const caseChanges = new Counter({
+    name: 'huiying_escalation_changes_total',
+    help: 'Escalation cases opened or changed, by the state they are in afterwards.',
+    labelNames: ['state'] as const,
+    registers,
+  });
+
+  const departments = (): string[] => {
+    try {
+      return [...deps.service.currentEngine.knowledgeBase.departments.map((d) => d.id), GENERAL_QUEUE];
+    } catch {
+      return [GENERAL_QUEUE];
+    }
+  };
+  /** Runs a read for a gauge; a closed or broken database leaves the gauge empty instead of failing the scrape. */
+  const read = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return deps.db.open ? fn() : fallback;
+    } catch {
+      return fallback;
+    }
+  };
+
+  new Gauge({
+    name: 'huiying_escalations_open',
+    help: 'Open escalation cases, by department and state (pending, assigned, transferred, expired).',
+    labelNames: ['department', 'state'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const d of departments()) for (const s of OPEN_STATES) this.set({ department: d, state: s }, 0);
+      const rows = read(
+        () =>
+          deps.db
+            .prepare(`SELECT department, state, COUNT(*) AS n FROM escalations WHERE state IN (${inList(OPEN_STATES.length)}) GROUP BY department, state`)
+            .all(...OPEN_STATES) as { department: string; state: string; n: number }[],
+        [],
+      );
+      for (const r of rows) this.set({ department: r.department, state: r.state }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'huiying_escalations_overdue',
+    help: 'Open cases with no staff reply yet whose first-response target (due time) has passed, by department.',
+    labelNames: ['department'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const d of departments()) this.set({ department: d }, 0);
+      const rows = read(
+        () =>
+          deps.db
+            .prepare(
+              `SELECT department, COUNT(*) AS n FROM escalations
+               WHERE state IN (${inList(OPEN_STATES.length)}) AND first_response_at IS NULL AND due_at < ? GROUP BY department`,
+            )
+            .all(...OPEN_STATES, now().getTime()) as { department: string; n: number }[],
+        [],
+      );
+      for (const r of rows) this.set({ department: r.department }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'huiying_queue_oldest_age_seconds',
+    help: 'Age of the oldest case waiting in a department queue (pending, transferred or expired); 0 when empty.',
+    labelNames: ['department'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const d of departments()) this.set({ department: d }, 0);
+      const at = now().getTime();
+      const rows = read(
+        () =>
+          deps.db
+            .prepare(`SELECT department, MIN(created_at) AS oldest FROM escalations WHERE state IN (${inList(QUEUED_STATES.length)}) GROUP BY department`)
+            .all(...QUEUED_STATES) as { department: string; oldest: number }[],
+        [],
+      );
+      for (const r of rows) this.set({ department: r.department }, Math.max(0, (at - r.oldest) / 1000));
+    },
+  });
+  new Gauge({
+    name: 'huiying_model_training_seconds',
+    help: 'How long training the running model took (when it was trained; a cached model keeps its original figure).',
+    registers,
+    collect() {
+      this.set(deps.service.currentEngine.modelInfo.trainMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'huiying_model_from_cache',
+    help: '1 when the running model was loaded from the model cache, 0 when it was trained at start or reload.',
+    registers,
+    collect() {
+      this.set(deps.service.currentEngine.modelInfo.fromCache ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'huiying_knowledge_entries',
+    help: 'Entries in the running knowledge base.',
+    registers,
+    collect() {
+      this.set(deps.service.currentEngine.knowledgeBase.entries.length);
+    },
+  });
+
+  const onHandled = (message: IncomingMessage, result: EngineResult, ms: number): void => {
+    messages.inc({ channel: message.channel, outcome: result.outcome });
+    latency.observe({ channel: message.channel }, ms / 1000);
+  };
+  const onDemand = (record: DemandRecord): void => {
+    demand.inc({ reason: record.reason });
+  };
+  const onChanged = (escalation: Escalation): void => {
+    caseChanges.inc({ state: escalation.state });
+  };
+  deps.service.on('handled', onHandled);
+  deps.service.on('demand', onDemand);
+  deps.handoff?.on('changed', onChanged);
+
+  return {
+    registry,
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+    close() {
+      deps.service.off('handled', onHandled);
+      deps.service.off('demand', onDemand);
+      deps.handoff?.off('changed', onChanged);
+      registry.clear();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/** `huiying staff add` run as a real process, the way an administrator creates the first account. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../src/handoff/passwords.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'huiying-staff-cli-'));
+const db = join(dir, 'staff.db');
+
+function huiying(args: string[], stdin: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile('node', ['bin/huiying.js', ...args], { env: { ...process.env, DATABASE_PATH: db, LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(stdin);
+  });
+}
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('huiying staff add', () => {
+  it('creates an administrator with the password from standard input', async () => {
+    const run = await huiying(['staff', 'add', '--name', 'admin', '--role', 'admin', '--password-stdin'], 'a-long-admin-password\n');
+    expect(run.stdout).toContain('created admin "admin"');
+    const store = new SqliteStore(db);
+    const account = store.staff.findByName('admin')!;
+    store.close();
+    expect(account.role).toBe('admin');
+    expect(await verifyPassword('a-long-admin-password', account.passwordHash)).toBe(true);
+  }, 60_000);
+
+  it('names the problem and exits 1 for an unknown department, a short password or a taken name', async () => {
+    const badDept = await huiying(['staff', 'add', '--name', 'li', '--department', 'moon', '--password-stdin'], 'a-long-agent-password');
+    expect(badDept.code).toBe(1);
+    expect(badDept.stderr).toMatch(/--department moon: unknown; known departments: public-security/);
+    const short = await huiying(['staff', 'add', '--name', 'li', '--department', 'taxation', '--password-stdin'], 'short');
+    expect(short.stderr).toMatch(/at least 10 characters/);
+    const taken = await huiying(['staff', 'add', '--name', 'admin', '--role', 'admin', '--password-stdin'], 'another-long-password');
+    expect(taken.stderr).toMatch(/already exists/);
+    const agentWithout = await huiying(['staff', 'add', '--name', 'li', '--password-stdin'], 'a-long-agent-password');
+    expect(agentWithout.stderr).toMatch(/agent needs at least one --department/);
+  }, 120_000);
+});
