@@ -1,6 +1,7 @@
 /** Administrators: staff accounts (create, change role and departments, deactivate, reset passwords). */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
+import { DepartmentsPanel } from './departments-panel.tsx';
 import { ROLE_LABELS, useI18n } from './i18n.ts';
 import type { Department, Role, Staff } from './types.ts';
 
@@ -168,7 +169,12 @@ function StaffRow(props: { s: Staff; departments: Department[]; deptName: (id: s
   );
 }
 
-export function StaffView(props: { departments: Department[]; deptName: (id: string) => string; onChanged: (staff: Staff[]) => void }) {
+export function StaffView(props: {
+  departments: Department[];
+  deptName: (id: string) => string;
+  onChanged: (staff: Staff[]) => void;
+  onDepartments: (departments: Department[]) => void;
+}) {
   const { t } = useI18n();
   const [staff, setStaff] = useState<Staff[]>([]);
   const [flash, setFlash] = useState<Flash>(null);
@@ -219,6 +225,7 @@ export function StaffView(props: { departments: Department[]; deptName: (id: str
         </tbody>
       </table>
       <CreateForm departments={props.departments} deptName={props.deptName} setFlash={setFlash} onCreated={(s) => update([...staff, s])} />
+      <DepartmentsPanel departments={props.departments} onChanged={props.onDepartments} />
     </main>
   );
 }

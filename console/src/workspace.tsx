@@ -7,6 +7,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from './api.ts';
 import { AuditView } from './audit-view.tsx';
 import { CaseView } from './case-view.tsx';
+import { DashboardView } from './dashboard-view.tsx';
+import { useDemandStrings } from './demand-i18n.ts';
+import { DemandView } from './demand-view.tsx';
 import { DraftsView } from './drafts-view.tsx';
 import { pick, ROLE_LABELS, useI18n } from './i18n.ts';
 import { LiveConnection, type LiveStatus } from './live.ts';
@@ -15,7 +18,7 @@ import { RatingsView } from './ratings-view.tsx';
 import { StaffView } from './staff-view.tsx';
 import type { Case, CaseDetail, Department, LiveFrame, Staff } from './types.ts';
 
-type View = 'queue' | 'ratings' | 'drafts' | 'staff' | 'audit';
+type View = 'queue' | 'ratings' | 'drafts' | 'demand' | 'dashboard' | 'staff' | 'audit';
 
 /** Re-renders every `ms` so waiting times and countdowns tick. */
 function useNow(ms: number): number {
@@ -53,6 +56,7 @@ let liveIds = 0;
 export function Workspace(props: { me: Staff; langButton: ComponentChildren; onLogOut: () => void }) {
   const { me } = props;
   const { lang, t } = useI18n();
+  const demandText = useDemandStrings();
   const now = useNow(1000);
   const [view, setView] = useState<View>('queue');
   const [departments, setDepartments] = useState<Department[]>([]);
@@ -163,6 +167,8 @@ export function Workspace(props: { me: Staff; langButton: ComponentChildren; onL
     ['queue', t.navQueue],
     ...(me.role !== 'agent' ? ([['ratings', t.navRatings]] as Array<[View, string]>) : []),
     ['drafts', t.navDrafts],
+    ['demand', demandText.navDemand],
+    ...(me.role !== 'agent' ? ([['dashboard', demandText.navDashboard]] as Array<[View, string]>) : []),
     ...(me.role === 'admin' ? ([['staff', t.navStaff], ['audit', t.navAudit]] as Array<[View, string]>) : []),
   ];
 
@@ -230,8 +236,10 @@ export function Workspace(props: { me: Staff; langButton: ComponentChildren; onL
       )}
       {view === 'ratings' && <RatingsView deptName={deptName} />}
       {view === 'drafts' && <DraftsView me={me} deptName={deptName} />}
-      {view === 'staff' && <StaffView departments={departments} deptName={deptName} onChanged={setStaff} />}
+      {view === 'staff' && <StaffView departments={departments} deptName={deptName} onChanged={setStaff} onDepartments={setDepartments} />}
       {view === 'audit' && <AuditView />}
+      {view === 'demand' && <DemandView me={me} departments={departments} deptName={deptName} />}
+      {view === 'dashboard' && <DashboardView deptName={deptName} />}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { basename, join, relative } from 'node:path';
 import { z } from 'zod';
 import { detectLanguage } from '../nlu/language.ts';
 import { KnowledgeError, type KnowledgeProblem } from './knowledge-error.ts';
-import { departmentsFileSchema, knowledgeFileSchema, type EntryInput } from './schema.ts';
+import { departmentsFileSchema, knowledgeFileSchema, variantsFileSchema, type EntryInput } from './schema.ts';
 import type { Department, KnowledgeBase, KnowledgeEntry, Localized } from './types.ts';
 import { parseYamlFile } from './yaml-file.ts';
 
@@ -14,6 +14,8 @@ export const DEPARTMENTS_FILE = 'departments.yaml';
 export const SERVICE_HOURS_FILE = 'service-hours.yaml';
 export const CANNED_REPLIES_FILE = 'canned-replies.yaml';
 const NOT_ENTRY_FILES = new Set([DEPARTMENTS_FILE, SERVICE_HOURS_FILE, CANNED_REPLIES_FILE]);
+/** Files named `variants-*.yaml` add question variants to an entry defined elsewhere (ids stay unique). */
+export const VARIANTS_PREFIX = 'variants-';
 /** The queue for questions no department's entries match well. */
 export const GENERAL_DEPARTMENT: Department = { id: 'general', name: { zh: '综合咨询', en: 'General enquiries' } };
 
@@ -46,8 +48,15 @@ function loadFolder(dir: string): KnowledgeBase {
   }
   const entries: KnowledgeEntry[] = [];
   const seen = new Map<string, string>();
+  const overlays: Array<{ rel: string; variantsOf: string; questions: Localized<string[]> }> = [];
   for (const file of yamlFiles(dir)) {
     const rel = relative(process.cwd(), join(dir, file)) || file;
+    if (basename(file).startsWith(VARIANTS_PREFIX)) {
+      const variants = parseYamlFile(rel, readFileSync(join(dir, file), 'utf8'), variantsFileSchema);
+      if (variants.ok) overlays.push({ rel, ...variants.value });
+      else problems.push(...variants.problems);
+      continue;
+    }
     const parsed = parseYamlFile(rel, readFileSync(join(dir, file), 'utf8'), knowledgeFileSchema);
     if (!parsed.ok) {
       problems.push(...parsed.problems);
@@ -67,6 +76,19 @@ function loadFolder(dir: string): KnowledgeBase {
       seen.set(input.id, rel);
       entries.push(toEntry(input, department, rel));
     });
+  }
+  for (const overlay of overlays) {
+    const entry = entries.find((e) => e.id === overlay.variantsOf);
+    if (!entry) {
+      problems.push({ file: overlay.rel, field: 'variantsOf', message: `no entry "${overlay.variantsOf}" to add variants to` });
+      continue;
+    }
+    const questions: Localized<string[]> = { ...entry.questions };
+    for (const lang of ['zh', 'en'] as const) {
+      const extra = overlay.questions[lang];
+      if (extra?.length) questions[lang] = [...new Set([...(questions[lang] ?? []), ...extra])];
+    }
+    entry.questions = questions;
   }
   if (hasDepartmentsFile) {
     const known = new Set(departments.map((d) => d.id));
@@ -150,7 +172,8 @@ function loadJson(path: string): KnowledgeBase {
 
 function withHash(entries: KnowledgeEntry[], departments: Department[]): KnowledgeBase {
   const hash = createHash('sha256')
-    .update(JSON.stringify({ entries: entries.map(({ file: _file, ...rest }) => rest), departments }))
+    // Only the entries train the model: renaming or adding a department must not force a retrain.
+    .update(JSON.stringify({ entries: entries.map(({ file: _file, ...rest }) => rest) }))
     .digest('hex');
   return { entries, departments, hash };
 }

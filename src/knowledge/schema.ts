@@ -45,6 +45,14 @@ export const knowledgeFileSchema = z
   })
   .strict();
 
+/** Extra question variants for an entry defined in another file (`variants-<entry id>.yaml`, written by the console). */
+export const variantsFileSchema = z
+  .object({
+    variantsOf: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be an entry id'),
+    questions: localizedList,
+  })
+  .strict();
+
 export const departmentsFileSchema = z
   .object({
     departments: z.array(

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { ChannelAdapter } from './channel-adapter.ts';
 import { openApiDocument } from './openapi.ts';
 import { staffRouter, type StaffRouteDeps } from './staff-routes.ts';
+import { demandRouter } from './demand-routes.ts';
 import { messagesRouter } from './messages-route.ts';
 import { consoleRouter } from './console-route.ts';
 import { opsRouter, type OpsRouteDeps } from '../ops/ops-routes.ts';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(messagesRouter(deps.service, deps.store, deps.maxMessageLength));
   if (deps.staff) app.use(staffRouter({ ...deps.staff, store: deps.store, service: deps.service }));
+  if (deps.staff) app.use(demandRouter({ ...deps.staff, store: deps.store, service: deps.service }));
   if (deps.staff) app.use('/console', consoleRouter());
   for (const channel of deps.channels ?? []) {
     if (channel.mountRoot) {

@@ -64,7 +64,18 @@ export const openApiDocument = {
     },
     '/api/v1/staff/logout': { post: { ...staffOnly, summary: 'Log out', responses: ok('logged out') } },
     '/api/v1/staff/me': { get: { ...staffOnly, summary: 'The logged-in staff member and the CSRF token', responses: ok('me') } },
-    '/api/v1/departments': { get: { ...staffOnly, summary: 'Departments (queues), from the knowledge base plus the general queue', responses: ok('departments') } },
+    '/api/v1/departments': {
+      get: { ...staffOnly, summary: 'Departments (queues), from the knowledge base plus the general queue', responses: ok('departments') },
+      post: {
+        ...staffOnly,
+        summary: 'Admins: add a department (written to knowledge/departments.yaml)',
+        requestBody: json({ type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'object', properties: { zh: { type: 'string' }, en: { type: 'string' } } } } }),
+        responses: { 201: { description: 'added' }, 400: errors[400], 409: { description: 'the id exists' } },
+      },
+    },
+    '/api/v1/departments/{id}': {
+      patch: { ...staffOnly, summary: 'Admins: rename a department (its id stays)', parameters: [{ ...caseId, schema: { type: 'string' } }], responses: { ...ok('renamed'), 404: { description: 'no such department' } } },
+    },
     '/api/v1/escalations': {
       get: {
         ...staffOnly,
@@ -111,6 +122,52 @@ export const openApiDocument = {
     },
     '/api/v1/staff/{id}': { patch: { ...staffOnly, summary: 'Admins: change role, departments, display name, password or deactivate', parameters: [caseId], responses: ok('updated') } },
     '/api/v1/audit': { get: { ...staffOnly, summary: 'Admins: the audit log of staff actions', responses: ok('entries') } },
+    '/api/v1/demand/topics': {
+      get: {
+        ...staffOnly,
+        summary: 'Ranked topics of unanswered questions (agents: their departments and unknown); ignored topics only with status=ignored',
+        parameters: [
+          { name: 'from', in: 'query', schema: { type: 'string', description: 'YYYY-MM-DD (local day) or ISO time; default 30 days before to' } },
+          { name: 'to', in: 'query', schema: { type: 'string', description: 'default now' } },
+          { name: 'channel', in: 'query', schema: { type: 'string' } },
+          { name: 'department', in: 'query', schema: { type: 'string', description: 'likely department, or "unknown"' } },
+          { name: 'kind', in: 'query', schema: { enum: ['咨询', '投诉/求助', '建言'] } },
+          { name: 'status', in: 'query', schema: { enum: ['open', 'drafted', 'covered', 'ignored'] } },
+        ],
+        responses: ok('topics: id, label, keywords, kind, size, firstSeen, lastSeen, channels, departments, department, representatives (masked), weekly (8 weeks), thisWeek, growth, status'),
+      },
+    },
+    '/api/v1/demand/topics/{id}': { get: { ...staffOnly, summary: 'A topic with its questions (masked), the nearest entries with scores, and a draft suggestion', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { ...ok('topic'), 404: { description: 'no such topic in the period' } } } },
+    '/api/v1/demand/topics/{id}/ignore': { post: { ...staffOnly, summary: 'Ignore a topic (stays out of the ranked list)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: json({ type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } }), responses: ok('topic') } },
+    '/api/v1/demand/topics/{id}/reopen': { post: { ...staffOnly, summary: 'Put an ignored topic back in the list', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: ok('topic') } },
+    '/api/v1/demand/topics/{id}/faq-draft': {
+      post: {
+        ...staffOnly,
+        summary: 'An FAQ draft from a topic (questions as variants, likely department, label as title); the topic is "drafted", then "covered" once published',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: json({ type: 'object', required: ['answer'], properties: { answer: { type: 'string' }, title: { type: 'string' }, department: { type: 'string' }, lang: { enum: ['zh', 'en'] }, questions: { type: 'array', items: { type: 'string' } } } }),
+        responses: { 201: { description: 'draft saved' }, 400: errors[400], 404: { description: 'no such topic' } },
+      },
+    },
+    '/api/v1/demand/topics/{id}/add-to-entry': {
+      post: {
+        ...staffOnly,
+        summary: 'Admins: add the topic\'s questions as variants of an entry (knowledge/published/variants-<entry>.yaml); the bot retrains',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: json({ type: 'object', required: ['entryId'], properties: { entryId: { type: 'string' }, questions: { type: 'array', items: { type: 'string' } } } }),
+        responses: { ...ok('added; topic covered'), 400: errors[400], 422: { description: 'the knowledge base did not load; nothing changed' } },
+      },
+    },
+    '/api/v1/demand/dashboard': {
+      get: {
+        ...staffOnly,
+        summary: 'Supervisors and admins: questions per day by outcome, per channel and department, first-response compliance, ratings, top and rising topics',
+        parameters: [{ name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } }],
+        responses: ok('figures'),
+      },
+    },
+    '/api/v1/demand/export.csv': { get: { ...staffOnly, summary: 'Topics and their masked questions as CSV (UTF-8 with BOM); same filters as topics', responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } } } },
+    '/api/v1/demand/export.json': { get: { ...staffOnly, summary: 'Topics and their masked questions as JSON; same filters as topics', responses: ok('topics') } },
     '/api/v1/staff/live': { get: { ...staffOnly, summary: 'WebSocket: `case` and `message` events for the caller\'s queues', responses: { 101: { description: 'switching protocols' } } } },
   },
 };

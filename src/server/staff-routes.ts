@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { MessageService } from '../core/message-service.ts';
 import type { Store } from '../core/ports.ts';
+import { addDepartment, renameDepartment } from '../handoff/departments-file.ts';
 import { writePublishedEntry } from '../handoff/faq-publisher.ts';
 import type { CannedReply } from '../handoff/handoff-settings.ts';
 import { HandoffError, type HandoffService } from '../handoff/handoff-service.ts';
@@ -99,6 +100,52 @@ export function staffRouter(deps: StaffRouteDeps): Router {
   });
 
   router.get('/api/v1/departments', anyStaff, (_req: Request, res: Response) => {
+    res.json({ departments: departmentsOf(deps.service) });
+  });
+
+  const departmentBody = z
+    .object({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'must be 2-41 lowercase letters, digits and dashes'),
+      name: z
+        .object({ zh: text(80).optional(), en: text(80).optional() })
+        .strict()
+        .refine((n) => n.zh !== undefined || n.en !== undefined, 'needs a zh or an en name'),
+    })
+    .strict();
+
+  router.post('/api/v1/departments', admins, async (req: Request, res: Response) => {
+    const body = parse(departmentBody, req.body, res);
+    if (!body) return;
+    try {
+      addDepartment(deps.knowledgeDir, body);
+    } catch (err) {
+      fail(res, err);
+      return;
+    }
+    const error = await deps.reload();
+    if (error) {
+      res.status(422).json({ error: 'invalid_knowledge_base', message: error.message });
+      return;
+    }
+    store.audit.record({ staffId: currentStaff(res).id, action: 'department_add', target: body.id, detail: null, createdAt: new Date() });
+    res.status(201).json({ departments: departmentsOf(deps.service) });
+  });
+
+  router.patch('/api/v1/departments/:id', admins, async (req: Request, res: Response) => {
+    const body = parse(departmentBody.shape.name, req.body?.name, res);
+    if (!body) return;
+    try {
+      renameDepartment(deps.knowledgeDir, String(req.params.id), body);
+    } catch (err) {
+      fail(res, err);
+      return;
+    }
+    const error = await deps.reload();
+    if (error) {
+      res.status(422).json({ error: 'invalid_knowledge_base', message: error.message });
+      return;
+    }
+    store.audit.record({ staffId: currentStaff(res).id, action: 'department_rename', target: String(req.params.id), detail: null, createdAt: new Date() });
     res.json({ departments: departmentsOf(deps.service) });
   });
 

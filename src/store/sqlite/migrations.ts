@@ -171,6 +171,27 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 6,
+    name: 'demand topics: status (ignored, drafted, covered) and the grouping state that keeps topic ids stable',
+    sql: `
+      CREATE TABLE demand_topics (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('open', 'ignored', 'drafted', 'covered')),
+        reason TEXT,
+        label TEXT,
+        draft_id INTEGER REFERENCES faq_drafts (id),
+        entry_id TEXT,
+        updated_by INTEGER REFERENCES staff (id),
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE demand_topic_state (
+        key TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet; returns the versions applied. */

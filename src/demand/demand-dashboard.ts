@@ -1,0 +1,179 @@
+/**
+ * The managers' figures for a period of local days: questions per day by outcome, rates per department and channel,
+ * first-response compliance, ratings over time. Periods already cleared by data retention come from `daily_stats`;
+ * the rest from the live tables (messages, demand signals, escalations).
+ */
+import type Database from 'better-sqlite3';
+
+const DAY_MS = 86_400_000;
+
+/** How a bot turn counts: answered; escalated (handed to a person, or a person holds it); unanswered (no match, clarify). */
+export type OutcomeGroup = 'answered' | 'escalated' | 'unanswered' | 'other';
+
+export function outcomeGroup(outcome: string): OutcomeGroup {
+  if (outcome === 'answered') return 'answered';
+  if (outcome === 'escalated' || outcome === 'staff') return 'escalated';
+  if (outcome === 'unanswered' || outcome === 'clarify') return 'unanswered';
+  return 'other';
+}
+
+export interface OutcomeCounts {
+  total: number;
+  answered: number;
+  escalated: number;
+  unanswered: number;
+  other: number;
+}
+
+export interface DashboardOptions {
+  /** First and last local day (YYYY-MM-DD), inclusive. */
+  fromDay: string;
+  toDay: string;
+  /** Offset of the local day (default UTC+8, as daily_stats). */
+  utcOffsetMs?: number;
+  departmentOf: (entryId: string) => string | undefined;
+  now?: Date;
+}
+
+export interface Dashboard {
+  fromDay: string;
+  toDay: string;
+  totals: OutcomeCounts & { answerRate: number; escalationRate: number };
+  perDay: Array<{ day: string } & OutcomeCounts>;
+  perChannel: Array<{ channel: string } & OutcomeCounts>;
+  perDepartment: Array<{ department: string; answered: number; escalated: number; unanswered: number; answerRate: number; escalationRate: number }>;
+  responseTimes: Array<{
+    department: string;
+    cases: number;
+    responded: number;
+    withinTarget: number;
+    breached: number;
+    /** withinTarget / (withinTarget + breached); null when no case was due yet. */
+    compliance: number | null;
+    medianMinutes: number | null;
+    meanMinutes: number | null;
+  }>;
+  ratings: Array<{ day: string; satisfied: number; basically_satisfied: number; dissatisfied: number }>;
+}
+
+const empty = (): OutcomeCounts => ({ total: 0, answered: 0, escalated: 0, unanswered: 0, other: 0 });
+const rate = (n: number, d: number): number => (d > 0 ? Math.round((n / d) * 10000) / 10000 : 0);
+
+/** Local midnight (as UTC ms) of a YYYY-MM-DD day. */
+export function dayStart(day: string, utcOffsetMs: number): number {
+  return Date.parse(`${day}T00:00:00Z`) - utcOffsetMs;
+}
+
+export function localDay(ms: number, utcOffsetMs: number): string {
+  return new Date(ms + utcOffsetMs).toISOString().slice(0, 10);
+}
+
+export function demandDashboard(db: Database.Database, options: DashboardOptions): Dashboard {
+  const offset = options.utcOffsetMs ?? 8 * 3_600_000;
+  const from = dayStart(options.fromDay, offset);
+  const to = dayStart(options.toDay, offset) + DAY_MS;
+  const now = (options.now ?? new Date()).getTime();
+  const day = `strftime('%Y-%m-%d', (created_at + ${Math.trunc(offset)}) / 1000, 'unixepoch')`;
+  // Rows before the last retention cut-off are counted in daily_stats (and may be anonymised or gone).
+  const countedFrom = (db.prepare('SELECT MAX(cutoff) FROM retention_runs').pluck().get() as number | null) ?? 0;
+  const liveFrom = Math.max(from, countedFrom);
+
+  const days = new Map<string, OutcomeCounts>();
+  for (let t = from; t < to; t += DAY_MS) days.set(localDay(t, offset), empty());
+  const channels = new Map<string, OutcomeCounts>();
+  const totals = empty();
+  const add = (d: string, channel: string, outcome: string, n: number): void => {
+    const group = outcomeGroup(outcome);
+    for (const counts of [days.get(d), channels.get(channel) ?? channels.set(channel, empty()).get(channel)!, totals]) {
+      if (!counts) continue;
+      counts[group] += n;
+      counts.total += n;
+    }
+  };
+  const live = db
+    .prepare(
+      `SELECT ${day} AS day, channel, outcome, COUNT(DISTINCT conversation_id || '@' || created_at) AS n FROM messages
+       WHERE direction = 'out' AND outcome IS NOT NULL AND created_at >= ? AND created_at < ? GROUP BY 1, 2, 3`,
+    )
+    .all(liveFrom, to) as Array<{ day: string; channel: string; outcome: string; n: number }>;
+  for (const r of live) add(r.day, r.channel, r.outcome, r.n);
+  const stored = db
+    .prepare(`SELECT day, channel, substr(metric, 9) AS outcome, value AS n FROM daily_stats WHERE metric LIKE 'outcome\\_%' ESCAPE '\\' AND day >= ? AND day <= ?`)
+    .all(options.fromDay, options.toDay) as Array<{ day: string; channel: string; outcome: string; n: number }>;
+  for (const r of stored) add(r.day, r.channel, r.outcome, r.n);
+
+  // Per department: answers by the department of the entry used, misses by the department of the best candidate, cases by queue.
+  const departments = new Map<string, { answered: number; escalated: number; unanswered: number }>();
+  const dept = (id: string) => departments.get(id) ?? departments.set(id, { answered: 0, escalated: 0, unanswered: 0 }).get(id)!;
+  const answeredRows = db
+    .prepare(
+      `SELECT json_extract(reply, '$.entryId') AS entryId, COUNT(DISTINCT conversation_id || '@' || created_at) AS n FROM messages
+       WHERE direction = 'out' AND outcome = 'answered' AND reply IS NOT NULL AND created_at >= ? AND created_at < ?
+       GROUP BY 1`,
+    )
+    .all(liveFrom, to) as Array<{ entryId: string | null; n: number }>;
+  for (const r of answeredRows) if (r.entryId) dept(options.departmentOf(r.entryId) ?? 'general').answered += r.n;
+  const missRows = db
+    .prepare(
+      `SELECT json_extract(candidates, '$[0].entryId') AS entryId, COUNT(*) AS n FROM demand_signals
+       WHERE reason IN ('no_match', 'ambiguous') AND created_at >= ? AND created_at < ? GROUP BY 1`,
+    )
+    .all(from, to) as Array<{ entryId: string | null; n: number }>;
+  for (const r of missRows) dept((r.entryId && options.departmentOf(r.entryId)) || 'general').unanswered += r.n;
+  const cases = db
+    .prepare('SELECT department, created_at, due_at, first_response_at, resolved_at, rating FROM escalations WHERE created_at >= ? AND created_at < ?')
+    .all(from, to) as Array<{ department: string; created_at: number; due_at: number; first_response_at: number | null; resolved_at: number | null; rating: string | null }>;
+  for (const c of cases) dept(c.department).escalated++;
+
+  const times = new Map<string, { cases: number; responded: number; withinTarget: number; breached: number; minutes: number[] }>();
+  const ratings = new Map<string, { satisfied: number; basically_satisfied: number; dissatisfied: number }>();
+  for (const c of cases) {
+    const t = times.get(c.department) ?? times.set(c.department, { cases: 0, responded: 0, withinTarget: 0, breached: 0, minutes: [] }).get(c.department)!;
+    t.cases++;
+    if (c.first_response_at !== null) {
+      t.responded++;
+      t.minutes.push((c.first_response_at - c.created_at) / 60_000);
+      if (c.first_response_at <= c.due_at) t.withinTarget++;
+      else t.breached++;
+    } else if (now > c.due_at) t.breached++;
+    if (c.rating === 'satisfied' || c.rating === 'basically_satisfied' || c.rating === 'dissatisfied') {
+      const d = localDay(c.resolved_at ?? c.created_at, offset);
+      const r = ratings.get(d) ?? ratings.set(d, { satisfied: 0, basically_satisfied: 0, dissatisfied: 0 }).get(d)!;
+      r[c.rating]++;
+    }
+  }
+  const round1 = (x: number) => Math.round(x * 10) / 10;
+  const median = (xs: number[]): number | null => {
+    if (xs.length === 0) return null;
+    const s = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return round1(s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2);
+  };
+
+  return {
+    fromDay: options.fromDay,
+    toDay: options.toDay,
+    totals: { ...totals, answerRate: rate(totals.answered, totals.total), escalationRate: rate(totals.escalated, totals.total) },
+    perDay: [...days].map(([d, c]) => ({ day: d, ...c })),
+    perChannel: [...channels].map(([channel, c]) => ({ channel, ...c })).sort((a, b) => b.total - a.total || a.channel.localeCompare(b.channel)),
+    perDepartment: [...departments]
+      .map(([department, d]) => {
+        const all = d.answered + d.escalated + d.unanswered;
+        return { department, ...d, answerRate: rate(d.answered, all), escalationRate: rate(d.escalated, all) };
+      })
+      .sort((a, b) => a.department.localeCompare(b.department)),
+    responseTimes: [...times]
+      .map(([department, t]) => ({
+        department,
+        cases: t.cases,
+        responded: t.responded,
+        withinTarget: t.withinTarget,
+        breached: t.breached,
+        compliance: t.withinTarget + t.breached > 0 ? rate(t.withinTarget, t.withinTarget + t.breached) : null,
+        medianMinutes: median(t.minutes),
+        meanMinutes: t.minutes.length ? round1(t.minutes.reduce((a, b) => a + b, 0) / t.minutes.length) : null,
+      }))
+      .sort((a, b) => a.department.localeCompare(b.department)),
+    ratings: [...ratings].map(([d, r]) => ({ day: d, ...r })).sort((a, b) => a.day.localeCompare(b.day)),
+  };
+}

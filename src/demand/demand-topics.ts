@@ -1,0 +1,252 @@
+/**
+ * Topics of the live demand log for the staff console: groups the signals of a period with `groupTopics`, keeps topic
+ * ids stable across runs (the previous state is kept in memory and in `demand_topic_state`), caches a result until
+ * new signals arrive, and joins each topic with its status (`demand_topics`: ignored, drafted, covered).
+ */
+import type Database from 'better-sqlite3';
+import type { DemandRecord, Store } from '../core/ports.ts';
+import { maskPersonalData } from '../privacy/mask.ts';
+import { groupTopics } from './group-topics.ts';
+import { TopicFeaturizer } from './topic-features.ts';
+import type { Topic, TopicKind, TopicSnapshot, TopicState } from './topic-types.ts';
+
+export const WEEK_MS = 7 * 86_400_000;
+const DAY_MS = 86_400_000;
+/** Topic snapshots kept in the saved state (newest first), so ids survive topics leaving and re-entering a window. */
+const MAX_SNAPSHOTS = 2000;
+/** A cached grouping is reused this long when no signal arrived. */
+const CACHE_MS = 5 * 60_000;
+const MAX_SIGNALS = 50_000;
+
+export type TopicStatus = 'open' | 'ignored' | 'drafted' | 'covered';
+
+export interface TopicFilter {
+  from?: Date | undefined;
+  to?: Date | undefined;
+  channel?: string | undefined;
+}
+
+export interface StatusRow {
+  id: string;
+  status: 'open' | 'ignored' | 'drafted' | 'covered';
+  reason: string | null;
+  label: string | null;
+  draftId: number | null;
+  entryId: string | null;
+  updatedBy: number | null;
+  updatedAt: Date;
+}
+
+/** A topic as the API returns it. */
+export interface TopicView {
+  id: string;
+  label: string;
+  keywords: string[];
+  kind: TopicKind;
+  size: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  channels: Array<{ channel: string; count: number }>;
+  departments: Array<{ department: string; share: number }>;
+  /** The most likely department, or null when the bot had no idea. */
+  department: string | null;
+  representatives: string[];
+  /** Messages per week, the 8 weeks up to the end of the period, oldest first. */
+  weekly: number[];
+  thisWeek: number;
+  growth: number;
+  status: TopicStatus;
+  reason: string | null;
+  draftId: number | null;
+  entryId: string | null;
+}
+
+export interface Grouping {
+  from: Date;
+  to: Date;
+  signals: DemandRecord[];
+  topics: Topic[];
+  computedAt: Date;
+}
+
+export class DemandTopics {
+  private readonly featurizer = new TopicFeaturizer();
+  private previous: TopicState | undefined;
+  private readonly cache = new Map<string, { grouping: Grouping; marker: string; at: number }>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly store: Store,
+    private readonly departmentOf: (entryId: string) => string | undefined,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    const saved = db.prepare("SELECT state FROM demand_topic_state WHERE key = 'state'").pluck().get() as string | undefined;
+    if (saved) {
+      try {
+        this.previous = JSON.parse(saved) as TopicState;
+      } catch {
+        this.previous = undefined;
+      }
+    }
+  }
+
+  /** The period asked for: `to` defaults to now, `from` to 30 days before `to`. */
+  period(filter: TopicFilter): { from: Date; to: Date } {
+    const to = filter.to ?? this.now();
+    const from = filter.from ?? new Date(to.getTime() - 30 * DAY_MS);
+    return { from, to };
+  }
+
+  /** Groups the signals of the period (cached until a signal arrives or 5 minutes pass). */
+  group(filter: TopicFilter): Grouping {
+    const key = JSON.stringify([filter.from?.getTime() ?? null, filter.to?.getTime() ?? null, filter.channel ?? null]);
+    const marker = JSON.stringify(this.db.prepare('SELECT MAX(id) AS last, COUNT(*) AS n FROM demand_signals').get());
+    const cached = this.cache.get(key);
+    if (cached && cached.marker === marker && Date.now() - cached.at < CACHE_MS) return cached.grouping;
+    const { from, to } = this.period(filter);
+    const signals = this.store.demand
+      .list({ since: from, limit: MAX_SIGNALS })
+      .filter((s) => s.createdAt.getTime() <= to.getTime() && (!filter.channel || s.channel === filter.channel))
+      .reverse();
+    const result = groupTopics(
+      signals.map((s) => ({ text: s.text, time: s.createdAt, channel: s.channel, candidates: s.candidates })),
+      { previous: this.previous, departmentOf: this.departmentOf, featurizer: this.featurizer, now: to },
+    );
+    this.remember(result.state);
+    const grouping: Grouping = { from, to, signals, topics: result.topics, computedAt: this.now() };
+    if (this.cache.size > 50) this.cache.clear();
+    this.cache.set(key, { grouping, marker, at: Date.now() });
+    return grouping;
+  }
+
+  /** Keeps the new snapshots and the previous ones the run did not see, so ids stay stable across periods and filters. */
+  private remember(state: TopicState): void {
+    const seen = new Set(state.topics.map((t) => t.id));
+    const kept: TopicSnapshot[] = [...state.topics, ...(this.previous?.topics ?? []).filter((t) => !seen.has(t.id))].slice(0, MAX_SNAPSHOTS);
+    this.previous = { ...state, topics: kept };
+    this.db
+      .prepare(
+        `INSERT INTO demand_topic_state (key, state, updated_at) VALUES ('state', ?, ?)
+         ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      )
+      .run(JSON.stringify(this.previous), Date.now());
+  }
+
+  statusOf(id: string): StatusRow | undefined {
+    const row = this.db.prepare('SELECT * FROM demand_topics WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    return row ? toStatusRow(row) : undefined;
+  }
+
+  setStatus(id: string, change: { status: StatusRow['status']; reason?: string | null; label?: string | null; draftId?: number | null; entryId?: string | null; by: number }): void {
+    this.db
+      .prepare(
+        `INSERT INTO demand_topics (id, status, reason, label, draft_id, entry_id, updated_by, updated_at)
+         VALUES (@id, @status, @reason, @label, @draftId, @entryId, @by, @at)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, reason = excluded.reason, label = COALESCE(excluded.label, label),
+           draft_id = COALESCE(excluded.draft_id, draft_id), entry_id = COALESCE(excluded.entry_id, entry_id),
+           updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      )
+      .run({
+        id,
+        status: change.status,
+        reason: change.reason ?? null,
+        label: change.label ?? null,
+        draftId: change.draftId ?? null,
+        entryId: change.entryId ?? null,
+        by: change.by,
+        at: this.now().getTime(),
+      });
+  }
+
+  /** The effective status: a drafted topic is covered once its draft is published, open again if it was rejected. */
+  effectiveStatus(row: StatusRow | undefined): TopicStatus {
+    if (!row) return 'open';
+    if (row.status === 'drafted' && row.draftId !== null) {
+      const draft = this.store.faqDrafts.get(row.draftId);
+      if (draft?.status === 'published') return 'covered';
+      if (draft?.status === 'rejected') return 'open';
+    }
+    return row.status;
+  }
+
+  view(topic: Topic, grouping: Grouping): TopicView {
+    const row = this.statusOf(topic.id);
+    const end = grouping.to.getTime();
+    const weekly = Array.from({ length: 8 }, () => 0);
+    for (const i of topic.members) {
+      const t = grouping.signals[i]?.createdAt.getTime();
+      if (t === undefined || t > end) continue;
+      const back = Math.floor((end - t) / WEEK_MS);
+      if (back < 8) weekly[7 - back]!++;
+    }
+    return {
+      id: topic.id,
+      label: topic.label,
+      keywords: topic.keywords,
+      kind: topic.kind,
+      size: topic.size,
+      firstSeen: topic.firstSeen?.toISOString() ?? null,
+      lastSeen: topic.lastSeen?.toISOString() ?? null,
+      channels: topic.channels,
+      departments: topic.departments,
+      department: topic.departments[0]?.department ?? null,
+      representatives: topic.representatives.map(maskPersonalData),
+      weekly,
+      thisWeek: topic.thisWeek,
+      growth: Math.round(topic.growth * 100) / 100,
+      status: this.effectiveStatus(row),
+      reason: row?.reason ?? null,
+      draftId: row?.draftId ?? null,
+      entryId: row?.entryId ?? null,
+    };
+  }
+
+  /** The member signals of a topic, masked, newest first. */
+  questions(topic: Topic, grouping: Grouping): Array<{ id: number; text: string; channel: string; reason: string; createdAt: string }> {
+    return topic.members
+      .map((i) => grouping.signals[i]!)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+      .map((s) => ({ id: s.id, text: maskPersonalData(s.text), channel: s.channel, reason: s.reason, createdAt: s.createdAt.toISOString() }));
+  }
+
+  /** The entries the bot considered for the topic's messages: how often, best and mean score. */
+  nearestEntries(topic: Topic, grouping: Grouping): Array<{ entryId: string; signals: number; bestScore: number; meanScore: number }> {
+    const byEntry = new Map<string, { signals: number; best: number; sum: number }>();
+    for (const i of topic.members) {
+      for (const c of grouping.signals[i]?.candidates ?? []) {
+        const agg = byEntry.get(c.entryId) ?? { signals: 0, best: 0, sum: 0 };
+        agg.signals++;
+        agg.best = Math.max(agg.best, c.score);
+        agg.sum += c.score;
+        byEntry.set(c.entryId, agg);
+      }
+    }
+    const round = (x: number) => Math.round(x * 1000) / 1000;
+    return [...byEntry]
+      .map(([entryId, a]) => ({ entryId, signals: a.signals, bestScore: round(a.best), meanScore: round(a.sum / a.signals) }))
+      .sort((a, b) => b.signals - a.signals || b.bestScore - a.bestScore)
+      .slice(0, 10);
+  }
+
+  /** Distinct masked member texts, earliest first: the variants an FAQ entry would start with. */
+  variants(topic: Topic, grouping: Grouping, max = 20): string[] {
+    const texts = topic.members
+      .map((i) => grouping.signals[i]!.text)
+      .map((t) => maskPersonalData(t).trim().slice(0, 500))
+      .filter((t) => t.length > 0);
+    return [...new Set(texts)].slice(0, max);
+  }
+}
+
+function toStatusRow(row: Record<string, unknown>): StatusRow {
+  return {
+    id: row.id as string,
+    status: row.status as StatusRow['status'],
+    reason: (row.reason as string | null) ?? null,
+    label: (row.label as string | null) ?? null,
+    draftId: (row.draft_id as number | null) ?? null,
+    entryId: (row.entry_id as string | null) ?? null,
+    updatedBy: (row.updated_by as number | null) ?? null,
+    updatedAt: new Date(row.updated_at as number),
+  };
+}

@@ -1,0 +1,311 @@
+/**
+ * The demand side of the staff API: topics of what citizens asked that the bot could not answer (ranked, with status
+ * actions: ignore, FAQ draft, add to an existing entry), the managers' dashboard figures, and exports.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { Router, type Request, type Response } from 'express';
+import { parse as parseYaml, stringify } from 'yaml';
+import { z } from 'zod';
+import type { MessageService } from '../core/message-service.ts';
+import type { Store } from '../core/ports.ts';
+import { demandDashboard, localDay } from '../demand/demand-dashboard.ts';
+import { DemandTopics, type Grouping, type TopicView } from '../demand/demand-topics.ts';
+import type { Topic } from '../demand/topic-types.ts';
+import { PUBLISHED_FOLDER } from '../handoff/faq-publisher.ts';
+import type { StaffAuth } from '../handoff/staff-auth.ts';
+import type { StaffMember } from '../handoff/types.ts';
+import { VARIANTS_PREFIX } from '../knowledge/knowledge-loader.ts';
+import { detectLanguage } from '../nlu/language.ts';
+import { maskPersonalData } from '../privacy/mask.ts';
+import { currentStaff, requireStaff } from './staff-session.ts';
+import { departmentsOf } from './staff-routes.ts';
+
+export interface DemandRouteDeps {
+  store: Store;
+  service: MessageService;
+  auth: StaffAuth;
+  knowledgeDir: string;
+  reload: () => Promise<Error | null>;
+}
+
+const DAY_MS = 86_400_000;
+const UTC_OFFSET_MS = 8 * 3_600_000;
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const date = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date (YYYY-MM-DD) or an ISO time')
+  .transform((v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(Date.parse(`${v}T00:00:00Z`) - UTC_OFFSET_MS) : new Date(v)));
+const KINDS = ['咨询', '投诉/求助', '建言'] as const;
+const STATUSES = ['open', 'drafted', 'covered', 'ignored'] as const;
+
+const topicQuery = z.object({
+  from: date.optional(),
+  to: date.optional(),
+  channel: z.string().max(64).optional(),
+  department: z.string().max(64).optional(),
+  kind: z.enum(KINDS).optional(),
+  status: z.enum(STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, res: Response): z.infer<T> | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  res.status(400).json({ error: 'bad_request', message: `${issue?.path.join('.') || 'body'}: ${issue?.message}` });
+  return undefined;
+}
+
+/** The database behind the store (the SQLite store exposes it); the figures need SQL. */
+function databaseOf(store: Store): Database.Database {
+  const db = (store as Store & { db?: Database.Database }).db;
+  if (!db) throw new Error('the demand API needs the SQLite store');
+  return db;
+}
+
+/** Agents see topics of their departments and those no department is suggested for; others see all. */
+function visibleTo(staff: StaffMember, view: TopicView): boolean {
+  return staff.role !== 'agent' || view.department === null || staff.departments.includes(view.department);
+}
+
+/** One CSV field, always quoted; a leading = + - @ is defused so spreadsheets do not run it as a formula. */
+export function csvField(value: unknown): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+export function demandRouter(deps: DemandRouteDeps): Router {
+  const { store, service, auth } = deps;
+  const db = databaseOf(store);
+  const router = Router();
+  const anyStaff = requireStaff(auth);
+  const supervisors = requireStaff(auth, ['supervisor', 'admin']);
+  const admins = requireStaff(auth, ['admin']);
+  const departmentOf = (entryId: string) => service.currentEngine.knowledgeBase.entries.find((e) => e.id === entryId)?.department;
+  const topics = new DemandTopics(db, store, departmentOf);
+  const entryTitle = (entryId: string) => {
+    const entry = service.currentEngine.knowledgeBase.entries.find((e) => e.id === entryId);
+    return entry ? { title: entry.title.zh ?? entry.title.en ?? entryId, department: entry.department } : undefined;
+  };
+
+  /** Ranked topics of the query's period, filtered and joined with their status. */
+  const ranked = (query: z.infer<typeof topicQuery>, staff: StaffMember): { grouping: Grouping; views: Array<{ topic: Topic; view: TopicView }> } => {
+    const grouping = topics.group({ from: query.from, to: query.to, channel: query.channel });
+    const views = grouping.topics
+      .map((topic) => ({ topic, view: topics.view(topic, grouping) }))
+      .filter(({ view }) => visibleTo(staff, view))
+      .filter(({ view }) => (query.status ? view.status === query.status : view.status !== 'ignored'))
+      .filter(({ view }) => !query.kind || view.kind === query.kind)
+      .filter(({ view }) => !query.department || (query.department === 'unknown' ? view.department === null : view.department === query.department));
+    return { grouping, views };
+  };
+
+  /** Finds a topic by id in the query's period; answers 404 itself when absent or not visible. */
+  const findTopic = (req: Request, res: Response): { grouping: Grouping; topic: Topic; view: TopicView } | undefined => {
+    const query = parse(topicQuery, req.query, res);
+    if (!query) return undefined;
+    const grouping = topics.group({ from: query.from, to: query.to, channel: query.channel });
+    const topic = grouping.topics.find((t) => t.id === req.params.id);
+    const view = topic ? topics.view(topic, grouping) : undefined;
+    if (!topic || !view || !visibleTo(currentStaff(res), view)) {
+      res.status(404).json({ error: 'not_found', message: `no topic ${String(req.params.id)} in this period` });
+      return undefined;
+    }
+    return { grouping, topic, view };
+  };
+
+  router.get('/api/v1/demand/topics', anyStaff, (req: Request, res: Response) => {
+    const query = parse(topicQuery, req.query, res);
+    if (!query) return;
+    const { grouping, views } = ranked(query, currentStaff(res));
+    res.json({
+      from: grouping.from.toISOString(),
+      to: grouping.to.toISOString(),
+      signals: grouping.signals.length,
+      computedAt: grouping.computedAt.toISOString(),
+      topics: views.slice(0, query.limit ?? 200).map((v) => v.view),
+    });
+  });
+
+  router.get('/api/v1/demand/topics/:id', anyStaff, (req: Request, res: Response) => {
+    const found = findTopic(req, res);
+    if (!found) return;
+    const { grouping, topic, view } = found;
+    const known = new Set(departmentsOf(service).map((d) => d.id));
+    res.json({
+      topic: view,
+      questions: topics.questions(topic, grouping),
+      nearestEntries: topics.nearestEntries(topic, grouping).map((e) => ({ ...e, ...(entryTitle(e.entryId) ?? { title: null, department: null }) })),
+      draftSuggestion: {
+        title: view.label,
+        department: view.department && known.has(view.department) ? view.department : null,
+        questions: topics.variants(topic, grouping),
+      },
+    });
+  });
+
+  router.post('/api/v1/demand/topics/:id/ignore', anyStaff, (req: Request, res: Response) => {
+    const body = parse(z.object({ reason: text(500) }).strict(), req.body, res);
+    if (!body) return;
+    const found = findTopic(req, res);
+    if (!found) return;
+    const staff = currentStaff(res);
+    topics.setStatus(found.topic.id, { status: 'ignored', reason: body.reason, label: found.view.label, by: staff.id });
+    store.audit.record({ staffId: staff.id, action: 'topic_ignore', target: found.topic.id, detail: body.reason, createdAt: new Date() });
+    res.json({ topic: topics.view(found.topic, found.grouping) });
+  });
+
+  router.post('/api/v1/demand/topics/:id/reopen', anyStaff, (req: Request, res: Response) => {
+    const found = findTopic(req, res);
+    if (!found) return;
+    const staff = currentStaff(res);
+    topics.setStatus(found.topic.id, { status: 'open', label: found.view.label, by: staff.id });
+    store.audit.record({ staffId: staff.id, action: 'topic_reopen', target: found.topic.id, detail: null, createdAt: new Date() });
+    res.json({ topic: topics.view(found.topic, found.grouping) });
+  });
+
+  router.post('/api/v1/demand/topics/:id/faq-draft', anyStaff, (req: Request, res: Response) => {
+    const body = parse(
+      z
+        .object({
+          answer: text(8000),
+          title: text(200).optional(),
+          department: text(64).optional(),
+          lang: z.enum(['zh', 'en']).default('zh'),
+          questions: z.array(text(500)).min(1).max(50).optional(),
+        })
+        .strict(),
+      req.body,
+      res,
+    );
+    if (!body) return;
+    const found = findTopic(req, res);
+    if (!found) return;
+    const { topic, grouping, view } = found;
+    const known = new Set(departmentsOf(service).map((d) => d.id));
+    const department = body.department ?? (view.department && known.has(view.department) ? view.department : undefined);
+    if (!department || !known.has(department)) {
+      res.status(400).json({ error: 'bad_request', message: `department: ${department ? `unknown department "${department}"` : 'no likely department; choose one'}` });
+      return;
+    }
+    const staff = currentStaff(res);
+    const draft = store.faqDrafts.add(
+      {
+        escalationId: null,
+        department,
+        lang: body.lang,
+        title: maskPersonalData(body.title ?? view.label),
+        questions: (body.questions ?? topics.variants(topic, grouping)).map(maskPersonalData),
+        answer: maskPersonalData(body.answer),
+        createdBy: staff.id,
+      },
+      new Date(),
+    );
+    topics.setStatus(topic.id, { status: 'drafted', label: view.label, draftId: draft.id, by: staff.id });
+    store.audit.record({ staffId: staff.id, action: 'faq_draft', target: `draft ${draft.id}`, detail: `topic ${topic.id}`, createdAt: new Date() });
+    res.status(201).json({ draft, topic: topics.view(topic, grouping) });
+  });
+
+  /**
+   * Adds the topic's questions as variants of an existing entry: written to `published/variants-<entry id>.yaml`
+   * (the loader merges such files into the entry), then the bot retrains. Admins only, like publishing.
+   */
+  router.post('/api/v1/demand/topics/:id/add-to-entry', admins, async (req: Request, res: Response) => {
+    const body = parse(z.object({ entryId: text(200), questions: z.array(text(500)).min(1).max(50).optional() }).strict(), req.body, res);
+    if (!body) return;
+    const found = findTopic(req, res);
+    if (!found) return;
+    const { topic, grouping, view } = found;
+    if (!entryTitle(body.entryId) || !/^[a-z0-9][a-z0-9-]*$/.test(body.entryId)) {
+      res.status(400).json({ error: 'bad_request', message: `entryId: no entry "${body.entryId}"` });
+      return;
+    }
+    const folder = join(deps.knowledgeDir, PUBLISHED_FOLDER);
+    const file = join(folder, `${VARIANTS_PREFIX}${body.entryId}.yaml`);
+    const before = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    const existing = (before ? (parseYaml(before) as { questions?: { zh?: string[]; en?: string[] } }).questions : undefined) ?? {};
+    const questions: { zh?: string[]; en?: string[] } = { ...existing };
+    for (const q of (body.questions ?? topics.variants(topic, grouping)).map(maskPersonalData)) {
+      const lang = detectLanguage(q, 'zh');
+      const list = questions[lang] ?? [];
+      if (!list.includes(q)) list.push(q);
+      questions[lang] = list;
+    }
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(file, `# Question variants added from demand topic(s) in the staff console; merged into entry ${body.entryId}.\n${stringify({ variantsOf: body.entryId, questions })}`);
+    const error = await deps.reload();
+    if (error) {
+      if (before === null) rmSync(file, { force: true });
+      else writeFileSync(file, before);
+      await deps.reload();
+      res.status(422).json({ error: 'invalid_entry', message: error.message });
+      return;
+    }
+    const staff = currentStaff(res);
+    topics.setStatus(topic.id, { status: 'covered', label: view.label, entryId: body.entryId, by: staff.id });
+    store.audit.record({ staffId: staff.id, action: 'add_variants', target: body.entryId, detail: `topic ${topic.id}`, createdAt: new Date() });
+    res.json({ entryId: body.entryId, file: `${PUBLISHED_FOLDER}/${VARIANTS_PREFIX}${body.entryId}.yaml`, topic: topics.view(topic, grouping) });
+  });
+
+  router.get('/api/v1/demand/dashboard', supervisors, (req: Request, res: Response) => {
+    const query = parse(z.object({ from: date.optional(), to: date.optional() }), req.query, res);
+    if (!query) return;
+    const to = query.to ?? new Date();
+    const from = query.from ?? new Date(to.getTime() - 29 * DAY_MS);
+    const fromDay = localDay(from.getTime(), UTC_OFFSET_MS);
+    const toDay = localDay(to.getTime(), UTC_OFFSET_MS);
+    if (fromDay > toDay || Date.parse(toDay) - Date.parse(fromDay) > 366 * DAY_MS) {
+      res.status(400).json({ error: 'bad_request', message: 'from: must be before to, at most a year apart' });
+      return;
+    }
+    const figures = demandDashboard(db, { fromDay, toDay, utcOffsetMs: UTC_OFFSET_MS, departmentOf });
+    const { views } = ranked({ from, to: new Date(Date.parse(`${toDay}T00:00:00Z`) - UTC_OFFSET_MS + DAY_MS - 1) }, currentStaff(res));
+    const brief = (v: TopicView) => ({ id: v.id, label: v.label, size: v.size, thisWeek: v.thisWeek, growth: v.growth, weekly: v.weekly });
+    res.json({
+      ...figures,
+      topTopics: [...views].sort((a, b) => b.view.size - a.view.size).slice(0, 10).map((v) => brief(v.view)),
+      risingTopics: [...views]
+        .filter((v) => v.view.thisWeek >= 2 && v.view.growth > 1)
+        .sort((a, b) => b.view.growth - a.view.growth || b.view.thisWeek - a.view.thisWeek)
+        .slice(0, 10)
+        .map((v) => brief(v.view)),
+    });
+  });
+
+  const exportRows = (req: Request, res: Response) => {
+    const query = parse(topicQuery, req.query, res);
+    if (!query) return undefined;
+    const staff = currentStaff(res);
+    const { grouping, views } = ranked(query, staff);
+    store.audit.record({ staffId: staff.id, action: 'demand_export', target: `${views.length} topics`, detail: null, createdAt: new Date() });
+    return { grouping, list: views.map(({ topic, view }) => ({ ...view, questions: topics.questions(topic, grouping) })) };
+  };
+
+  router.get('/api/v1/demand/export.json', anyStaff, (req: Request, res: Response) => {
+    const rows = exportRows(req, res);
+    if (!rows) return;
+    res.set('Content-Disposition', `attachment; filename="demand-topics-${localDay(Date.now(), UTC_OFFSET_MS)}.json"`);
+    res.json({ from: rows.grouping.from.toISOString(), to: rows.grouping.to.toISOString(), topics: rows.list });
+  });
+
+  router.get('/api/v1/demand/export.csv', anyStaff, (req: Request, res: Response) => {
+    const rows = exportRows(req, res);
+    if (!rows) return;
+    const header = ['topic_id', 'label', 'kind', 'size', 'department', 'status', 'keywords', 'question', 'channel', 'reason', 'asked_at'];
+    const lines = [header.map(csvField).join(',')];
+    for (const t of rows.list) {
+      for (const q of t.questions) {
+        lines.push([t.id, t.label, t.kind, t.size, t.department ?? '', t.status, t.keywords.join(' '), q.text, q.channel, q.reason, q.createdAt].map(csvField).join(','));
+      }
+    }
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', `attachment; filename="demand-topics-${localDay(Date.now(), UTC_OFFSET_MS)}.csv"`);
+    // The byte-order mark makes Excel read the file as UTF-8 (Chinese text); CRLF line ends as RFC 4180.
+    res.send(`\uFEFF${lines.join('\r\n')}\r\n`);
+  });
+
+  return router;
+}

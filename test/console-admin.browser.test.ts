@@ -1,0 +1,43 @@
+/** An administrator in the console adds a department and creates an agent for its queue. */
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStaff } from './support/staff-client.ts';
+import { startTestServer, type TestServer } from './support/test-server.ts';
+
+let server: TestServer;
+let browser: Browser;
+const knowledge = mkdtempSync(join(tmpdir(), 'huiying-admin-kb-'));
+
+beforeAll(async () => {
+  cpSync('knowledge', knowledge, { recursive: true });
+  server = await startTestServer({ config: { KNOWLEDGE_DIR: knowledge } });
+  await createStaff(server.store, 'root', 'admin', [], 'correct-horse-battery');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(knowledge, { recursive: true, force: true });
+});
+
+describe('console administration', () => {
+  it('adds a department, then a staff account in it', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/console`);
+    await page.getByLabel('用户名', { exact: true }).fill('root');
+    await page.getByLabel('密码', { exact: true }).fill('correct-horse-battery');
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByRole('button', { name: '人员管理' }).or(page.getByRole('link', { name: '人员管理' })).first().click();
+    await page.getByLabel('部门代码（小写字母、数字、连字符）').fill('urban-management');
+    await page.getByLabel('中文名称', { exact: true }).fill('市城市管理局');
+    await page.getByRole('button', { name: '添加部门' }).click();
+    await page.getByRole('status').filter({ hasText: '已添加部门' }).waitFor();
+    expect(readFileSync(join(knowledge, 'departments.yaml'), 'utf8')).toContain('市城市管理局');
+    // The new queue is offered when creating an account.
+    await page.getByRole('checkbox', { name: '市城市管理局' }).first().waitFor();
+  }, 120_000);
+});
