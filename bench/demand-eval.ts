@@ -8,6 +8,7 @@ import { groupTopics } from '../src/demand/group-topics.ts';
 import { scoreGrouping, type GroupingScores } from '../src/demand/topic-metrics.ts';
 import { TopicFeaturizer } from '../src/demand/topic-features.ts';
 import { normalize } from '../src/nlu/normalize.ts';
+import { seededRandom } from '../src/nlu/random.ts';
 import { sparseDot, type SparseVector } from '../src/nlu/sparse-vector.ts';
 import { Tokenizer } from '../src/nlu/tokenize.ts';
 
@@ -102,7 +103,7 @@ function kMeansReference(texts: readonly string[], k: number): string[] {
     const norm = Math.sqrt(e.reduce((s, [, v]) => s + v * v, 0)) || 1;
     return { idx: Int32Array.from(e, (x) => x[0]), val: Float32Array.from(e, (x) => x[1] / norm) };
   });
-  const random = mulberry32(42);
+  const random = seededRandom(42);
   const centres: SparseVector[] = [vectors[Math.floor(random() * vectors.length)]!];
   while (centres.length < k) {
     const d2 = vectors.map((v) => 1 - Math.max(...centres.map((c) => sparseDot(v, c))));
@@ -146,7 +147,7 @@ function generateMessages(texts: readonly string[], n: number): Array<{ text: st
   const places = ['城东', '城西', '高新区', '滨江', '老城区', '开发区', '南湖', '北苑', '西山', '东郊'];
   const endings = ['', '', '谢谢', '，麻烦尽快回复', '。希望尽快处理', '？', '，急', ' thanks', '，盼复'];
   const channels = ['web', 'wechat', 'telegram', 'hotline'];
-  const uniform = mulberry32(7);
+  const uniform = seededRandom(7);
   const random = (m: number): number => Math.floor(uniform() * m);
   const start = Date.UTC(2025, 0, 1);
   const out: Array<{ text: string; time: Date; channel: string; base: number }> = [];
@@ -160,14 +161,3 @@ function generateMessages(texts: readonly string[], n: number): Array<{ text: st
   return out;
 }
 
-/** A small seeded random generator (mulberry32): numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import { Router, type Request, type Response } from 'express';
 import { parse as parseYaml, stringify } from 'yaml';
 import { z } from 'zod';
+import { nonEmptyText, parseOr400 as parse } from './request-parse.ts';
 import type { MessageService } from '../core/message-service.ts';
 import type { Store } from '../core/ports.ts';
 import { demandDashboard, localDay } from '../demand/demand-dashboard.ts';
@@ -32,7 +33,7 @@ export interface DemandRouteDeps {
 
 const DAY_MS = 86_400_000;
 const UTC_OFFSET_MS = 8 * 3_600_000;
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = nonEmptyText;
 const date = z
   .string()
   .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date (YYYY-MM-DD) or an ISO time')
@@ -49,14 +50,6 @@ const topicQuery = z.object({
   status: z.enum(STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, res: Response): z.infer<T> | undefined {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  res.status(400).json({ error: 'bad_request', message: `${issue?.path.join('.') || 'body'}: ${issue?.message}` });
-  return undefined;
-}
 
 /** The database behind the store (the SQLite store exposes it); the figures need SQL. */
 function databaseOf(store: Store): Database.Database {

@@ -1,6 +1,7 @@
 /** The staff REST API: login, queues, cases (claim, reply, note, transfer, resolve), FAQ drafts, staff and audit. */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { nonEmptyText, parseOr400 as parse } from './request-parse.ts';
 import type { MessageService } from '../core/message-service.ts';
 import type { Store } from '../core/ports.ts';
 import { addDepartment, renameDepartment } from '../handoff/departments-file.ts';
@@ -29,16 +30,8 @@ export interface StaffRouteDeps {
 }
 
 const id = z.coerce.number().int().positive();
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = nonEmptyText;
 const STATES = ['pending', 'assigned', 'transferred', 'expired', 'resolved'] as const;
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, res: Response): z.infer<T> | undefined {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  res.status(400).json({ error: 'bad_request', message: `${issue?.path.join('.') || 'body'}: ${issue?.message}` });
-  return undefined;
-}
 
 function fail(res: Response, err: unknown): void {
   if (err instanceof HandoffError) {
