@@ -27,6 +27,22 @@ function generated(base: KnowledgeBase, perEntry: number): KnowledgeBase {
   return { ...base, entries, hash: `generated-${entries.length}` };
 }
 
+const OPENINGS = ['', '请问', '你好，', '我想问下', '麻烦问一下', '咨询一下', '急！', '老家在外地，', '帮忙看看：', '想了解'];
+const ENDINGS = ['', '？', '，谢谢', '，在线等', '呢', '，怎么弄', '，多久能好', '，要钱吗', '，周末能办吗', '，去哪里办'];
+
+/** The issue's largest case: `count` entries with `perEntry` questions each (shipped questions with openings and endings). */
+function wide(base: KnowledgeBase, count: number, perEntry: number): KnowledgeBase {
+  const entries: KnowledgeEntry[] = [];
+  for (let n = 0; n < count; n++) {
+    const e = base.entries[n % base.entries.length]!;
+    const district = n < base.entries.length ? '' : DISTRICTS[Math.floor(n / base.entries.length) - 1];
+    const own = e.questions.zh ?? [];
+    const questions = Array.from({ length: perEntry }, (_, i) => `${OPENINGS[i % 10]}${district}${own[i % own.length]}${ENDINGS[Math.floor(i / 10) % 10]}`);
+    entries.push({ ...e, id: `${e.id}-${n}`, questions: { zh: questions }, answer: { zh: e.answer.zh ?? '' }, title: { zh: `${district}${e.title.zh ?? ''}` } });
+  }
+  return { ...base, entries, hash: `wide-${count}x${perEntry}` };
+}
+
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
@@ -56,4 +72,5 @@ const shipped = loadKnowledgeBase('knowledge');
 console.log('| knowledge base | engine | entries | p50 ms | p99 ms | messages/s (one core) | train ms |');
 console.log('|---|---|---|---|---|---|---|');
 await measure('shipped sample', shipped);
+await measure('150 entries × 100 questions', wide(shipped, 150, 100));
 await measure('generated', generated(shipped, 6));

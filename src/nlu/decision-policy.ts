@@ -29,12 +29,12 @@ export function rank(scores: ClassifierScores, limit = 5): RankedClass[] {
 }
 
 /** How many numbers `decisionFeatures` returns. */
-export const DECISION_FEATURE_COUNT = 9;
+export const DECISION_FEATURE_COUNT = 10;
 
 /** The signals beyond the top score that separate answerable questions from the rest. */
 export function decisionFeatures(scores: ClassifierScores, ranking: readonly RankedClass[]): number[] {
   const top = ranking[0];
-  if (!top) return [0, 0, 0, 0, 1, 1, 0, 0, 0];
+  if (!top) return [0, 0, 0, 0, 1, 1, 0, 0, 0, 1];
   const second = ranking[1]?.score ?? 0;
   return [
     top.score,
@@ -46,6 +46,7 @@ export function decisionFeatures(scores: ClassifierScores, ranking: readonly Ran
     scores.profileCoverage[top.label]!,
     Math.log1p(scores.profileEvidence),
     scores.topLogit,
+    scores.unseenInformation(top.label),
   ];
 }
 

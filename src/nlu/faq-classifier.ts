@@ -8,6 +8,7 @@ import { NearestQuestionIndex } from './nearest-question.ts';
 import { SoftmaxRegression, type SoftmaxRegressionOptions } from './softmax-regression.ts';
 import type { SparseVector } from './sparse-vector.ts';
 import type { PreparedText } from './text-pipeline.ts';
+import { wordInformation } from './word-information.ts';
 
 export interface TrainingExample {
   prepared: PreparedText;
@@ -40,7 +41,8 @@ export interface ClassifierScores {
   oovShare: number;
   /** For a class, the share of the question's words never seen with that class. */
   unseenShare(label: number): number;
-
+  /** Like `unseenShare`, each word weighed by how much it says (see word-information.ts). */
+  unseenInformation(label: number): number;
 }
 
 export interface FaqClassifierState {
@@ -107,6 +109,10 @@ export class FaqClassifier {
     const words = prepared.tokens.words;
     const share = (known: Set<string>): number =>
       words.length === 0 ? 1 : words.filter((w) => !known.has(w)).length / words.length;
+    const information = words.map(wordInformation);
+    const totalInformation = information.reduce((s, v) => s + v, 0);
+    const informationShare = (known: Set<string>): number =>
+      totalInformation === 0 ? 1 : words.reduce((s, w, i) => (known.has(w) ? s : s + information[i]!), 0) / totalInformation;
     return {
       combined,
       probs,
@@ -117,6 +123,7 @@ export class FaqClassifier {
       topLogit,
       oovShare: share(this.allWords),
       unseenShare: (label) => share(this.classWords[label] ?? new Set()),
+      unseenInformation: (label) => informationShare(this.classWords[label] ?? new Set()),
     };
   }
 

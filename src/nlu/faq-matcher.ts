@@ -42,7 +42,7 @@ export interface MatcherState {
   report: CalibrationReport;
 }
 
-export const MATCHER_STATE_VERSION = 3;
+export const MATCHER_STATE_VERSION = 4;
 
 export class FaqMatcher {
   private readonly policy: DecisionPolicy;

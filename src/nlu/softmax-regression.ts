@@ -3,7 +3,8 @@ import type { SparseVector } from './sparse-vector.ts';
 import { seededRandom, shuffle } from './random.ts';
 
 export interface SoftmaxRegressionOptions {
-  epochs: number;
+  /** Passes over the data; by default fewer when every class has many examples (see `epochsFor`). */
+  epochs?: number;
   learningRate: number;
   l2: number;
   seed: number;
@@ -11,7 +12,16 @@ export interface SoftmaxRegressionOptions {
 
 const GRADIENT_FLOOR = 1e-4;
 
-export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { epochs: 15, learningRate: 0.4, l2: 1e-5, seed: 7 };
+export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxRegressionOptions = { learningRate: 0.4, l2: 1e-5, seed: 7 };
+
+/**
+ * About 500 updates per class: 15 passes for a knowledge base with a few dozen texts per entry, down to
+ * 5 when entries have a hundred or more (more passes then only sharpen probabilities and cost minutes).
+ */
+export function epochsFor(examples: number, classes: number): number {
+  const perClass = examples / Math.max(1, classes);
+  return Math.min(15, Math.max(5, Math.round(500 / Math.max(1, perClass))));
+}
 
 export class SoftmaxRegression {
   /** Weights, feature-major: weights[f * numClasses + c]. */
@@ -46,9 +56,12 @@ export class SoftmaxRegression {
     const order = Array.from(xs.keys());
     const random = seededRandom(opt.seed);
     const eps = 1e-8;
-    const active: number[] = [];
+    const active = new Int32Array(C);
+    const lr = opt.learningRate;
+    const l2 = opt.l2;
     let previousLoss = Infinity;
-    for (let epoch = 0; epoch < opt.epochs; epoch++) {
+    const epochs = opt.epochs ?? epochsFor(xs.length, numClasses);
+    for (let epoch = 0; epoch < epochs; epoch++) {
       shuffle(order, random);
       let loss = 0;
       for (const n of order) {
@@ -59,22 +72,24 @@ export class SoftmaxRegression {
         loss -= Math.log(Math.max(probs[y]!, 1e-12));
         probs[y]! -= 1;
         // Classes with a negligible gradient are skipped: after the first epochs that is most of them.
-        active.length = 0;
+        let activeCount = 0;
         for (let c = 0; c < C; c++) {
           const g = probs[c]!;
           if (Math.abs(g) < GRADIENT_FLOOR) continue;
-          active.push(c);
+          active[activeCount++] = c;
           gB[c]! += g * g;
-          b[c]! -= (opt.learningRate * g) / Math.sqrt(gB[c]! + eps);
+          b[c]! -= (lr * g) / Math.sqrt(gB[c]! + eps);
         }
         for (let k = 0; k < x.idx.length; k++) {
           const base = x.idx[k]! * C;
           const v = x.val[k]!;
-          for (const c of active) {
+          for (let a = 0; a < activeCount; a++) {
+            const c = active[a]!;
             const i = base + c;
-            const g = probs[c]! * v + opt.l2 * W[i]!;
-            gW[i]! += g * g;
-            W[i]! -= (opt.learningRate * g) / Math.sqrt(gW[i]! + eps);
+            const g = probs[c]! * v + l2 * W[i]!;
+            const acc = gW[i]! + g * g;
+            gW[i] = acc;
+            W[i]! -= (lr * g) / Math.sqrt(acc + eps);
           }
         }
       }
