@@ -37,12 +37,14 @@ export interface MatcherState {
   ids: string[];
   synonyms: Array<[string, string[]]>;
   userWords: string[];
+  /** The knowledge base's words, for homophone correction. */
+  vocabulary: string[];
   classifier: FaqClassifierState;
   policy: PolicyParams;
   report: CalibrationReport;
 }
 
-export const MATCHER_STATE_VERSION = 4;
+export const MATCHER_STATE_VERSION = 5;
 
 export class FaqMatcher {
   private readonly policy: DecisionPolicy;
@@ -64,7 +66,9 @@ export class FaqMatcher {
       ([k, v]) => [k, [...v]] as [string, string[]],
     );
     const userWords = [...(dataset.userWords ?? [])];
-    const pipeline = new TextPipeline({ synonyms: new Map(synonyms), userWords });
+    const plain = new TextPipeline({ synonyms: new Map(synonyms), userWords });
+    const vocabulary = new Set(dataset.classes.flatMap((c) => [...c.questions, ...(c.extra ?? [])]).flatMap((t) => plain.words(t)));
+    const pipeline = new TextPipeline({ synonyms: new Map(synonyms), userWords, vocabulary });
     const examples: TrainingExample[] = [];
     dataset.classes.forEach((cls, label) => {
       for (const q of cls.questions) {
@@ -101,6 +105,7 @@ export class FaqMatcher {
       ids: this.ids,
       synonyms: this.dataset.synonyms,
       userWords: this.dataset.userWords,
+      vocabulary: this.pipeline.vocabulary,
       classifier: this.classifier.toState(),
       policy: this.policy.params,
       report: this.report,
@@ -108,7 +113,7 @@ export class FaqMatcher {
   }
 
   static fromState(state: MatcherState): FaqMatcher {
-    const pipeline = new TextPipeline({ synonyms: new Map(state.synonyms), userWords: state.userWords });
+    const pipeline = new TextPipeline({ synonyms: new Map(state.synonyms), userWords: state.userWords, vocabulary: state.vocabulary });
     return new FaqMatcher(pipeline, state.ids, FaqClassifier.fromState(state.classifier), state.policy, state.report, {
       synonyms: state.synonyms,
       userWords: state.userWords,

@@ -45,6 +45,11 @@ export class Tokenizer {
     return { words, hanChars };
   }
 
+  /** Dictionary words and single characters only (no guessing of unknown words): where typos stay visible. */
+  cutKnown(hanRun: string): string[] {
+    return this.jieba.cut(hanRun, false);
+  }
+
   private pushOther(text: string, words: string[]): void {
     for (const m of text.matchAll(LATIN_OR_DIGIT_WORD)) if (!isEnglishStopWord(m[0])) words.push(stemWord(m[0]));
   }

@@ -29,6 +29,11 @@ function load(): { counts: Map<string, number>; logTotal: number } {
   return table;
 }
 
+/** True for a word of general Chinese (in jieba's dictionary at least a few times). */
+export function isDictionaryWord(word: string): boolean {
+  return load().counts.has(word);
+}
+
 /** Information content (-log frequency) of a word in nats; unknown Chinese words get the maximum. */
 export function wordInformation(word: string): number {
   if (!HAN.test(word)) return /^\d+$/.test(word) ? DIGITS_INFORMATION : LATIN_WORD_INFORMATION;
