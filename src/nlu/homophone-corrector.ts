@@ -9,6 +9,8 @@ import { isDictionaryWord, wordInformation } from './word-information.ts';
 
 /** Only words at least this informative are targets: 疫苗 or 转学, never 现在 or 号码. */
 const MIN_TARGET_INFORMATION = 11.5;
+/** The most common characters (去, 不, 在) are typed on purpose, never replaced. */
+const MIN_REPLACED_CHARACTER_INFORMATION = 6.5;
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const ONLY_HAN = /^\p{Script=Han}{2,4}$/u;
@@ -23,10 +25,13 @@ export class HomophoneCorrector {
   /** Loose pinyin of a word -> the word; null where two words sound alike (ambiguous). */
   private readonly bySound = new Map<string, string | null>();
 
-  /** `words`: the words of the training texts (jieba output). */
-  constructor(words: Iterable<string>) {
+  /**
+   * `words`: the words of the training texts (jieba output); `terms`: the knowledge base's keywords,
+   * targets even when they are no everyday word (临牌).
+   */
+  constructor(words: Iterable<string>, terms: Iterable<string> = []) {
     this.known = new Set([...words].filter((w) => ONLY_HAN.test(w)));
-    const targets = new Set<string>();
+    const targets = new Set([...terms].filter((w) => ONLY_HAN.test(w)));
     for (const word of words) {
       const chars = Array.from(word);
       for (let len = 2; len <= 4; len++) {
@@ -97,7 +102,11 @@ export class HomophoneCorrector {
       const piece = chars.slice(i, i + len).join('');
       if (!free || this.known.has(piece) || isDictionaryWord(piece)) continue;
       const target = this.bySound.get(sounds.slice(i, i + len).join(' '));
-      if (target && Array.from(target).some((ch, k) => ch === chars[i + k])) return { word: target, length: len };
+      if (!target) continue;
+      const wanted = Array.from(target);
+      const shares = wanted.some((ch, k) => ch === chars[i + k]);
+      const replacesOnlyRare = wanted.every((ch, k) => ch === chars[i + k] || wordInformation(chars[i + k]!) >= MIN_REPLACED_CHARACTER_INFORMATION);
+      if (shares && replacesOnlyRare) return { word: target, length: len };
     }
     return null;
   }

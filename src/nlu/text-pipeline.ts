@@ -23,7 +23,7 @@ export class TextPipeline {
     const words = new Set(options.userWords ?? []);
     for (const [canonical] of options.synonyms ?? []) words.add(canonical);
     this.tokenizer = new Tokenizer(words);
-    this.corrector = options.vocabulary ? new HomophoneCorrector(options.vocabulary) : null;
+    this.corrector = options.vocabulary ? new HomophoneCorrector(options.vocabulary, words) : null;
   }
 
   /** The words homophone typos are corrected to (empty without a vocabulary). */
