@@ -29,12 +29,12 @@ export function rank(scores: ClassifierScores, limit = 5): RankedClass[] {
 }
 
 /** How many numbers `decisionFeatures` returns. */
-export const DECISION_FEATURE_COUNT = 10;
+export const DECISION_FEATURE_COUNT = 12;
 
 /** The signals beyond the top score that separate answerable questions from the rest. */
 export function decisionFeatures(scores: ClassifierScores, ranking: readonly RankedClass[]): number[] {
   const top = ranking[0];
-  if (!top) return [0, 0, 0, 0, 1, 1, 0, 0, 0, 1];
+  if (!top) return [0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0];
   const second = ranking[1]?.score ?? 0;
   return [
     top.score,
@@ -47,7 +47,16 @@ export function decisionFeatures(scores: ClassifierScores, ranking: readonly Ran
     Math.log1p(scores.profileEvidence),
     scores.topLogit,
     scores.unseenInformation(top.label),
+    Math.log1p(scores.wordCount),
+    entropy(scores.probs),
   ];
+}
+
+/** Entropy of the regression's probabilities: high when it spreads its belief over many entries. */
+function entropy(probs: Float64Array): number {
+  let h = 0;
+  for (const p of probs) if (p > 0) h -= p * Math.log(p);
+  return h;
 }
 
 export class DecisionPolicy {

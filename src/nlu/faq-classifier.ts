@@ -39,6 +39,8 @@ export interface ClassifierScores {
   topLogit: number;
   /** Share of the question's words never seen in any training question. */
   oovShare: number;
+  /** How many words the question has (a long question carries more evidence, for or against). */
+  wordCount: number;
   /** For a class, the share of the question's words never seen with that class. */
   unseenShare(label: number): number;
   /** Like `unseenShare`, each word weighed by how much it says (see word-information.ts). */
@@ -122,6 +124,7 @@ export class FaqClassifier {
       profileEvidence,
       topLogit,
       oovShare: share(this.allWords),
+      wordCount: words.length,
       unseenShare: (label) => share(this.classWords[label] ?? new Set()),
       unseenInformation: (label) => informationShare(this.classWords[label] ?? new Set()),
     };

@@ -44,7 +44,7 @@ export interface MatcherState {
   report: CalibrationReport;
 }
 
-export const MATCHER_STATE_VERSION = 5;
+export const MATCHER_STATE_VERSION = 6;
 
 export class FaqMatcher {
   private readonly policy: DecisionPolicy;
