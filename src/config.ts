@@ -10,6 +10,12 @@ const schema = z.object({
   MODEL_CACHE_DIR: z.string().min(1).default('data/models'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** Citizen messages a minute from one IP address on the HTTP API and the web widget together (0: no limit). */
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  /** Citizen messages a minute in one conversation, on every channel (0: no limit). */
+  RATE_LIMIT_CONVERSATION_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(20),
+  /** Deprecated name of RATE_LIMIT_IP_PER_MINUTE, read when that one is not set. */
+  WEB_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).optional(),
   NODE_ENV: z.string().default('development'),
   /** After unanswered questions: `offer` a person (default), or `escalate` after ESCALATION_AFTER_MISSES in a row. */
   ESCALATION_POLICY: z.enum(['offer', 'escalate']).default('offer'),
@@ -40,10 +46,51 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parseEnv(schema, env);
+  if (!env.RATE_LIMIT_IP_PER_MINUTE && config.WEB_RATE_LIMIT_PER_MINUTE !== undefined) config.RATE_LIMIT_IP_PER_MINUTE = config.WEB_RATE_LIMIT_PER_MINUTE;
   if (config.NODE_ENV === 'production' && !config.DATA_KEY) {
     throw new ConfigError('invalid configuration:\n  DATA_KEY is required when NODE_ENV=production (generate one with: openssl rand -base64 32)');
   }
+  if (config.NODE_ENV === 'production') {
+    const problems = [
+      ['DATA_KEY', weakSecretReason(config.DATA_KEY ?? '', 0)],
+      ['METRICS_TOKEN', config.METRICS_TOKEN === undefined ? null : weakSecretReason(config.METRICS_TOKEN, 16)],
+    ].filter((p): p is [string, string] => p[1] !== null);
+    if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.map(([name, reason]) => `  ${name}: ${reason}`).join('\n')}`);
+  }
   return config;
+}
+
+/** Parts of values that only placeholders and examples contain (compared lower-case, letters and digits only). */
+const PLACEHOLDERS = ['changeme', 'replaceme', 'example', 'placeholder', 'yoursecret', 'yourtoken', 'secret', 'password', 'passw0rd', 'token', 'default', 'sample', 'dummy', 'xxxxxx', '0123456789', '123456', 'abcdef', 'qwerty'];
+
+/**
+ * Why `value` cannot be a production secret, or null when it can: a placeholder or example (the values in
+ * `.env.example` and the platforms' documentation), one repeated character, or shorter than `minLength`.
+ */
+export function weakSecretReason(value: string, minLength: number): string | null {
+  const letters = value.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const hit = PLACEHOLDERS.find((p) => letters.includes(p));
+  if (hit) return `looks like a placeholder or example value (contains "${hit}"); generate a random one (openssl rand -hex 24)`;
+  if (value.length > 0 && new Set(value).size <= 2) return 'is one repeated character; generate a random one (openssl rand -hex 24)';
+  if (value.length < minLength) return `is too short for production (at least ${minLength} characters); generate a random one (openssl rand -hex 24)`;
+  return null;
+}
+
+/**
+ * For a channel's schema (with NODE_ENV in it): in production, an issue for each secret that is missing or weak
+ * (`weakSecretReason`). `secrets` maps variable names to their minimum length; absent ones are required.
+ */
+export function checkProductionSecrets(
+  env: Record<string, unknown>,
+  ctx: z.RefinementCtx,
+  secrets: Record<string, number>,
+): void {
+  if (env.NODE_ENV !== 'production') return;
+  for (const [name, minLength] of Object.entries(secrets)) {
+    const value = env[name];
+    const reason = typeof value === 'string' && value !== '' ? weakSecretReason(value, minLength) : 'is required when NODE_ENV=production';
+    if (reason) ctx.addIssue({ code: 'custom', path: [name], message: reason });
+  }
 }
 
 /** Validates one channel's variables with its own schema; errors name the variable, like loadConfig. */

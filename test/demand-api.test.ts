@@ -141,8 +141,8 @@ describe('demand topics API', () => {
 
   it('creates an FAQ draft from a topic; the topic is drafted, and open again when the draft is rejected', async () => {
     const dog = findDog((await agent.get('/api/v1/demand/topics')).body.topics);
-    expect((await agent.post(`/api/v1/demand/topics/${dog.id}/faq-draft`, {})).status).toBe(400);
     expect((await agent.post(`/api/v1/demand/topics/${dog.id}/faq-draft`, { answer: 'x', department: 'nowhere' })).status).toBe(400);
+    expect((await agent.post(`/api/v1/demand/topics/${dog.id}/faq-draft`, { dueAt: 'next week' })).body.message).toMatch(/^dueAt: /);
     const created = await agent.post(`/api/v1/demand/topics/${dog.id}/faq-draft`, { answer: '到居住地派出所办理犬只登记证。' });
     expect(created.status).toBe(201);
     expect(created.body.draft).toMatchObject({ department: 'public-security', title: dog.label, status: 'draft', escalationId: null });

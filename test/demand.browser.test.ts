@@ -1,7 +1,8 @@
 /**
- * The Demand page in a real browser: citizens ask a question the sample knowledge base cannot answer, a supervisor
- * finds the topic, makes an FAQ draft of it, an administrator publishes it, and the running bot then answers —
- * no restart. Also the Dashboard draws its charts. Runs on a copy of the knowledge base (publishing writes files).
+ * The Demand page in a real browser: citizens (one in the web widget) ask a question the sample knowledge base cannot
+ * answer, a supervisor finds the topic and makes an FAQ draft of it for public security, an agent there writes the
+ * answer and submits it, an administrator publishes it telling the citizens who asked, and the running bot then
+ * answers in the widget — no restart. Also the Dashboard draws its charts. Runs on a copy of the knowledge base.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,9 @@ let browser: Browser;
 let knowledgeDir: string;
 const contexts: BrowserContext[] = [];
 const ANSWER = '养犬登记请在取得犬只免疫证明后30日内，到居住地派出所或“云州养犬”小程序办理，办理时带上身份证和免疫证明。';
-// Phrasings the sample knowledge base leaves unanswered (some others, e.g. 养犬登记在哪里办, wrongly match 就业登记).
-const PHRASINGS = ['养犬登记怎么办理', '养犬登记怎么办', '养犬登记需要带什么', '哪里可以办养犬登记', '养犬登记办理流程'];
+// Phrasings the sample knowledge base cannot answer (unanswered or a clarifying question; some others, e.g.
+// 哪里可以办养犬登记, wrongly match an entry).
+const PHRASINGS = ['养犬登记怎么办理', '养犬登记怎么办', '养犬登记需要带什么', '养犬登记要多少钱', '养犬登记办理流程'];
 
 beforeAll(async () => {
   knowledgeDir = join(mkdtempSync(join(tmpdir(), 'huiying-demand-ui-')), 'knowledge');
@@ -30,6 +32,7 @@ beforeAll(async () => {
   });
   await createStaff(server.store, 'demand-super', 'supervisor', []);
   await createStaff(server.store, 'demand-admin', 'admin', []);
+  await createStaff(server.store, 'demand-agent', 'agent', ['public-security']);
 });
 
 afterAll(async () => {
@@ -58,13 +61,28 @@ async function logIn(name: string): Promise<Page> {
   return page;
 }
 
+/** A citizen on the demo portal asks in the web widget and gets the bot's answer. */
+async function widgetAsks(page: Page, question: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: '输入您的问题' });
+  const before = await page.locator('.msg.bot .bubble').count();
+  await box.fill(question);
+  await box.press('Enter');
+  await page.locator('.msg.bot .bubble').nth(before).waitFor({ timeout: 15_000 });
+}
+
 describe('Demand page', () => {
-  it('turns a topic of unanswered questions into an FAQ the running bot then answers', { timeout: 300_000 }, async () => {
-    // Five citizens ask what the sample knowledge base cannot answer.
-    for (const [i, text] of PHRASINGS.entries()) {
+  it('turns a topic of unanswered questions into an FAQ draft the department completes, which the running bot then answers', { timeout: 420_000 }, async () => {
+    // Citizens ask what the sample knowledge base cannot answer: four on the API, one in the web widget.
+    for (const [i, text] of PHRASINGS.slice(0, 4).entries()) {
       const reply = await citizen(server.url, `demand-citizen-${i}`)(text);
-      expect(reply.outcome).toBe('unanswered');
+      expect(['unanswered', 'clarify']).toContain(reply.outcome);
     }
+    const widgetContext = await browser.newContext();
+    contexts.push(widgetContext);
+    const widget = await widgetContext.newPage();
+    await widget.goto(server.url);
+    await widget.getByRole('button', { name: /打开在线咨询/ }).click();
+    await widgetAsks(widget, PHRASINGS[4]!);
     expect(server.store.demand.list().length).toBeGreaterThanOrEqual(PHRASINGS.length);
 
     const supervisor = await logIn('demand-super');
@@ -79,28 +97,50 @@ describe('Demand page', () => {
     await pane.getByRole('heading', { name: '市民问法（已脱敏）' }).waitFor();
     for (const text of PHRASINGS) await pane.locator('.questions li', { hasText: text }).first().waitFor();
     await pane.getByRole('heading', { name: '机器人最接近的知识条目' }).waitFor();
+    await pane.locator('.topic-departments', { hasText: '可能的部门' }).waitFor();
 
+    // The supervisor makes a draft without an answer and assigns it to public security; it is due in 5 working days.
     await pane.getByRole('button', { name: '创建 FAQ 草稿' }).click();
     expect(await pane.getByLabel('问法（每行一个）').inputValue()).toContain('养犬登记怎么办理');
+    const due = await pane.getByLabel(/截止日期/).inputValue();
+    expect(Date.parse(due) - Date.now()).toBeGreaterThan(4 * 86_400_000);
     await pane.getByLabel('部门').selectOption('public-security');
     await pane.getByLabel('标题').fill('养犬登记办理');
-    await pane.getByLabel('答案').fill(ANSWER);
     await pane.getByRole('button', { name: '保存草稿' }).click();
-    await pane.getByRole('status').filter({ hasText: /已创建 FAQ 草稿 #\d+/ }).waitFor();
+    await pane.getByRole('status').filter({ hasText: new RegExp(`已创建 FAQ 草稿 #\\d+，已分配给.+，截止 ${due}`) }).waitFor();
     await pane.locator('#topic-title .badge', { hasText: '已起草' }).waitFor();
 
-    // An administrator publishes the draft; the bot retrains without a restart.
+    // An agent of public security finds it among the department's drafts, writes the answer and submits it.
+    const agent = await logIn('demand-agent');
+    await agent.getByRole('button', { name: 'FAQ 草稿', exact: true }).click();
+    const assigned = agent.getByRole('listitem', { name: '养犬登记办理', exact: true });
+    await assigned.locator('.due', { hasText: `截止 ${due}` }).waitFor();
+    expect(await assigned.locator('.overdue-flag').count()).toBe(0);
+    await assigned.getByRole('button', { name: '编辑: 养犬登记办理', exact: true }).click();
+    await assigned.getByLabel('答案').fill(ANSWER);
+    await assigned.getByRole('button', { name: '保存', exact: true }).click();
+    await agent.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+    await assigned.locator('.answer', { hasText: '云州养犬' }).waitFor();
+    await assigned.getByRole('button', { name: '提交发布: 养犬登记办理', exact: true }).click();
+    await agent.getByRole('status').filter({ hasText: '已提交，等待管理员发布' }).waitFor();
+    await assigned.filter({ hasText: '已提交，待发布' }).waitFor();
+
+    // An administrator publishes it and has the citizens who asked told; the bot retrains without a restart.
     const admin = await logIn('demand-admin');
     await admin.getByRole('button', { name: 'FAQ 草稿', exact: true }).click();
     const draft = admin.getByRole('listitem', { name: '养犬登记办理', exact: true });
     await draft.waitFor();
+    await draft.getByLabel(/通知提问的市民/).check();
     // Retraining runs in this process (the test's too), so the browser driver waits with it.
     await draft.getByRole('button', { name: '发布: 养犬登记办理', exact: true }).click({ timeout: 240_000 });
-    await admin.getByRole('status').filter({ hasText: /已发布为知识条目/ }).waitFor({ timeout: 240_000 });
+    await admin.getByRole('status').filter({ hasText: /已发布为知识条目.*已通知 5 位市民，跳过 0 位/ }).waitFor({ timeout: 300_000 });
 
+    // The citizen in the widget is told, then asks again and is answered.
+    await widget.locator('.msg.bot .bubble', { hasText: '现在有答复了' }).waitFor({ timeout: 30_000 });
+    await widgetAsks(widget, '养犬登记怎么办理');
+    await widget.locator('.msg.bot .bubble', { hasText: '云州养犬' }).nth(1).waitFor();
     const after = await citizen(server.url, 'demand-citizen-after')('养犬登记怎么办理');
     expect(after.outcome).toBe('answered');
-    expect(after.replies[0]?.text).toContain('云州养犬');
 
     // Back on the Demand page the topic shows as covered.
     await supervisor.getByRole('button', { name: 'FAQ 草稿', exact: true }).click();
@@ -115,6 +155,6 @@ describe('Demand page', () => {
     const total = await supervisor.locator('.figure', { hasText: '问题总数' }).locator('strong').textContent();
     expect(Number(total)).toBeGreaterThanOrEqual(PHRASINGS.length + 1);
 
-    for (const page of [supervisor, admin]) expect((page as Page & { problems?: string[] }).problems).toEqual([]);
+    for (const page of [supervisor, agent, admin]) expect((page as Page & { problems?: string[] }).problems).toEqual([]);
   });
 });

@@ -38,7 +38,7 @@ export class BotFrameworkAdapter implements ChannelAdapter {
         : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant' },
     );
     this.cloud = new CloudAdapter(this.auth);
-    this.logic = createTurnLogic({ service: deps.service, logger: deps.logger });
+    this.logic = createTurnLogic({ service: deps.service, logger: deps.logger, limits: deps.limits });
     if (config.mode === 'emulator') {
       deps.logger.warn('Bot Framework Emulator mode: authentication is off; only requests from this machine are accepted');
     }

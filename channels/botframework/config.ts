@@ -1,6 +1,6 @@
 /** The Bot Framework channel's environment variables, validated at start. */
 import { z } from 'zod';
-import { parseEnv } from '../../src/config.ts';
+import { checkProductionSecrets, parseEnv } from '../../src/config.ts';
 
 /** How the bot's Azure identity authenticates (the Azure Bot resource's "App type"). */
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -30,6 +30,8 @@ const schema = z
       if (env.MICROSOFT_APP_PASSWORD) issue('MICROSOFT_APP_PASSWORD', 'must be empty when MICROSOFT_APP_TYPE=UserAssignedMSI (the managed identity signs in)');
     } else if (!env.MICROSOFT_APP_PASSWORD) {
       issue('MICROSOFT_APP_PASSWORD', `is required with MICROSOFT_APP_ID when MICROSOFT_APP_TYPE=${env.MICROSOFT_APP_TYPE}`);
+    } else {
+      checkProductionSecrets(env, ctx, { MICROSOFT_APP_PASSWORD: 16 });
     }
     if (env.MICROSOFT_APP_TYPE !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID) {
       issue('MICROSOFT_APP_TENANT_ID', `is required when MICROSOFT_APP_TYPE=${env.MICROSOFT_APP_TYPE}`);

@@ -2,12 +2,14 @@
 import type { TurnContext } from 'botbuilder';
 import type { MessageService } from '../../src/core/message-service.ts';
 import type { Logger } from '../../src/logger.ts';
+import { overConversationLimit, type CitizenRateLimits } from '../../src/ops/rate-limits.ts';
 import { activityToMessage, addsTheBot } from './inbound.ts';
 import { renderReplies, welcomeActivity } from './render.ts';
 
 export interface TurnDeps {
   service: Pick<MessageService, 'handle'>;
   logger: Logger;
+  limits?: CitizenRateLimits;
 }
 
 /**
@@ -25,6 +27,7 @@ export function createTurnLogic(deps: TurnDeps): (context: TurnContext) => Promi
     }
     const message = activityToMessage(activity);
     if (!message) return;
+    if (await overConversationLimit(deps, message.conversationId, (text) => sendSafely(context, [{ type: 'message', text }], deps.logger))) return;
     const handled = await deps.service.handle(message);
     if (handled.duplicate) return;
     const activities = renderReplies(handled.replies);

@@ -8,6 +8,8 @@ import type { Update } from 'telegraf/types';
 import type { DeliveryResult } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/message.ts';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps } from '../../src/server/channel-adapter.ts';
+import { overConversationLimit } from '../../src/ops/rate-limits.ts';
+import { withRequestId } from '../../src/ops/request-context.ts';
 import type { TelegramConfig } from './config.ts';
 import { CHANNEL, parseUpdate, toIncomingMessage } from './inbound.ts';
 import { renderReplies, TELEGRAM_MAX_TEXT } from './render.ts';
@@ -30,6 +32,8 @@ export class TelegramAdapter implements ChannelAdapter {
     private readonly deps: ChannelDeps,
   ) {
     this.bot = new Telegraf(config.TELEGRAM_BOT_TOKEN, { telegram: { apiRoot: config.TELEGRAM_API_ROOT, webhookReply: false } });
+    // Polled updates get a request id of their own; webhook updates keep their HTTP request's.
+    this.bot.use((_ctx, next) => withRequestId(next));
     this.bot.start((ctx) => this.greet(ctx));
     this.bot.help((ctx) => this.greet(ctx));
     this.bot.on('callback_query', async (ctx) => {
@@ -111,14 +115,14 @@ export class TelegramAdapter implements ChannelAdapter {
     return this.deliver(chatId, replies);
   }
 
-  /** Stores the citizen's message through the core (before any reply), then sends the answer. */
+  /** Stores the citizen's message and the answer through the core (the answer in the outbox too), then sends it. */
   private async receive(update: Update): Promise<void> {
     const incoming = toIncomingMessage(update, new Date());
     if (!incoming) return;
-    const result = await this.deps.service.handle(incoming);
-    if (result.duplicate || result.replies.length === 0) return;
-    const delivery = await this.deliver(incoming.address.chatId, result.replies);
-    if (delivery.status !== 'sent') {
+    const chatId = incoming.address.chatId;
+    if (await overConversationLimit(this.deps, incoming.conversationId, (text) => this.deliver(chatId, [{ text }]))) return;
+    const { delivery } = await this.deps.service.handle(incoming, { send: (replies) => this.deliver(chatId, replies) });
+    if (delivery && delivery.status !== 'sent') {
       // The answer is already in the transcript, so staff can see what the citizen missed.
       this.deps.logger.warn({ conversationId: incoming.conversationId, updateId: update.update_id, delivery }, 'telegram answer not delivered');
     }

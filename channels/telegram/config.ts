@@ -1,5 +1,6 @@
 /** The Telegram channel's environment variables. */
 import { z } from 'zod';
+import { checkProductionSecrets } from '../../src/config.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
@@ -17,9 +18,12 @@ export const telegramConfigSchema = z
       .optional(),
     /** Bot API server root (a self-hosted Bot API server, or a fake one in tests). */
     TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
+    NODE_ENV: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_MODE !== 'webhook') return;
+    // The bot token itself is checked by Telegram (getMe) at start; the webhook secret is ours to choose well.
+    if (env.TELEGRAM_WEBHOOK_SECRET) checkProductionSecrets(env, ctx, { TELEGRAM_WEBHOOK_SECRET: 16 });
     for (const key of ['TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET'] as const) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when TELEGRAM_MODE=webhook' });
     }

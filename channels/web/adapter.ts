@@ -6,12 +6,13 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage as HttpRequest, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Request, Response, Router } from 'express';
-import { ipKeyGenerator, MemoryStore, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { DeliveryResult } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/message.ts';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps } from '../../src/server/channel-adapter.ts';
+import { withRequestId } from '../../src/ops/request-context.ts';
 import type { WebConfig } from './config.ts';
 import {
   conversationIdFor,
@@ -40,6 +41,7 @@ interface Client {
   conversationId: string;
   /** The newest transcript id this socket has been given. */
   lastId: number;
+  /** The client's address (as rate limits count it). */
   rateKey: string;
   /** The embedding portal's origin, kept as the conversation's address. */
   origin?: string;
@@ -49,15 +51,15 @@ interface Client {
 }
 
 const HEARTBEAT_MS = 30_000;
-const WINDOW_MS = 60_000;
 
 export class WebChannelAdapter implements ChannelAdapter {
   readonly name = 'web';
   readonly capabilities: ChannelCapabilities = { buttons: true, richLinks: true, maxTextLength: 100_000 };
   private readonly clients = new Map<string, Set<Client>>();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  private readonly hits = new MemoryStore();
-  private readonly limiter: RateLimitRequestHandler;
+  private readonly wss: WebSocketServer;
+  /** Open sockets per client address. */
+  private readonly connections = new Map<string, number>();
+  private readonly perAddress: RequestHandler;
   private readonly widgetEtag: string;
   private server?: Server;
   private heartbeat?: NodeJS.Timeout;
@@ -68,18 +70,9 @@ export class WebChannelAdapter implements ChannelAdapter {
     private readonly assets: WebAssets,
   ) {
     this.widgetEtag = `"${createHash('sha256').update(assets.widgetJs).digest('base64url').slice(0, 27)}"`;
-    const limit = config.WEB_RATE_LIMIT_PER_MINUTE;
-    this.limiter = rateLimit({
-      windowMs: WINDOW_MS,
-      limit,
-      store: this.hits,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
-      handler: (_req, res) => {
-        res.status(429).json({ error: 'rate_limited', message: tooManyMessages(limit) });
-      },
-    });
+    this.perAddress = deps.limits?.perAddress ?? ((_req, _res, next) => next());
+    // A frame bigger than the longest message can be (6 bytes a character when JSON-escaped) closes the socket with 1009.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(64 * 1024, config.MAX_MESSAGE_LENGTH * 6 + 1024) });
   }
 
   mountRoot(router: Router): void {
@@ -113,9 +106,9 @@ export class WebChannelAdapter implements ChannelAdapter {
 
   mount(router: Router): void {
     router.use(corsFor(this.config.WEB_ALLOWED_ORIGINS));
-    router.post('/messages', this.limiter, (req, res) => this.postMessage(req, res));
+    router.post('/messages', this.perAddress, (req, res) => this.postMessage(req, res));
     router.get('/conversations/:id/messages', (req, res) => this.getMessages(req, res));
-    router.post('/feedback', this.limiter, (req, res) => this.postFeedback(req, res));
+    router.post('/feedback', this.perAddress, (req, res) => this.postFeedback(req, res));
   }
 
   attach(server: Server): void {
@@ -141,7 +134,6 @@ export class WebChannelAdapter implements ChannelAdapter {
     for (const set of this.clients.values()) for (const client of set) client.ws.terminate();
     this.clients.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    await this.hits.shutdown();
   }
 
   private async postMessage(req: Request, res: Response): Promise<void> {
@@ -152,6 +144,11 @@ export class WebChannelAdapter implements ChannelAdapter {
     }
     const { conversationId: opaque, text, id, after } = body.value;
     const conversationId = conversationIdFor(opaque);
+    const limits = this.deps.limits;
+    if (limits && (await limits.conversation(conversationId)) !== 'ok') {
+      res.status(429).json({ error: 'rate_limited', message: limits.conversationMessage() });
+      return;
+    }
     const before = after ?? this.newestId(conversationId);
     const result = await this.deps.service.handle(toIncomingMessage(opaque, text, id, req.headers.origin, new Date()));
     this.push(conversationId);
@@ -210,10 +207,18 @@ export class WebChannelAdapter implements ChannelAdapter {
       refuse(socket, 400, 'Bad Request', opaque.success ? 'after: must be a message id' : `conversation: ${opaque.error.issues[0]?.message}`);
       return;
     }
+    const rateKey = this.deps.limits?.addressOf(req) ?? ipKeyGenerator(req.socket.remoteAddress ?? 'unknown');
+    const open = this.connections.get(rateKey) ?? 0;
+    const most = this.config.WEB_MAX_CONNECTIONS_PER_IP;
+    if (most > 0 && open >= most) {
+      this.deps.logger.warn({ open }, 'widget socket refused: too many connections from one address');
+      refuse(socket, 429, 'Too Many Requests', `too many open connections from one address (at most ${most}); close other chat windows or try again later`);
+      return;
+    }
     const client = {
       conversationId: conversationIdFor(opaque.data),
       lastId: after.value,
-      rateKey: ipKeyGenerator(req.socket.remoteAddress ?? 'unknown'),
+      rateKey,
       origin: req.headers.origin,
       alive: true,
       queue: Promise.resolve(),
@@ -226,11 +231,15 @@ export class WebChannelAdapter implements ChannelAdapter {
     let set = this.clients.get(conversationId);
     if (!set) this.clients.set(conversationId, (set = new Set()));
     set.add(client);
+    this.connections.set(client.rateKey, (this.connections.get(client.rateKey) ?? 0) + 1);
     ws.on('pong', () => {
       client.alive = true;
     });
     ws.on('error', (err: Error) => this.deps.logger.debug({ err: err.message }, 'widget socket error'));
     ws.on('close', () => {
+      const left = (this.connections.get(client.rateKey) ?? 1) - 1;
+      if (left > 0) this.connections.set(client.rateKey, left);
+      else this.connections.delete(client.rateKey);
       set.delete(client);
       if (set.size === 0 && this.clients.get(conversationId) === set) this.clients.delete(conversationId);
     });
@@ -247,7 +256,7 @@ export class WebChannelAdapter implements ChannelAdapter {
       return;
     }
     client.queue = client.queue
-      .then(() => this.handleFrame(client, frame.value))
+      .then(() => withRequestId(() => this.handleFrame(client, frame.value)))
       .catch((err: Error) => {
         this.deps.logger.error({ err }, 'widget frame failed');
         sendFrame(client.ws, { type: 'error', error: 'internal', message: 'internal error', ...(frame.value.type === 'message' ? { id: frame.value.id } : {}) });
@@ -255,10 +264,17 @@ export class WebChannelAdapter implements ChannelAdapter {
   }
 
   private async handleFrame(client: Client, frame: ClientFrame): Promise<void> {
-    const { totalHits } = await this.hits.increment(client.rateKey);
-    if (totalHits > this.config.WEB_RATE_LIMIT_PER_MINUTE) {
+    const limits = this.deps.limits;
+    const limited = !limits
+      ? undefined
+      : !(await limits.allowAddress(client.rateKey))
+        ? limits.addressMessage()
+        : frame.type === 'message' && (await limits.conversation(client.conversationId)) !== 'ok'
+          ? limits.conversationMessage()
+          : undefined;
+    if (limited) {
       const id = frame.type === 'message' ? { id: frame.id } : {};
-      sendFrame(client.ws, { type: 'error', error: 'rate_limited', message: tooManyMessages(this.config.WEB_RATE_LIMIT_PER_MINUTE), ...id });
+      sendFrame(client.ws, { type: 'error', error: 'rate_limited', message: limited, ...id });
       return;
     }
     if (frame.type === 'feedback') {
@@ -276,7 +292,8 @@ export class WebChannelAdapter implements ChannelAdapter {
   private push(conversationId: string): void {
     const set = this.clients.get(conversationId);
     if (!set || set.size === 0) return;
-    const stored = this.deps.store.messages.listByConversation(conversationId);
+    const seen = Math.min(...[...set].map((c) => c.lastId));
+    const stored = this.deps.store.messages.listByConversation(conversationId, 200, seen);
     for (const client of set) {
       const fresh = stored.filter((m) => m.id > client.lastId);
       if (fresh.length === 0) continue;
@@ -288,10 +305,7 @@ export class WebChannelAdapter implements ChannelAdapter {
 
   /** The conversation's transcript after message id `after`, as the widget shows it. */
   private transcript(conversationId: string, after: number): WidgetMessage[] {
-    return this.deps.store.messages
-      .listByConversation(conversationId)
-      .filter((m) => m.id > after)
-      .map(toWidgetMessage);
+    return this.deps.store.messages.listByConversation(conversationId, 200, after).map(toWidgetMessage);
   }
 
   private newestId(conversationId: string): number {
@@ -313,10 +327,6 @@ export class WebChannelAdapter implements ChannelAdapter {
   }
 }
 
-function tooManyMessages(limit: number): string {
-  return `too many messages: at most ${limit} a minute from one address; please wait a moment and try again`;
-}
-
 function sendFrame(ws: WebSocket, frame: ServerFrame): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
 }
@@ -329,7 +339,8 @@ function rawText(data: WebSocket.Data): string {
 
 /** Answers a refused upgrade with a plain HTTP error and closes the connection. */
 function refuse(socket: Duplex, status: number, reason: string, message: string): void {
-  const body = JSON.stringify({ error: status === 403 ? 'forbidden_origin' : 'bad_request', message });
+  const error = status === 403 ? 'forbidden_origin' : status === 429 ? 'too_many_connections' : 'bad_request';
+  const body = JSON.stringify({ error, message });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );

@@ -1,6 +1,7 @@
 /** PURE parsing of what the widget sends (socket frames, HTTP bodies) into core messages; no I/O. */
 import { z } from 'zod';
 import type { IncomingMessage } from '../../src/core/message.ts';
+import { isBlank } from '../../src/core/plain-text.ts';
 import type { ClientFrame } from './protocol.ts';
 
 /** The widget's opaque conversation id, as kept in the visitor's localStorage. */
@@ -13,7 +14,7 @@ function textSchema(maxLength: number) {
   return z
     .string({ error: 'text is required and must be a string' })
     .max(maxLength, `text must be at most ${maxLength} characters`)
-    .refine((t) => t.trim().length > 0, 'text must not be empty');
+    .refine((t) => !isBlank(t), 'text must not be empty');
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };

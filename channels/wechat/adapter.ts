@@ -9,6 +9,7 @@ import type { DeliveryResult } from '../../src/core/delivery.ts';
 import type { IncomingMessage, Reply } from '../../src/core/message.ts';
 import type { HandledMessage } from '../../src/core/message-service.ts';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps } from '../../src/server/channel-adapter.ts';
+import { overConversationLimit } from '../../src/ops/rate-limits.ts';
 import { WeChatApiClient } from './api-client.ts';
 import type { WeChatConfig } from './config.ts';
 import { CHANNEL, toInbound } from './inbound.ts';
@@ -78,6 +79,11 @@ export class WeChatAdapter implements ChannelAdapter {
       res.status(401).type('text/plain').send('invalid signature');
       return;
     }
+    if (!this.fresh(req)) {
+      this.deps.logger.warn('wechat callback with a timestamp far from this server\'s clock: refused as a replay (is the clock right?)');
+      res.status(401).type('text/plain').send('stale timestamp');
+      return;
+    }
     const opened = this.open(req, res);
     if (!opened) return;
     const inbound = toInbound(opened.fields);
@@ -95,6 +101,11 @@ export class WeChatAdapter implements ChannelAdapter {
         if (this.firstTime(inbound.eventId)) return passive(this.config.WECHAT_WELCOME_TEXT ?? DEFAULT_WELCOME);
         return void res.type('text/plain').send('success');
       case 'message':
+        // Over the limit: told once with a passive reply, then "success" so WeChat does not retry.
+        if (await overConversationLimit(this.deps, inbound.message.conversationId, passive)) {
+          if (!res.headersSent) res.type('text/plain').send('success');
+          return;
+        }
         return this.answer(inbound.message, res, passive);
     }
   }
@@ -102,15 +113,18 @@ export class WeChatAdapter implements ChannelAdapter {
   /** Runs the question through the core; answers passively if it is ready within the budget, else later. */
   private async answer(message: IncomingMessage, res: Response, passive: (content: string) => void): Promise<void> {
     const openId = message.senderId;
-    // handle() stores the inbound message before its first await, so even a "success" after the budget
-    // acknowledges a message that is already stored.
-    const handling = this.deps.service.handle(message);
+    // The message is stored before the engine runs, so a "success" sent after the budget acknowledges a
+    // message that is already durable.
+    let markStored!: () => void;
+    const stored = new Promise<void>((resolve) => (markStored = resolve));
+    const handling = this.deps.service.handle(message, { onStored: markStored });
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), this.config.WECHAT_REPLY_BUDGET_MS);
     });
     const first = await Promise.race([handling, budget]).finally(() => clearTimeout(timer));
     if (first === 'late') {
+      await Promise.race([stored, handling]);
       res.type('text/plain').send('success');
       this.track(handling.then((handled) => this.deliverLate(openId, handled)));
       return;
@@ -156,6 +170,14 @@ export class WeChatAdapter implements ChannelAdapter {
   private signed(req: Request): boolean {
     const expected = wechatSignature(this.config.WECHAT_TOKEN, queryString(req, 'timestamp'), queryString(req, 'nonce'));
     return signatureMatches(req.query.signature, expected);
+  }
+
+  /** False when the signed timestamp is further than WECHAT_MAX_CLOCK_SKEW_SECONDS from now: a replayed request. */
+  private fresh(req: Request): boolean {
+    const skew = this.config.WECHAT_MAX_CLOCK_SKEW_SECONDS;
+    if (skew === 0) return true;
+    const timestamp = queryString(req, 'timestamp');
+    return /^\d{1,12}$/.test(timestamp) && Math.abs(Date.now() / 1000 - Number(timestamp)) <= skew;
   }
 
   /** The callback's fields, decrypted in safe mode; null once an error response has been sent. */

@@ -1,5 +1,6 @@
 /** The WeChat Official Account channel's environment variables. */
 import { z } from 'zod';
+import { checkProductionSecrets } from '../../src/config.ts';
 
 const aesKey = z
   .string()
@@ -19,9 +20,14 @@ export const wechatEnvSchema = z.object({
   WECHAT_REPLY_BUDGET_MS: z.coerce.number().int().min(0).max(4800).default(4500),
   /** Replaces the default welcome shown when someone follows the account. */
   WECHAT_WELCOME_TEXT: z.string().min(1).max(600).optional(),
+  /** Callbacks whose timestamp is further than this from the server's clock are refused as replays (0: no check). */
+  WECHAT_MAX_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  NODE_ENV: z.string().optional(),
 }).refine((c) => !c.WECHAT_ENCODING_AES_KEY_PREVIOUS || c.WECHAT_ENCODING_AES_KEY, {
   path: ['WECHAT_ENCODING_AES_KEY_PREVIOUS'],
   message: 'needs WECHAT_ENCODING_AES_KEY (the current key) as well',
-});
+}).superRefine((c, ctx) =>
+  checkProductionSecrets(c, ctx, { WECHAT_TOKEN: 16, WECHAT_APP_SECRET: 16, ...(c.WECHAT_ENCODING_AES_KEY ? { WECHAT_ENCODING_AES_KEY: 43 } : {}) }),
+);
 
 export type WeChatConfig = z.infer<typeof wechatEnvSchema>;

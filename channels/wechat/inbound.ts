@@ -1,5 +1,6 @@
 /** Pure translation of a (decrypted) WeChat callback into what the adapter does with it. */
 import type { IncomingMessage } from '../../src/core/message.ts';
+import { isBlank } from '../../src/core/plain-text.ts';
 import type { WeChatFields } from './wechat-xml.ts';
 
 export const CHANNEL = 'wechat';
@@ -41,7 +42,10 @@ export function toInbound(fields: WeChatFields, now: Date = new Date()): WeChatI
     },
   });
 
-  if (msgType === 'text') return question(fields.Content ?? '', fields.MsgId?.trim() || eventId);
+  if (msgType === 'text') {
+    const content = fields.Content ?? '';
+    return isBlank(content) ? { kind: 'ignored', openId } : question(content, fields.MsgId?.trim() || eventId);
+  }
   if (msgType === 'voice' && fields.Recognition?.trim()) return question(fields.Recognition.trim(), fields.MsgId?.trim() || eventId);
   if (msgType !== 'event') return { kind: 'unsupported', openId, msgType };
 

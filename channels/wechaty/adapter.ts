@@ -5,6 +5,7 @@
 import type { Contact, Message, OfficialPuppetNpmName, Room, Wechaty, WechatyOptions } from 'wechaty';
 import type { DeliveryResult } from '../../src/core/delivery.ts';
 import type { Reply } from '../../src/core/message.ts';
+import { overConversationLimit } from '../../src/ops/rate-limits.ts';
 import type { ChannelAdapter, ChannelCapabilities, ChannelDeps } from '../../src/server/channel-adapter.ts';
 import { decideInbound, parseWechatyAddress, WECHATY_CHANNEL, type WechatyMessageFacts } from './inbound.ts';
 import { renderWechaty, TEXT_ONLY_NOTICE, WECHATY_MAX_TEXT } from './render.ts';
@@ -108,9 +109,10 @@ export class WechatyAdapter implements ChannelAdapter {
         await contact.say(TEXT_ONLY_NOTICE);
         return;
       }
+      const room = message.room();
+      if (await overConversationLimit(this.deps, decision.message.conversationId, (text) => this.sayAll(room ? { room, contact } : { contact }, [text]))) return;
       const result = await service.handle(decision.message);
       if (result.duplicate) return;
-      const room = message.room();
       await this.sayAll(room ? { room, contact } : { contact }, renderWechaty(result.replies, this.capabilities.maxTextLength));
     } catch (err) {
       logger.error({ err: (err as Error).message, messageId: message.id }, 'wechaty: could not answer a message');

@@ -21,6 +21,8 @@ export interface DemandTopic {
   firstSeen: string | null;
   lastSeen: string | null;
   channels: Array<{ channel: string; count: number }>;
+  departments: Array<{ department: string; share: number; resolved: number }>;
+  lang: 'zh' | 'en';
   department: string | null;
   representatives: string[];
   weekly: number[];
@@ -36,13 +38,17 @@ interface TopicDetail {
   topic: DemandTopic;
   questions: Array<{ id: number; text: string; channel: string; reason: string; createdAt: string }>;
   nearestEntries: Array<{ entryId: string; title: string | null; department: string | null; signals: number; bestScore: number; meanScore: number }>;
-  draftSuggestion: { title: string; department: string | null; questions: string[] };
+  draftSuggestion: { title: string; department: string | null; questions: string[]; lang: 'zh' | 'en'; dueAt: string };
 }
 
 const RANGES = [7, 30, 90] as const;
 const KINDS = ['咨询', '投诉/求助', '建言'];
 const STATUSES = ['open', 'drafted', 'covered', 'ignored'];
 const DAY_MS = 86_400_000;
+const CHINA_MS = 8 * 3_600_000;
+
+/** The China-time date (YYYY-MM-DD) of an ISO time, as a date input shows it. */
+const chinaDate = (iso: string): string => new Date(Date.parse(iso) + CHINA_MS).toISOString().slice(0, 10);
 
 export function DemandView(props: { me: Staff; departments: Department[]; deptName: (id: string) => string }) {
   const d = useDemandStrings();
@@ -221,6 +227,17 @@ function TopicPane(props: { id: string; query: string; me: Staff; departments: D
         {topic.lastSeen ? ` · ${d.lastSeen} ${localDateTime(topic.lastSeen, lang)}` : ''}
         {topic.reason ? ` · ${topic.reason}` : ''}
       </p>
+      <p class="topic-departments">
+        {d.likelyDepartments}:{' '}
+        {topic.departments.length === 0
+          ? d.unknownDepartment
+          : topic.departments.map((x, i) => (
+              <span key={x.department}>
+                {i > 0 ? '、' : ''}
+                {props.deptName(x.department)} {Math.round(x.share * 100)}%{x.resolved > 0 ? ` (${d.resolvedThere(x.resolved)})` : ''}
+              </span>
+            ))}
+      </p>
       {flash && (
         <p class={flash.kind === 'error' ? 'error' : 'ok'} role={flash.kind === 'error' ? 'alert' : 'status'}>
           {flash.text}
@@ -249,7 +266,7 @@ function TopicPane(props: { id: string; query: string; me: Staff; departments: D
         )}
       </div>
       {mode === 'draft' && (
-        <DraftForm detail={detail} departments={props.departments} deptName={props.deptName} busy={busy} onCancel={() => setMode('none')} onSubmit={(body) => void act('faq-draft', body, (r: { draft: { id: number } }) => d.draftSaved(r.draft.id))} />
+        <DraftForm detail={detail} departments={props.departments} deptName={props.deptName} busy={busy} onCancel={() => setMode('none')} onSubmit={(body) => void act('faq-draft', body, (r: { draft: { id: number; department: string; dueAt: string } }) => d.draftSaved(r.draft.id, props.deptName(r.draft.department), chinaDate(r.draft.dueAt)))} />
       )}
       {mode === 'add' && (
         <AddToEntry
@@ -307,21 +324,22 @@ function DraftForm(props: {
   deptName: (id: string) => string;
   busy: boolean;
   onCancel: () => void;
-  onSubmit: (body: { title: string; department: string; questions: string[]; answer: string; lang: string }) => void;
+  onSubmit: (body: { title: string; department: string; questions: string[]; answer: string; lang: string; dueAt: string }) => void;
 }) {
   const d = useDemandStrings();
-  const { lang } = useI18n();
   const s = props.detail.draftSuggestion;
   const [title, setTitle] = useState(s.title);
   const [department, setDepartment] = useState(s.department ?? props.departments[0]?.id ?? '');
   const [questions, setQuestions] = useState(s.questions.join('\n'));
   const [answer, setAnswer] = useState('');
+  const [due, setDue] = useState(chinaDate(s.dueAt));
   const submit = (event: Event) => {
     event.preventDefault();
     props.onSubmit({
       title: title.trim(),
       department,
-      lang,
+      lang: s.lang,
+      dueAt: due,
       answer: answer.trim(),
       questions: questions
         .split('\n')
@@ -346,7 +364,9 @@ function DraftForm(props: {
       <label for="topic-draft-questions">{d.variants}</label>
       <textarea id="topic-draft-questions" value={questions} required onInput={(e) => setQuestions(e.currentTarget.value)} />
       <label for="topic-draft-answer">{d.answer}</label>
-      <textarea id="topic-draft-answer" value={answer} required maxLength={8000} onInput={(e) => setAnswer(e.currentTarget.value)} />
+      <textarea id="topic-draft-answer" value={answer} maxLength={8000} onInput={(e) => setAnswer(e.currentTarget.value)} />
+      <label for="topic-draft-due">{d.dueDate}</label>
+      <input id="topic-draft-due" type="date" required value={due} onInput={(e) => setDue(e.currentTarget.value)} />
       <div class="topic-actions">
         <button type="submit" class="primary" disabled={props.busy}>
           {d.saveDraft}

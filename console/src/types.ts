@@ -95,6 +95,20 @@ export interface FaqDraft {
   entryId: string | null;
   createdBy: number;
   createdAt: string;
+  topicId: string | null;
+  dueAt: string | null;
+  submittedAt: string | null;
+  overdue: boolean;
+  /** Conversations whose questions it answers. */
+  askedBy: number;
+}
+
+/** How the citizens who asked were told about a published answer. */
+export interface NoticeCounts {
+  sent: number;
+  skipped: number;
+  failed: number;
+  alreadyNotified: number;
 }
 
 export interface AuditEntry {

@@ -235,7 +235,7 @@ export function Workspace(props: { me: Staff; langButton: ComponentChildren; onL
         </div>
       )}
       {view === 'ratings' && <RatingsView deptName={deptName} />}
-      {view === 'drafts' && <DraftsView me={me} deptName={deptName} />}
+      {view === 'drafts' && <DraftsView me={me} departments={departments} deptName={deptName} />}
       {view === 'staff' && <StaffView departments={departments} deptName={deptName} onChanged={setStaff} onDepartments={setDepartments} />}
       {view === 'audit' && <AuditView />}
       {view === 'demand' && <DemandView me={me} departments={departments} deptName={deptName} />}

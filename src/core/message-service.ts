@@ -1,13 +1,15 @@
 /**
- * Handles one inbound message end to end: store it (deduplicated, masked), run the engine, store the
- * replies and the conversation state, and tell listeners about demand signals.
+ * Handles one inbound message end to end: run the engine on it, store the message (deduplicated, masked)
+ * with its replies and the conversation state as one group-committed unit of work, and tell listeners about
+ * demand signals.
  */
 import { EventEmitter } from 'node:events';
 import { maskPersonalData } from '../privacy/mask.ts';
 import type { TextSealer } from '../privacy/sealed-text.ts';
 import { initialState } from './conversation-state.ts';
 import type { DemandSignal, Engine, EngineTurn } from './engine.ts';
-import type { EngineResult, IncomingMessage } from './message.ts';
+import type { DeliveryResult } from './delivery.ts';
+import type { EngineResult, IncomingMessage, Reply } from './message.ts';
 import type { ConversationRecord, DemandRecord, Store } from './ports.ts';
 
 /** Lets the human side take a conversation over before the bot answers, and act on the bot's outcome after. */
@@ -21,6 +23,22 @@ export interface ConversationInterceptor {
 export interface HandledMessage extends EngineResult {
   /** True when the platform delivered this message before; no new answer was produced. */
   duplicate: boolean;
+  /** How `options.send` went, when the replies were sent through it. */
+  delivery?: DeliveryResult;
+}
+
+export interface HandleOptions {
+  /**
+   * Sends the replies through the platform (channels that push answers, such as Telegram). The replies are
+   * written to the outbox with the message and sent once committed, so a crash in between re-sends them
+   * after the restart (OutboundRouter.flushPending).
+   */
+  send?: (replies: readonly Reply[]) => Promise<DeliveryResult>;
+  /**
+   * Stores the message on its own before the engine runs and calls this once it is durable: for channels
+   * that may acknowledge before the answer is ready (WeChat's 5-second reply window).
+   */
+  onStored?: () => void;
 }
 
 export interface MessageServiceEvents {
@@ -31,6 +49,8 @@ export interface MessageServiceEvents {
 
 export class MessageService extends EventEmitter<MessageServiceEvents> {
   private interceptor: ConversationInterceptor | null = null;
+  /** The last message being handled per conversation; the next one waits for it. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
   private sealer: TextSealer | null = null;
 
   constructor(
@@ -59,26 +79,64 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     return this.engine;
   }
 
-  async handle(message: IncomingMessage): Promise<HandledMessage> {
+  /**
+   * Answers one message. The message, its replies, the conversation state and any demand signal are written
+   * as one unit of work (group commit) and the promise resolves only once they are durable, so a channel
+   * acknowledges a message only after it is stored. Messages of one conversation are handled in order.
+   */
+  handle(message: IncomingMessage, options: HandleOptions = {}): Promise<HandledMessage> {
+    const key = message.conversationId;
+    const previous = this.inFlight.get(key);
+    const run = previous ? previous.then(() => this.process(message, options)) : this.process(message, options);
+    const tail = run.catch(() => undefined);
+    this.inFlight.set(key, tail);
+    void tail.then(() => {
+      if (this.inFlight.get(key) === tail) this.inFlight.delete(key);
+    });
+    return run;
+  }
+
+  private async process(message: IncomingMessage, options: HandleOptions): Promise<HandledMessage> {
     const started = performance.now();
     const { address, ...rest } = message;
     const masked = { ...rest, text: maskPersonalData(message.text) };
-    const { duplicate } = this.store.transaction(() => {
-      const sealed = this.sealer && masked.text !== message.text ? this.sealer.seal(message.text) : undefined;
+    const conversation = this.store.conversations.get(message.conversationId);
+    const duplicateResult = (): HandledMessage => ({
+      conversationId: message.conversationId,
+      lang: conversation?.state.lang ?? 'zh',
+      outcome: 'answered',
+      replies: [],
+      candidates: [],
+      duplicate: true,
+    });
+    if (message.platformMessageId && this.store.messages.seen(message.channel, message.platformMessageId)) return duplicateResult();
+    const sealed = this.sealer && masked.text !== message.text ? this.sealer.seal(message.text) : undefined;
+    const saveInbound = (): boolean => {
       const saved = this.store.messages.saveInbound(masked, sealed);
       if (address && !saved.duplicate) this.store.addresses.save(message.conversationId, message.channel, address);
-      return saved;
-    });
-    const conversation = this.store.conversations.get(message.conversationId);
-    if (duplicate) {
-      return { conversationId: message.conversationId, lang: conversation?.state.lang ?? 'zh', outcome: 'answered', replies: [], candidates: [], duplicate: true };
+      return saved.duplicate;
+    };
+    let stored = false;
+    if (options.onStored) {
+      if (await this.store.write(saveInbound)) return duplicateResult();
+      stored = true;
+      options.onStored();
     }
-    const taken = this.interceptor?.before(masked, conversation) ?? null;
-    const turn = taken ?? (await this.engine.respond(message, conversation?.state ?? initialState()));
-    const { result, state, demand } = taken ? turn : (this.interceptor?.after(masked, turn) ?? turn);
+    let turn: EngineTurn;
+    try {
+      const taken = this.interceptor?.before(masked, conversation) ?? null;
+      turn = taken ?? (await this.engine.respond(message, conversation?.state ?? initialState()));
+      if (!taken && this.interceptor) turn = this.interceptor.after(masked, turn);
+    } catch (err) {
+      // What the citizen wrote is kept even when no answer could be produced.
+      if (!stored) await this.store.write(saveInbound).catch(() => undefined);
+      throw err;
+    }
+    const { result, state, demand } = turn;
     const now = new Date();
-    let demandRecord: DemandRecord | undefined;
-    this.store.transaction(() => {
+    const outgoing = options.send && result.replies.length > 0;
+    const written = await this.store.write(() => {
+      if (!stored && saveInbound()) return null;
       this.store.messages.saveOutbound(message.conversationId, message.channel, result.outcome, result.replies, now);
       this.store.conversations.save({
         id: message.conversationId,
@@ -88,11 +146,18 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
         createdAt: conversation?.createdAt ?? message.time,
         updatedAt: now,
       });
-      if (demand) demandRecord = this.recordDemand(message, result, demand);
+      const demandRecord = demand ? this.recordDemand(message, result, demand) : undefined;
+      const outboxId = outgoing ? this.store.outbox.add(message.conversationId, message.channel, result.replies, now) : undefined;
+      return { demandRecord, outboxId };
     });
-    if (demandRecord) this.emit('demand', demandRecord);
+    if (!written) return duplicateResult();
+    if (written.demandRecord) this.emit('demand', written.demandRecord);
     this.emit('handled', masked, result, performance.now() - started);
-    return { ...result, duplicate: false };
+    if (written.outboxId === undefined || !options.send) return { ...result, duplicate: false };
+    const delivery = await sendSafely(options.send, result.replies);
+    const outboxId = written.outboxId;
+    await this.store.write(() => this.store.outbox.mark(outboxId, delivery.status === 'sent' ? 'sent' : 'undeliverable', delivery.status === 'sent' ? null : delivery.reason));
+    return { ...result, duplicate: false, delivery };
   }
 
   /**
@@ -130,6 +195,14 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       createdAt: message.time,
     };
     return { id: this.store.demand.record(record), ...record };
+  }
+}
+
+async function sendSafely(send: NonNullable<HandleOptions['send']>, replies: readonly Reply[]): Promise<DeliveryResult> {
+  try {
+    return await send(replies);
+  } catch (err) {
+    return { status: 'undeliverable', reason: 'failed', detail: (err as Error).message };
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { DeliveryResult, ReplySender } from './delivery.ts';
 import type { Outcome, Reply } from './message.ts';
+import type { OutboxItem } from '../handoff/ports.ts';
 import type { Store } from './ports.ts';
 
 export class OutboundRouter {
@@ -25,17 +26,20 @@ export class OutboundRouter {
   async deliver(conversationId: string, replies: readonly Reply[], outcome: Outcome = 'staff'): Promise<DeliveryResult> {
     const conversation = this.store.conversations.get(conversationId);
     if (!conversation) return { status: 'undeliverable', reason: 'no_route', detail: `unknown conversation ${conversationId}` };
-    const id = this.store.transaction(() => {
+    const id = await this.store.write(() => {
       this.store.messages.saveOutbound(conversationId, conversation.channel, outcome, replies, new Date());
       return this.store.outbox.add(conversationId, conversation.channel, replies, new Date());
     });
     return this.send(id, conversationId, conversation.channel, replies);
   }
 
-  /** Sends whatever an earlier run stored but never sent (call once the channels are running). */
-  async flushPending(): Promise<number> {
+  /**
+   * Sends whatever an earlier run stored but never sent (call once the channels are running). Pass the items
+   * read before the server began taking messages, so that replies being sent by this run are not sent twice.
+   */
+  async flushPending(items: readonly OutboxItem[] = this.store.outbox.pending()): Promise<number> {
     let sent = 0;
-    for (const item of this.store.outbox.pending()) {
+    for (const item of items) {
       const result = await this.send(item.id, item.conversationId, item.channel, item.replies);
       if (result.status === 'sent') sent++;
     }
@@ -53,7 +57,7 @@ export class OutboundRouter {
         result = { status: 'undeliverable', reason: 'failed', detail: (err as Error).message };
       }
     }
-    this.store.outbox.mark(id, result.status === 'sent' ? 'sent' : 'undeliverable', result.status === 'sent' ? null : result.reason);
+    await this.store.write(() => this.store.outbox.mark(id, result.status === 'sent' ? 'sent' : 'undeliverable', result.status === 'sent' ? null : result.reason));
     return result;
   }
 }

@@ -10,6 +10,11 @@ export function replyAsPlainText(reply: Reply): string {
   return [reply.text, ...links].filter((s) => s.trim()).join('\n');
 }
 
+/** True when `text` shows nothing: only white space, control and invisible format characters (zero-width, direction marks). */
+export function isBlank(text: string): boolean {
+  return !/[^\s\p{Cc}\p{Cf}]/u.test(text);
+}
+
 /** Splits text into pieces no longer than `max` characters, at line breaks where possible. */
 export function splitText(text: string, max: number): string[] {
   const chars = Array.from(text);

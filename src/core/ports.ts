@@ -56,8 +56,11 @@ export interface MessageRepository {
    * it. `duplicate` when the channel already delivered this platform id.
    */
   saveInbound(message: IncomingMessage, sealedText?: string): { id: number; duplicate: boolean };
+  /** True when the channel already delivered a message with this platform id. */
+  seen(channel: string, platformMessageId: string): boolean;
   saveOutbound(conversationId: string, channel: string, outcome: Outcome, replies: readonly Reply[], time: Date): void;
-  listByConversation(conversationId: string, limit?: number): StoredMessage[];
+  /** The newest `limit` (default 200) messages of a conversation with an id above `afterId`, oldest first. */
+  listByConversation(conversationId: string, limit?: number, afterId?: number): StoredMessage[];
 }
 
 export interface DemandRepository {
@@ -87,6 +90,12 @@ export interface Store {
   outbox: OutboxRepository;
   faqDrafts: FaqDraftRepository;
   transaction<T>(fn: () => T): T;
+  /**
+   * A unit of work committed with others (group commit): `fn` runs synchronously later, inside the next
+   * batch's transaction, and the promise resolves with its result only once the batch is durable. A unit that
+   * throws is rolled back alone and rejects.
+   */
+  write<T>(fn: () => T): Promise<T>;
   /** True when the store can write (for readiness checks). */
   isWritable(): boolean;
   close(): void;

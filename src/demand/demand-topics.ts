@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { DemandRecord, Store } from '../core/ports.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
+import type { Asker } from './answer-notices.ts';
 import { groupTopics } from './group-topics.ts';
 import { TopicFeaturizer } from './topic-features.ts';
 import type { Topic, TopicKind, TopicSnapshot, TopicState } from './topic-types.ts';
@@ -47,7 +48,10 @@ export interface TopicView {
   firstSeen: string | null;
   lastSeen: string | null;
   channels: Array<{ channel: string; count: number }>;
-  departments: Array<{ department: string; share: number }>;
+  /** Likely departments: knowledge-base candidates and where people resolved escalations (`resolved` members). */
+  departments: Array<{ department: string; share: number; resolved: number }>;
+  /** The language most of its questions are in. */
+  lang: 'zh' | 'en';
   /** The most likely department, or null when the bot had no idea. */
   department: string | null;
   representatives: string[];
@@ -100,7 +104,10 @@ export class DemandTopics {
   /** Groups the signals of the period (cached until a signal arrives or 5 minutes pass). */
   group(filter: TopicFilter): Grouping {
     const key = JSON.stringify([filter.from?.getTime() ?? null, filter.to?.getTime() ?? null, filter.channel ?? null]);
-    const marker = JSON.stringify(this.db.prepare('SELECT MAX(id) AS last, COUNT(*) AS n FROM demand_signals').get());
+    const marker = JSON.stringify([
+      this.db.prepare('SELECT MAX(id) AS last, COUNT(*) AS n FROM demand_signals').get(),
+      this.db.prepare("SELECT COUNT(*) FROM escalations WHERE state = 'resolved'").pluck().get(),
+    ]);
     const cached = this.cache.get(key);
     if (cached && cached.marker === marker && Date.now() - cached.at < CACHE_MS) return cached.grouping;
     const { from, to } = this.period(filter);
@@ -108,8 +115,9 @@ export class DemandTopics {
       .list({ since: from, limit: MAX_SIGNALS })
       .filter((s) => s.createdAt.getTime() <= to.getTime() && (!filter.channel || s.channel === filter.channel))
       .reverse();
+    const resolvedIn = this.resolvedDepartments();
     const result = groupTopics(
-      signals.map((s) => ({ text: s.text, time: s.createdAt, channel: s.channel, candidates: s.candidates })),
+      signals.map((s) => ({ text: s.text, time: s.createdAt, channel: s.channel, candidates: s.candidates, resolvedDepartment: resolvedIn.get(s.conversationId) })),
       { previous: this.previous, departmentOf: this.departmentOf, featurizer: this.featurizer, now: to },
     );
     this.remember(result.state);
@@ -117,6 +125,14 @@ export class DemandTopics {
     if (this.cache.size > 50) this.cache.clear();
     this.cache.set(key, { grouping, marker, at: Date.now() });
     return grouping;
+  }
+
+  /** The department of each conversation's latest resolved escalation: where a person actually answered it. */
+  private resolvedDepartments(): Map<string, string> {
+    const rows = this.db
+      .prepare("SELECT conversation_id, department FROM escalations WHERE state = 'resolved' ORDER BY resolved_at, id")
+      .all() as Array<{ conversation_id: string; department: string }>;
+    return new Map(rows.map((r) => [r.conversation_id, r.department]));
   }
 
   /** Keeps the new snapshots and the previous ones the run did not see, so ids stay stable across periods and filters. */
@@ -188,7 +204,8 @@ export class DemandTopics {
       firstSeen: topic.firstSeen?.toISOString() ?? null,
       lastSeen: topic.lastSeen?.toISOString() ?? null,
       channels: topic.channels,
-      departments: topic.departments,
+      departments: topic.departments.map((d) => ({ ...d, resolved: d.resolved ?? 0 })),
+      lang: topic.lang,
       department: topic.departments[0]?.department ?? null,
       representatives: topic.representatives.map(maskPersonalData),
       weekly,
@@ -226,6 +243,11 @@ export class DemandTopics {
       .map(([entryId, a]) => ({ entryId, signals: a.signals, bestScore: round(a.best), meanScore: round(a.sum / a.signals) }))
       .sort((a, b) => b.signals - a.signals || b.bestScore - a.bestScore)
       .slice(0, 10);
+  }
+
+  /** The conversations the topic's questions came from, with the channel and language of each. */
+  askers(topic: Topic, grouping: Grouping): Asker[] {
+    return topic.members.map((i) => grouping.signals[i]!).map((s) => ({ conversationId: s.conversationId, channel: s.channel, lang: s.lang }));
   }
 
   /** Distinct masked member texts, earliest first: the variants an FAQ entry would start with. */

@@ -7,6 +7,7 @@ import { TopicFeaturizer, weightCorpus } from './topic-features.ts';
 import { rankTopics, weeklyGrowth, type RankBy } from './topic-ranking.ts';
 import {
   channelCounts,
+  dominantLanguage,
   kindOfMessages,
   likelyDepartments,
   representativeText,
@@ -117,6 +118,7 @@ export function groupTopics(messages: readonly DemandMessage[], options: GroupOp
       terms,
       keywords,
       memberKeys: earliestFirst.map((u) => docs[u]!.key),
+      lang: dominantLanguage(cluster.map((u) => ({ text: messages[docs[u]!.members[0]!]!.text, weight: docs[u]!.members.length }))),
       kind: kindOfMessages(cluster.map((u) => ({ text: messages[docs[u]!.members[0]!]!.text, normalized: docs[u]!.normalized, weight: docs[u]!.members.length }))),
       representatives: closeness.slice(0, 5).map(([u]) => representativeText(messages[docs[u]!.members[0]!]!.text)),
     };
@@ -126,7 +128,8 @@ export function groupTopics(messages: readonly DemandMessage[], options: GroupOp
     const growth = weeklyGrowth(b.memberMessages.map((m) => m.time), now, earliest);
     return {
       id: ids[i]!,
-      label: topicLabel(b.keywords),
+      label: topicLabel(b.keywords, b.lang),
+      lang: b.lang,
       keywords: b.keywords,
       kind: b.kind,
       size: b.members.length,

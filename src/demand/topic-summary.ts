@@ -1,5 +1,6 @@
 /** What a topic shows: key words and label, representative questions, time span, channels, departments and kind. */
 import { StemmerEn } from '@nlpjs/lang-en-min';
+import { detectLanguage } from '../nlu/language.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import { isDictionaryWord } from './topic-features.ts';
 import { classifyKind, topicKind } from './topic-kind.ts';
@@ -44,10 +45,24 @@ function latinSurfaces(texts: readonly string[]): Map<string, string> {
   return result;
 }
 
-/** A short label: the three strongest key words. */
-export function topicLabel(keywords: readonly string[]): string {
-  const words = keywords.slice(0, 3);
-  return words.every((w) => /\p{Script=Han}/u.test(w)) ? words.join('、') : words.join(' / ');
+const HAN = /\p{Script=Han}/u;
+
+/** A short label: the three strongest key words, those in the topic's language first (an English topic gets an English label). */
+export function topicLabel(keywords: readonly string[], lang: 'zh' | 'en' = 'zh'): string {
+  const own = keywords.filter((w) => HAN.test(w) === (lang === 'zh'));
+  const words = (own.length > 0 ? own : keywords).slice(0, 3);
+  return words.every((w) => HAN.test(w)) ? words.join('、') : words.join(' / ');
+}
+
+/** The language most of the texts are written in, each counted `weight` times (Chinese on a tie). */
+export function dominantLanguage(texts: ReadonlyArray<{ text: string; weight: number }>): 'zh' | 'en' {
+  let en = 0;
+  let zh = 0;
+  for (const { text, weight } of texts) {
+    if (detectLanguage(text, 'zh') === 'en') en += weight;
+    else zh += weight;
+  }
+  return en > zh ? 'en' : 'zh';
 }
 
 /** Masked text, shortened to `max` characters. */
@@ -76,23 +91,37 @@ export function channelCounts(messages: readonly DemandMessage[]): Array<{ chann
   return [...counts].map(([channel, count]) => ({ channel, count })).sort((a, b) => b.count - a.count || a.channel.localeCompare(b.channel));
 }
 
+/** How much more a resolved escalation counts than the knowledge base's guess, for one message. */
+const RESOLVED_WEIGHT = 2;
+
 /**
  * The departments a topic most likely belongs to (up to 3): the department named on a message, else the departments of
- * its knowledge-base candidates weighted by score; shares are of the messages that point to any department.
+ * its knowledge-base candidates weighted by score combined with the department where a person resolved the
+ * conversation's escalation (which counts double); shares are of the messages that point to any department.
  */
 export function likelyDepartments(
   messages: readonly DemandMessage[],
   departmentOf?: (entryId: string) => string | undefined,
-): Array<{ department: string; share: number }> {
+): Array<{ department: string; share: number; resolved?: number }> {
   const weight = new Map<string, number>();
+  const resolved = new Map<string, number>();
   let total = 0;
   for (const m of messages) {
     const votes = new Map<string, number>();
     if (m.department) votes.set(m.department, 1);
-    else if (departmentOf) {
-      for (const c of (m.candidates ?? []).slice(0, 3)) {
-        const d = departmentOf(c.entryId);
-        if (d && c.score > 0) votes.set(d, (votes.get(d) ?? 0) + c.score);
+    else {
+      const kb = new Map<string, number>();
+      if (departmentOf) {
+        for (const c of (m.candidates ?? []).slice(0, 3)) {
+          const d = departmentOf(c.entryId);
+          if (d && c.score > 0) kb.set(d, (kb.get(d) ?? 0) + c.score);
+        }
+      }
+      const kbSum = [...kb.values()].reduce((a, b) => a + b, 0);
+      for (const [d, v] of kb) votes.set(d, v / kbSum);
+      if (m.resolvedDepartment) {
+        votes.set(m.resolvedDepartment, (votes.get(m.resolvedDepartment) ?? 0) + RESOLVED_WEIGHT);
+        resolved.set(m.resolvedDepartment, (resolved.get(m.resolvedDepartment) ?? 0) + 1);
       }
     }
     const sum = [...votes.values()].reduce((a, b) => a + b, 0);
@@ -103,7 +132,11 @@ export function likelyDepartments(
   return [...weight]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, 3)
-    .map(([department, w]) => ({ department, share: Math.round((w / total) * 1000) / 1000 }));
+    .map(([department, w]) => ({
+      department,
+      share: Math.round((w / total) * 1000) / 1000,
+      ...(resolved.has(department) ? { resolved: resolved.get(department)! } : {}),
+    }));
 }
 
 /** The kind of a topic from its members' texts, each counted `weight` times (near-identical texts are classified once). */

@@ -7,6 +7,8 @@ export interface DemandMessage {
   channel?: string | undefined;
   /** Department named in the source (e.g. a hotline's handling unit), if any. */
   department?: string | undefined;
+  /** Department where a person resolved the escalation of the message's conversation, if any. */
+  resolvedDepartment?: string | undefined;
   /** Knowledge-base entries the bot considered, best first (see DemandRecord.candidates). */
   candidates?: ReadonlyArray<{ entryId: string; score: number }> | undefined;
 }
@@ -30,7 +32,10 @@ export interface Topic {
   firstSeen: Date | null;
   lastSeen: Date | null;
   channels: Array<{ channel: string; count: number }>;
-  departments: Array<{ department: string; share: number }>;
+  /** Likely departments, best first; `resolved`: members whose escalation a person resolved in that department. */
+  departments: Array<{ department: string; share: number; resolved?: number }>;
+  /** The language most members are written in (labels use its key words first). */
+  lang: 'zh' | 'en';
   /** Messages in the last 7 days before the reference time. */
   thisWeek: number;
   /** Average weekly messages in the (up to) 4 weeks before that. */

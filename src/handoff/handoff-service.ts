@@ -271,10 +271,9 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     return this.store.escalations.list({ states, departments: staff.role === 'agent' ? staff.departments : undefined });
   }
 
-  /** The citizen's message before this one, if any. */
+  /** The citizen's message before this one, if any (this one is stored with its answer, after `after`). */
   private previousQuestion(message: IncomingMessage): string | undefined {
-    const inbound = this.store.messages.listByConversation(message.conversationId, 20).filter((m) => m.direction === 'in');
-    return inbound.length >= 2 ? inbound[inbound.length - 2]!.text : undefined;
+    return this.store.messages.listByConversation(message.conversationId, 20).findLast((m) => m.direction === 'in')?.text;
   }
 
   private held(id: number, staff: StaffMember): Escalation {

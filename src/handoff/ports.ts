@@ -123,22 +123,66 @@ export interface OutboxRepository {
 export interface FaqDraft {
   id: number;
   escalationId: number | null;
+  /** The department the draft is assigned to (and the entry's department once published). */
   department: string;
   lang: 'zh' | 'en';
   title: string;
   questions: string[];
+  /** May be empty while the department is still writing it; publishing needs one. */
   answer: string;
   status: 'draft' | 'published' | 'rejected';
   /** The knowledge-base entry id once published. */
   entryId: string | null;
   createdBy: number;
   createdAt: Date;
+  /** The demand topic the draft was made from, if any. */
+  topicId: string | null;
+  /** When the department should have it ready; null for drafts saved from a case. */
+  dueAt: Date | null;
+  /** Set when the department submitted it for publication. */
+  submittedAt: Date | null;
+  submittedBy: number | null;
+  updatedAt: Date | null;
+  /** Conversations whose questions the draft answers (told when it is published, if staff choose). */
+  askedIn: string[];
 }
 
-/** Draft knowledge-base entries written by staff from real cases, waiting for an administrator. */
+export type NewFaqDraft = Pick<FaqDraft, 'escalationId' | 'department' | 'lang' | 'title' | 'questions' | 'answer' | 'createdBy'> &
+  Partial<Pick<FaqDraft, 'topicId' | 'dueAt' | 'askedIn'>>;
+
+export type FaqDraftPatch = Partial<Pick<FaqDraft, 'department' | 'title' | 'questions' | 'answer' | 'dueAt'>>;
+
+export interface FaqDraftFilter {
+  status?: FaqDraft['status'];
+  /** Only drafts assigned to these departments; undefined for all. */
+  departments?: readonly string[];
+}
+
+/** One citizen told (or not) that a published draft now answers their question. */
+export interface FaqNotice {
+  draftId: number;
+  conversationId: string;
+  channel: string;
+  /** `pending` between reserving and sending (a crash in between leaves it so, and it is not sent again). */
+  status: 'pending' | 'sent' | 'skipped' | 'failed';
+  reason: string | null;
+  createdAt: Date;
+}
+
+/** Draft knowledge-base entries written by staff from real cases and demand topics, waiting for an administrator. */
 export interface FaqDraftRepository {
-  add(draft: Omit<FaqDraft, 'id' | 'status' | 'entryId' | 'createdAt'>, at: Date): FaqDraft;
+  add(draft: NewFaqDraft, at: Date): FaqDraft;
   get(id: number): FaqDraft | undefined;
-  list(status?: FaqDraft['status']): FaqDraft[];
+  /** Newest first; open drafts by due date when filtered to `draft`. */
+  list(filter?: FaqDraft['status'] | FaqDraftFilter): FaqDraft[];
+  /** Changes an open draft; false when it is no longer open. */
+  update(id: number, patch: FaqDraftPatch, by: number, at: Date): boolean;
+  /** Marks an open draft submitted for publication (again, after a later edit); false when it is no longer open. */
+  submit(id: number, by: number, at: Date): boolean;
   decide(id: number, status: 'published' | 'rejected', by: number, at: Date, entryId?: string): boolean;
+  /** Reserves the notice of one conversation for one draft; false when it was already reserved (never twice). */
+  reserveNotice(draftId: number, conversationId: string, channel: string, at: Date): boolean;
+  /** Records how the reserved notice went. */
+  settleNotice(draftId: number, conversationId: string, status: Exclude<FaqNotice['status'], 'pending'>, reason: string | null): void;
+  notices(draftId: number): FaqNotice[];
 }

@@ -210,7 +210,11 @@ function readCsv(file: string): SheetRow[] {
 
 async function readXlsx(file: string): Promise<SheetRow[]> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(file);
+  try {
+    await workbook.xlsx.readFile(file);
+  } catch (err) {
+    throw new KnowledgeError([{ file, message: `not a readable .xlsx workbook (${(err as Error).message}): open it in Excel or WPS and save it again as .xlsx` }]);
+  }
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new KnowledgeError([{ file, message: 'the workbook has no worksheet' }]);
   const rows: SheetRow[] = [];

@@ -28,6 +28,9 @@ export function rank(scores: ClassifierScores, limit = 5): RankedClass[] {
     .slice(0, limit);
 }
 
+/** A question of at most this many words, all shared by several entries, names a topic rather than asks (驾驶证). */
+const BARE_TOPIC_WORDS = 2;
+
 /** How many numbers `decisionFeatures` returns. */
 export const DECISION_FEATURE_COUNT = 12;
 
@@ -79,6 +82,21 @@ export class DecisionPolicy {
       .slice(0, this.params.maxChoices)
       .filter((r) => r.score >= this.params.clarifyRatio * top.score);
     if (close.length >= 2) return { kind: 'clarify', labels: close.map((r) => r.label), confidence, ranking };
+    const alike = this.undistinguished(scores, ranking);
+    if (alike.length >= 2) return { kind: 'clarify', labels: alike, confidence, ranking };
     return { kind: 'answer', label: top.label, confidence, ranking };
+  }
+
+  /**
+   * For a bare topic, the top entry with the runners-up that also know every word of it: "驾驶证" alone
+   * says nothing that tells renewal from replacement, however the scores fall, so it is asked back.
+   */
+  private undistinguished(scores: ClassifierScores, ranking: readonly RankedClass[]): number[] {
+    const top = ranking[0];
+    if (!top) return [];
+    const matched = scores.wordsSeenWith(top.label);
+    if (scores.wordCount > BARE_TOPIC_WORDS || matched.length === 0 || matched.length < scores.wordCount) return [];
+    const others = ranking.slice(1, this.params.maxChoices).filter((r) => r.score > 0 && scores.wordsSeenWith(r.label).length === matched.length);
+    return others.length > 0 ? [top.label, ...others.map((r) => r.label)] : [];
   }
 }

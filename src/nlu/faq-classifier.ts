@@ -45,6 +45,8 @@ export interface ClassifierScores {
   unseenShare(label: number): number;
   /** Like `unseenShare`, each word weighed by how much it says (see word-information.ts). */
   unseenInformation(label: number): number;
+  /** The question's words that a class's training texts contain. */
+  wordsSeenWith(label: number): string[];
 }
 
 export interface FaqClassifierState {
@@ -127,6 +129,7 @@ export class FaqClassifier {
       wordCount: words.length,
       unseenShare: (label) => share(this.classWords[label] ?? new Set()),
       unseenInformation: (label) => informationShare(this.classWords[label] ?? new Set()),
+      wordsSeenWith: (label) => words.filter((w) => this.classWords[label]?.has(w)),
     };
   }
 

@@ -19,6 +19,8 @@ export interface MetricsDeps {
   db: Database.Database;
   /** The clock response targets are measured against (tests use a fake one). */
   now?: () => Date;
+  /** The store's group-commit counters: transactions committed and units of work they carried. */
+  groupCommit?: () => { batches: number; writes: number };
 }
 
 export interface Metrics {
@@ -155,6 +157,25 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       this.set(deps.service.currentEngine.modelInfo.fromCache ? 1 : 0);
     },
   });
+  const groupCommit = deps.groupCommit;
+  if (groupCommit) {
+    new Gauge({
+      name: 'huiying_store_commits',
+      help: 'Group commits (write transactions) since the start.',
+      registers,
+      collect() {
+        this.set(groupCommit().batches);
+      },
+    });
+    new Gauge({
+      name: 'huiying_store_writes',
+      help: 'Units of work (a message with its answer, an outbox update, …) committed since the start; divided by huiying_store_commits: writes per fsync.',
+      registers,
+      collect() {
+        this.set(groupCommit().writes);
+      },
+    });
+  }
   new Gauge({
     name: 'huiying_knowledge_entries',
     help: 'Entries in the running knowledge base.',

@@ -11,12 +11,17 @@ import { messagesRouter } from './messages-route.ts';
 import { consoleRouter } from './console-route.ts';
 import { opsRouter, type OpsRouteDeps } from '../ops/ops-routes.ts';
 import { securityHeaders } from '../ops/security-headers.ts';
+import { accessLog } from '../ops/access-log.ts';
+import { trustProxyValue, type CitizenRateLimits } from '../ops/rate-limits.ts';
+import { requestIds } from '../ops/request-context.ts';
 
 export interface AppDeps {
   service: MessageService;
   store: Store;
   logger: Logger;
   maxMessageLength: number;
+  /** Messages a minute per client address and per conversation; absent, nothing is limited. */
+  limits?: CitizenRateLimits;
   channels?: readonly ChannelAdapter[];
   /** Express "trust proxy" value ("false", "true", a hop count or addresses). */
   trustProxy?: string;
@@ -26,18 +31,17 @@ export interface AppDeps {
   ops?: OpsRouteDeps;
 }
 
-function trustProxyValue(raw: string | undefined): boolean | number | string {
-  if (!raw || raw === 'false') return false;
-  if (raw === 'true') return true;
-  return /^\d+$/.test(raw) ? Number(raw) : raw;
-}
+/** The largest request body any endpoint reads (JSON here, XML on the WeChat callback); larger ones get 413. */
+export const BODY_LIMIT = '64kb';
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxyValue(deps.trustProxy));
+  app.use(requestIds());
+  app.use(accessLog(deps.logger));
   app.use(securityHeaders());
-  app.use(express.json({ limit: '64kb' }));
+  app.use(express.json({ limit: BODY_LIMIT }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -45,7 +49,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  app.use(messagesRouter(deps.service, deps.store, deps.maxMessageLength));
+  app.use(messagesRouter(deps.service, deps.store, deps.maxMessageLength, deps.limits));
   if (deps.staff) app.use(staffRouter({ ...deps.staff, store: deps.store, service: deps.service }));
   if (deps.staff) app.use(demandRouter({ ...deps.staff, store: deps.store, service: deps.service }));
   if (deps.staff) app.use('/console', consoleRouter());
@@ -71,11 +75,13 @@ export function createApp(deps: AppDeps): express.Express {
       err.type === 'entity.parse.failed'
         ? 'body is not valid JSON'
         : err.type === 'entity.too.large'
-          ? 'body is too large'
+          ? `body is too large (at most ${BODY_LIMIT})`
           : status === 500
             ? 'internal error'
             : err.message;
-    res.status(status).json({ error: status === 500 ? 'internal' : 'bad_request', message });
+    const error = status === 500 ? 'internal' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+    if (res.headersSent) return;
+    res.status(status).json({ error, message });
   });
   return app;
 }

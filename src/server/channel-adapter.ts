@@ -8,6 +8,7 @@ import type { ReplySender } from '../core/delivery.ts';
 import type { MessageService } from '../core/message-service.ts';
 import type { Store } from '../core/ports.ts';
 import type { Logger } from '../logger.ts';
+import type { CitizenRateLimits } from '../ops/rate-limits.ts';
 
 /** What a channel can show; rendering degrades to plain text where a feature is missing. */
 export interface ChannelCapabilities {
@@ -24,6 +25,8 @@ export interface ChannelDeps {
   service: MessageService;
   store: Store;
   logger: Logger;
+  /** Messages a minute per conversation (and per address on the web widget); absent, nothing is limited. */
+  limits?: CitizenRateLimits;
 }
 
 export interface ChannelAdapter extends ReplySender {

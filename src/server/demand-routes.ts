@@ -1,6 +1,7 @@
 /**
  * The demand side of the staff API: topics of what citizens asked that the bot could not answer (ranked, with status
- * actions: ignore, FAQ draft, add to an existing entry), the managers' dashboard figures, and exports.
+ * actions: ignore, FAQ draft, add to an existing entry), the FAQ drafts made from them, the managers' dashboard
+ * figures, and exports.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { z } from 'zod';
 import { nonEmptyText, parseOr400 as parse } from './request-parse.ts';
 import type { MessageService } from '../core/message-service.ts';
+import type { OutboundRouter } from '../core/outbound-router.ts';
+import { distinctAskers } from '../demand/answer-notices.ts';
 import type { Store } from '../core/ports.ts';
 import { demandDashboard, localDay } from '../demand/demand-dashboard.ts';
 import { DemandTopics, type Grouping, type TopicView } from '../demand/demand-topics.ts';
@@ -21,6 +24,7 @@ import { VARIANTS_PREFIX } from '../knowledge/knowledge-loader.ts';
 import { detectLanguage } from '../nlu/language.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import { currentStaff, requireStaff } from './staff-session.ts';
+import { defaultDueAt, draftView, dueDate, faqDraftRouter } from './faq-draft-routes.ts';
 import { departmentsOf } from './staff-routes.ts';
 
 export interface DemandRouteDeps {
@@ -29,6 +33,8 @@ export interface DemandRouteDeps {
   auth: StaffAuth;
   knowledgeDir: string;
   reload: () => Promise<Error | null>;
+  /** Sends published answers to the citizens who asked. */
+  outbound?: OutboundRouter | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -110,6 +116,8 @@ export function demandRouter(deps: DemandRouteDeps): Router {
     return { grouping, topic, view };
   };
 
+  router.use(faqDraftRouter({ ...deps, topics }));
+
   router.get('/api/v1/demand/topics', anyStaff, (req: Request, res: Response) => {
     const query = parse(topicQuery, req.query, res);
     if (!query) return;
@@ -136,6 +144,8 @@ export function demandRouter(deps: DemandRouteDeps): Router {
         title: view.label,
         department: view.department && known.has(view.department) ? view.department : null,
         questions: topics.variants(topic, grouping),
+        lang: view.lang,
+        dueAt: defaultDueAt(deps.knowledgeDir, new Date()).toISOString(),
       },
     });
   });
@@ -160,15 +170,20 @@ export function demandRouter(deps: DemandRouteDeps): Router {
     res.json({ topic: topics.view(found.topic, found.grouping) });
   });
 
+  /**
+   * "Create FAQ from this topic": a draft with the topic's questions as variants, assigned to its likely department (or
+   * the one chosen) with a due date; the answer may be left for that department to write.
+   */
   router.post('/api/v1/demand/topics/:id/faq-draft', anyStaff, (req: Request, res: Response) => {
     const body = parse(
       z
         .object({
-          answer: text(8000),
+          answer: z.string().trim().max(8000, 'must be at most 8000 characters').default(''),
           title: text(200).optional(),
           department: text(64).optional(),
-          lang: z.enum(['zh', 'en']).default('zh'),
-          questions: z.array(text(500)).min(1).max(50).optional(),
+          lang: z.enum(['zh', 'en']).optional(),
+          questions: z.array(text(500)).min(1, 'needs at least one question').max(50, 'at most 50 questions').optional(),
+          dueAt: dueDate.optional(),
         })
         .strict(),
       req.body,
@@ -185,21 +200,31 @@ export function demandRouter(deps: DemandRouteDeps): Router {
       return;
     }
     const staff = currentStaff(res);
+    const now = new Date();
     const draft = store.faqDrafts.add(
       {
         escalationId: null,
         department,
-        lang: body.lang,
+        lang: body.lang ?? view.lang,
         title: maskPersonalData(body.title ?? view.label),
         questions: (body.questions ?? topics.variants(topic, grouping)).map(maskPersonalData),
         answer: maskPersonalData(body.answer),
         createdBy: staff.id,
+        topicId: topic.id,
+        dueAt: body.dueAt ?? defaultDueAt(deps.knowledgeDir, now),
+        askedIn: distinctAskers(topics.askers(topic, grouping)).map((a) => a.conversationId),
       },
-      new Date(),
+      now,
     );
     topics.setStatus(topic.id, { status: 'drafted', label: view.label, draftId: draft.id, by: staff.id });
-    store.audit.record({ staffId: staff.id, action: 'faq_draft', target: `draft ${draft.id}`, detail: `topic ${topic.id}`, createdAt: new Date() });
-    res.status(201).json({ draft, topic: topics.view(topic, grouping) });
+    store.audit.record({
+      staffId: staff.id,
+      action: 'faq_draft',
+      target: `draft ${draft.id}`,
+      detail: `topic ${topic.id}, ${department}, due ${draft.dueAt?.toISOString().slice(0, 10)}`,
+      createdAt: now,
+    });
+    res.status(201).json({ draft: draftView(draft), topic: topics.view(topic, grouping) });
   });
 
   /**

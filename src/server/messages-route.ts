@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { ReplySender } from '../core/delivery.ts';
 import type { MessageService } from '../core/message-service.ts';
 import type { Store } from '../core/ports.ts';
+import { isBlank } from '../core/plain-text.ts';
+import type { CitizenRateLimits } from '../ops/rate-limits.ts';
 
 /** Conversations started on the HTTP API; later replies (staff) reach them through the history endpoint. */
 export const API_CHANNEL = 'api';
@@ -17,7 +19,7 @@ export const apiReplySender: ReplySender = {
 
 const conversationId = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "-" or "_"');
 
-export function messagesRouter(service: MessageService, store: Store, maxLength: number): Router {
+export function messagesRouter(service: MessageService, store: Store, maxLength: number, limits?: CitizenRateLimits): Router {
   const body = z
     .object({
       conversationId: conversationId.optional(),
@@ -28,18 +30,22 @@ export function messagesRouter(service: MessageService, store: Store, maxLength:
     .strict();
   const router = Router();
 
-  router.post('/api/v1/messages', async (req: Request, res: Response) => {
+  router.post('/api/v1/messages', ...(limits ? [limits.perAddress] : []), async (req: Request, res: Response) => {
     const parsed = body.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       res.status(400).json({ error: 'bad_request', message: `${issue?.path.join('.') || 'body'}: ${issue?.message}` });
       return;
     }
-    if (!parsed.data.text.trim()) {
+    if (isBlank(parsed.data.text)) {
       res.status(400).json({ error: 'bad_request', message: 'text: must not be empty' });
       return;
     }
     const id = parsed.data.conversationId ?? randomUUID();
+    if (limits && (await limits.conversation(id)) !== 'ok') {
+      res.status(429).json({ error: 'rate_limited', message: limits.conversationMessage() });
+      return;
+    }
     const result = await service.handle({
       channel: API_CHANNEL,
       conversationId: id,

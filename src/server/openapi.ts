@@ -35,6 +35,27 @@ const escalation = {
   },
 };
 
+const faqDraft = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    escalationId: { type: ['integer', 'null'] },
+    topicId: { type: ['string', 'null'], description: 'the demand topic it was made from' },
+    department: { type: 'string', description: 'the department it is assigned to' },
+    lang: { enum: ['zh', 'en'] },
+    title: { type: 'string' },
+    questions: { type: 'array', items: { type: 'string' } },
+    answer: { type: 'string', description: 'may be empty until it is submitted or published' },
+    status: { enum: ['draft', 'published', 'rejected'] },
+    dueAt: { type: ['string', 'null'], format: 'date-time' },
+    overdue: { type: 'boolean' },
+    askedBy: { type: 'integer', description: 'conversations whose questions it answers (told on publication if chosen)' },
+    submittedAt: { type: ['string', 'null'], format: 'date-time' },
+    entryId: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+};
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -43,7 +64,7 @@ export const openApiDocument = {
     description:
       'Citizen messages, conversation history and the staff side (escalation cases). Staff routes use the session cookie set by login; every POST/PATCH also needs the `X-CSRF-Token` header with the token login returned.',
   },
-  components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'hy_session' } }, schemas: { Escalation: escalation } },
+  components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'hy_session' } }, schemas: { Escalation: escalation, FaqDraft: faqDraft } },
   paths: {
     '/api/v1/messages': {
       post: {
@@ -101,16 +122,41 @@ export const openApiDocument = {
     '/api/v1/kb/search': { get: { ...staffOnly, summary: 'Search knowledge-base answers to insert in a reply', parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string' } }], responses: ok('entries') } },
     '/api/v1/canned-replies': { get: { ...staffOnly, summary: 'Ready-made replies (knowledge/canned-replies.yaml)', responses: ok('replies') } },
     '/api/v1/faq-drafts': {
-      get: { ...staffOnly, summary: 'FAQ drafts written from staff replies', responses: ok('drafts') },
+      get: { ...staffOnly, summary: 'FAQ drafts (agents: those assigned to their departments and their own); open drafts by due date, with `overdue`', parameters: [{ name: 'status', in: 'query', schema: { enum: ['draft', 'published', 'rejected'] } }], responses: ok('drafts', { type: 'object', properties: { drafts: { type: 'array', items: { $ref: '#/components/schemas/FaqDraft' } } } }) },
       post: {
         ...staffOnly,
-        summary: '"Save as FAQ": a draft entry from a case',
-        requestBody: json({ type: 'object', required: ['department', 'title', 'questions', 'answer'], properties: { escalationId: { type: 'integer' }, department: { type: 'string' }, lang: { enum: ['zh', 'en'] }, title: { type: 'string' }, questions: { type: 'array', items: { type: 'string' } }, answer: { type: 'string' } } }),
+        summary: '"Save as FAQ": a draft entry from a case, assigned to a department (due in 5 working days unless dueAt is given)',
+        requestBody: json({ type: 'object', required: ['department', 'title', 'questions', 'answer'], properties: { escalationId: { type: 'integer' }, department: { type: 'string' }, lang: { enum: ['zh', 'en'] }, title: { type: 'string' }, questions: { type: 'array', items: { type: 'string' } }, answer: { type: 'string' }, dueAt: { type: 'string', description: 'YYYY-MM-DD (end of that day, China time) or an ISO time' } } }),
         responses: { 201: { description: 'draft saved' }, 400: errors[400] },
       },
     },
-    '/api/v1/faq-drafts/{id}/publish': { post: { ...staffOnly, summary: 'Admins: publish a draft into the knowledge base; the running bot retrains', parameters: [caseId], responses: ok('published') } },
-    '/api/v1/faq-drafts/{id}/reject': { post: { ...staffOnly, summary: 'Admins: reject a draft', parameters: [caseId], responses: ok('rejected') } },
+    '/api/v1/faq-drafts/{id}': {
+      get: { ...staffOnly, summary: 'A draft, and how the citizens who asked were told (counts: sent, skipped, failed)', parameters: [caseId], responses: { ...ok('draft'), 403: { description: 'assigned to another department' }, 404: { description: 'no such draft' } } },
+      patch: {
+        ...staffOnly,
+        summary: 'Edit an open draft (its department, supervisors, admins): title, questions, answer (may be empty until publishing), department, due date',
+        parameters: [caseId],
+        requestBody: json({ type: 'object', properties: { title: { type: 'string' }, department: { type: 'string' }, questions: { type: 'array', items: { type: 'string' } }, answer: { type: 'string' }, dueAt: { type: 'string' } } }),
+        responses: { ...ok('draft'), 400: errors[400], 403: { description: 'assigned to another department' }, 404: { description: 'no such draft' }, 409: { description: 'already published or rejected' } },
+      },
+    },
+    '/api/v1/faq-drafts/{id}/submit': { post: { ...staffOnly, summary: 'Submit an open draft for publication; needs an answer and a valid knowledge-base entry', parameters: [caseId], responses: { ...ok('submitted'), 400: errors[400], 403: { description: 'assigned to another department' }, 409: { description: 'already published or rejected' } } } },
+    '/api/v1/faq-drafts/{id}/publish': {
+      post: {
+        ...staffOnly,
+        summary: 'Admins: publish a draft into the knowledge base (the running bot retrains; its topic becomes covered); `notify` tells the citizens who asked, on their channel and within its reply window, once',
+        parameters: [caseId],
+        requestBody: json({ type: 'object', properties: { notify: { type: 'boolean', default: false } } }),
+        responses: {
+          ...ok('published', { type: 'object', properties: { draft: { $ref: '#/components/schemas/FaqDraft' }, entryId: { type: 'string' }, notifications: { type: ['object', 'null'], properties: { sent: { type: 'integer' }, skipped: { type: 'integer', description: 'outside the channel\'s reply window (WeChat: 48 hours) or unreachable' }, failed: { type: 'integer' }, alreadyNotified: { type: 'integer' } } } } }),
+          400: { description: 'no answer yet, or not a valid knowledge-base entry; `message` says which field' },
+          404: { description: 'no open draft' },
+          409: { description: 'being published by another request' },
+          422: { description: 'the knowledge base did not load with it; nothing changed' },
+        },
+      },
+    },
+    '/api/v1/faq-drafts/{id}/reject': { post: { ...staffOnly, summary: 'Admins: reject a draft (optional reason); a topic drafted from it is open again', parameters: [caseId], requestBody: json({ type: 'object', properties: { reason: { type: 'string' } } }), responses: ok('rejected') } },
     '/api/v1/staff': {
       get: { ...staffOnly, summary: 'Supervisors and admins: staff accounts', responses: ok('staff') },
       post: {
@@ -134,7 +180,7 @@ export const openApiDocument = {
           { name: 'kind', in: 'query', schema: { enum: ['咨询', '投诉/求助', '建言'] } },
           { name: 'status', in: 'query', schema: { enum: ['open', 'drafted', 'covered', 'ignored'] } },
         ],
-        responses: ok('topics: id, label, keywords, kind, size, firstSeen, lastSeen, channels, departments, department, representatives (masked), weekly (8 weeks), thisWeek, growth, status'),
+        responses: ok('topics: id, label, keywords, kind, lang, size, firstSeen, lastSeen, channels, departments (share; resolved: escalations resolved there), department, representatives (masked), weekly (8 weeks), thisWeek, growth, status'),
       },
     },
     '/api/v1/demand/topics/{id}': { get: { ...staffOnly, summary: 'A topic with its questions (masked), the nearest entries with scores, and a draft suggestion', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { ...ok('topic'), 404: { description: 'no such topic in the period' } } } },
@@ -143,9 +189,9 @@ export const openApiDocument = {
     '/api/v1/demand/topics/{id}/faq-draft': {
       post: {
         ...staffOnly,
-        summary: 'An FAQ draft from a topic (questions as variants, likely department, label as title); the topic is "drafted", then "covered" once published',
+        summary: '"Create FAQ from this topic": a draft with the questions as variants, assigned to the likely department (or the one given) and due in 5 working days (or dueAt); the answer may be left for that department. The topic is "drafted", then "covered" once published',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        requestBody: json({ type: 'object', required: ['answer'], properties: { answer: { type: 'string' }, title: { type: 'string' }, department: { type: 'string' }, lang: { enum: ['zh', 'en'] }, questions: { type: 'array', items: { type: 'string' } } } }),
+        requestBody: json({ type: 'object', properties: { answer: { type: 'string', default: '' }, title: { type: 'string' }, department: { type: 'string' }, lang: { enum: ['zh', 'en'], description: 'default: the topic\'s language' }, questions: { type: 'array', items: { type: 'string' } }, dueAt: { type: 'string' } } }),
         responses: { 201: { description: 'draft saved' }, 400: errors[400], 404: { description: 'no such topic' } },
       },
     },

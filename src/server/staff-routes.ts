@@ -1,11 +1,11 @@
-/** The staff REST API: login, queues, cases (claim, reply, note, transfer, resolve), FAQ drafts, staff and audit. */
+/** The staff REST API: login, queues, cases (claim, reply, note, transfer, resolve), staff and audit (FAQ drafts: faq-draft-routes.ts). */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { nonEmptyText, parseOr400 as parse } from './request-parse.ts';
 import type { MessageService } from '../core/message-service.ts';
+import type { OutboundRouter } from '../core/outbound-router.ts';
 import type { Store } from '../core/ports.ts';
 import { addDepartment, renameDepartment } from '../handoff/departments-file.ts';
-import { writePublishedEntry } from '../handoff/faq-publisher.ts';
 import type { CannedReply } from '../handoff/handoff-settings.ts';
 import { HandoffError, type HandoffService } from '../handoff/handoff-service.ts';
 import { hashPassword, passwordProblem } from '../handoff/passwords.ts';
@@ -27,6 +27,8 @@ export interface StaffRouteDeps {
   cannedReplies: () => CannedReply[];
   /** Opens the sealed originals of masked messages for the staff member holding a case. */
   sealer?: TextSealer;
+  /** Sends later messages (published answers to the citizens who asked) on each conversation's channel. */
+  outbound?: OutboundRouter;
 }
 
 const id = z.coerce.number().int().positive();
@@ -301,66 +303,6 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     if (!query) return;
     const entries = deps.service.currentEngine.search(query.q).map((e) => ({ id: e.id, department: e.department, title: e.title, answer: e.answer }));
     res.json({ entries });
-  });
-
-  router.post('/api/v1/faq-drafts', anyStaff, (req: Request, res: Response) => {
-    const body = parse(
-      z
-        .object({
-          escalationId: id.optional(),
-          department: text(64),
-          lang: z.enum(['zh', 'en']).default('zh'),
-          title: text(200),
-          questions: z.array(text(500)).min(1).max(50),
-          answer: text(8000),
-        })
-        .strict(),
-      req.body,
-      res,
-    );
-    if (!body) return;
-    const staff = currentStaff(res);
-    const draft = store.faqDrafts.add(
-      { ...body, escalationId: body.escalationId ?? null, questions: body.questions.map(maskPersonalData), answer: maskPersonalData(body.answer), createdBy: staff.id },
-      new Date(),
-    );
-    store.audit.record({ staffId: staff.id, action: 'faq_draft', target: `draft ${draft.id}`, detail: null, createdAt: new Date() });
-    res.status(201).json({ draft });
-  });
-
-  router.get('/api/v1/faq-drafts', anyStaff, (req: Request, res: Response) => {
-    const query = parse(z.object({ status: z.enum(['draft', 'published', 'rejected']).optional() }), req.query, res);
-    if (!query) return;
-    res.json({ drafts: store.faqDrafts.list(query.status) });
-  });
-
-  router.post('/api/v1/faq-drafts/:id/publish', admins, async (req: Request, res: Response) => {
-    const draftId = parse(id, req.params.id, res);
-    if (draftId === undefined) return;
-    const draft = store.faqDrafts.get(draftId);
-    if (!draft || draft.status !== 'draft') {
-      res.status(404).json({ error: 'not_found', message: `no open draft ${draftId}` });
-      return;
-    }
-    const { entryId } = writePublishedEntry(deps.knowledgeDir, draft);
-    const error = await deps.reload();
-    if (error) {
-      res.status(422).json({ error: 'invalid_entry', message: error.message });
-      return;
-    }
-    store.faqDrafts.decide(draft.id, 'published', currentStaff(res).id, new Date(), entryId);
-    store.audit.record({ staffId: currentStaff(res).id, action: 'publish', target: entryId, detail: null, createdAt: new Date() });
-    res.json({ draft: store.faqDrafts.get(draft.id), entryId });
-  });
-
-  router.post('/api/v1/faq-drafts/:id/reject', admins, (req: Request, res: Response) => {
-    const draftId = parse(id, req.params.id, res);
-    if (draftId === undefined) return;
-    if (!store.faqDrafts.decide(draftId, 'rejected', currentStaff(res).id, new Date())) {
-      res.status(404).json({ error: 'not_found', message: `no open draft ${draftId}` });
-      return;
-    }
-    res.json({ draft: store.faqDrafts.get(draftId) });
   });
 
   const staffBody = z

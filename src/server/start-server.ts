@@ -17,6 +17,7 @@ import { createMetrics } from '../ops/metrics.ts';
 import { checkReadiness } from '../ops/readiness.ts';
 import { scheduleRetention, utcOffsetOf, type RetentionReport } from '../ops/retention.ts';
 import { trackRequests, type RequestTracker } from '../ops/shutdown.ts';
+import { CitizenRateLimits } from '../ops/rate-limits.ts';
 import { createApp } from './app.ts';
 import { apiReplySender } from './messages-route.ts';
 import type { ChannelAdapter, ChannelPlugin } from './channel-adapter.ts';
@@ -61,6 +62,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const store = new SqliteStore(config.DATABASE_PATH);
   const service = new MessageService(store, engine);
   service.on('demand', (d) => logger.info({ demand: { reason: d.reason, channel: d.channel, text: d.text } }, 'demand signal'));
+  service.on('handled', (m, r, ms) => logger.info({ channel: m.channel, outcome: r.outcome, ms: Math.round(ms) }, 'message answered'));
+  const limits = new CitizenRateLimits({
+    ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
+    conversationPerMinute: config.RATE_LIMIT_CONVERSATION_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
+  });
   const outbound = new OutboundRouter(store);
   outbound.register(apiReplySender);
   const handoff = new HandoffService({
@@ -79,7 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const channels: ChannelAdapter[] = [];
   let server: Server | undefined;
   const live = new StaffLive(auth, store, handoff);
-  const metrics = createMetrics({ service, handoff, db: store.db, now: options.now });
+  const metrics = createMetrics({ service, handoff, db: store.db, now: options.now, groupCommit: () => store.batcher.stats });
   let tracker: RequestTracker | undefined;
 
   let reloading: Promise<Error | null> | null = null;
@@ -118,12 +125,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await closed;
     }
     metrics.close();
+    await limits.close();
     store.close();
   };
 
+  // Replies a previous run stored but never sent (a crash mid-delivery), read before new ones can be queued.
+  const unsent = store.outbox.pending();
   try {
     for (const plugin of options.channels ?? []) {
-      const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }) });
+      const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }), limits });
       if (!adapter) continue;
       channels.push(adapter);
       outbound.register(adapter);
@@ -133,6 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       store,
       logger,
       maxMessageLength: config.MAX_MESSAGE_LENGTH,
+      limits,
       channels,
       trustProxy: config.TRUST_PROXY,
       ops: {
@@ -140,7 +151,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         metrics,
         metricsToken: config.METRICS_TOKEN,
       },
-      staff: { handoff, auth, knowledgeDir: config.KNOWLEDGE_DIR, reload, cannedReplies: () => cannedReplies, sealer },
+      staff: { handoff, auth, knowledgeDir: config.KNOWLEDGE_DIR, reload, cannedReplies: () => cannedReplies, sealer, outbound },
     });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -156,8 +167,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  // Replies a previous run stored but never sent (a crash mid-delivery) go out now.
-  const resent = await outbound.flushPending();
+  const resent = await outbound.flushPending(unsent);
   const sweep = setInterval(() => {
     handoff.sweep().catch((err: Error) => logger.error({ err: err.message }, 'expiry sweep failed'));
   }, SWEEP_MS);

@@ -38,9 +38,9 @@ describe('botframework turn logic (TestAdapter)', () => {
       expect(actions.length).toBeGreaterThanOrEqual(2);
       expect(actions.every((a) => a.type === 'imBack')).toBe(true);
       expect(actions.map((a) => a.title).join()).toContain('驾驶证');
-      values = actions.map((a) => String(a.value));
+      values = actions.filter((a) => /补领|遗失|损毁/.test(a.title ?? '')).map((a) => String(a.value));
     });
-    await adapter.send(values[1]!).assertReply((reply: Partial<Activity>) => {
+    await adapter.send(values[0]!).assertReply((reply: Partial<Activity>) => {
       expect(reply.text).not.toContain('您是想问');
       expect(reply.text).toMatch(/补领|遗失|损毁/);
     });

@@ -79,7 +79,7 @@ describe('telegram webhook', () => {
     const question = api.sentTo(105).at(-1)!;
     const buttons = ((question.reply_markup as Keyboard).inline_keyboard ?? []).flat();
     expect(buttons.length).toBeGreaterThanOrEqual(2);
-    const tap = callbackUpdate({ updateId: nextUpdateId++, chatId: 105, data: buttons[1]!.callback_data!, queryId: 'tap-105' });
+    const tap = callbackUpdate({ updateId: nextUpdateId++, chatId: 105, data: buttons.find((b) => /补领|遗失|损毁/.test(b.text))!.callback_data!, queryId: 'tap-105' });
     expect(await post(JSON.stringify(tap))).toBe(200);
     expect(api.callsOf('answerCallbackQuery')).toContainEqual({ callback_query_id: 'tap-105' });
     expect(api.sentTo(105).at(-1)?.text).toMatch(/补领|遗失|损毁/);

@@ -23,7 +23,7 @@ describe('web widget: serving, origins, input checks, feedback', () => {
   beforeAll(async () => {
     server = await startTestServer({
       channels: [webChannel],
-      env: { WEB_ALLOWED_ORIGINS: PORTAL, WEB_RATE_LIMIT_PER_MINUTE: '1000', MAX_MESSAGE_LENGTH: '200' },
+      env: { WEB_ALLOWED_ORIGINS: PORTAL, MAX_MESSAGE_LENGTH: '200' },
     });
   });
   afterAll(async () => {
@@ -165,7 +165,8 @@ describe('web widget: serving, origins, input checks, feedback', () => {
 describe('web widget: rate limit', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ channels: [webChannel], env: { WEB_RATE_LIMIT_PER_MINUTE: '3' } });
+    // The deprecated WEB_RATE_LIMIT_PER_MINUTE still sets RATE_LIMIT_IP_PER_MINUTE.
+    server = await startTestServer({ channels: [webChannel], config: { RATE_LIMIT_IP_PER_MINUTE: '', WEB_RATE_LIMIT_PER_MINUTE: '3' } });
   });
   afterAll(async () => {
     await server?.stop();
@@ -194,7 +195,7 @@ describe('web widget: settings', () => {
   });
 
   it('names the variable of a bad setting', () => {
-    expect(() => webChannel.create({ WEB_RATE_LIMIT_PER_MINUTE: 'lots' }, deps)).toThrow(/WEB_RATE_LIMIT_PER_MINUTE/);
+    expect(() => webChannel.create({ WEB_MAX_CONNECTIONS_PER_IP: 'lots' }, deps)).toThrow(/WEB_MAX_CONNECTIONS_PER_IP/);
     expect(() => webChannel.create({ WEB_ALLOWED_ORIGINS: 'portal.example.gov.cn/path' }, deps)).toThrow(/WEB_ALLOWED_ORIGINS/);
   });
 

@@ -60,7 +60,7 @@ describe('web widget in a browser', () => {
     expect(question).toContain('您是想问');
     const choices = page.getByRole('group', { name: '请选择' }).last().getByRole('button');
     expect(await choices.count()).toBeGreaterThanOrEqual(2);
-    const picked = await ask2(page, () => choices.nth(1).click());
+    const picked = await ask2(page, () => choices.filter({ hasText: /补领|遗失|损毁/ }).first().click());
     expect(picked).toMatch(/补领|遗失|损毁/);
 
     await page.reload();

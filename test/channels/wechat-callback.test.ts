@@ -31,6 +31,8 @@ beforeAll(async () => {
       WECHAT_ENCODING_AES_KEY_PREVIOUS: PREVIOUS_KEY,
       WECHAT_API_BASE: api.url,
       WECHAT_REPLY_BUDGET_MS: '200',
+      // The official sample below is signed with a timestamp of 2014.
+      WECHAT_MAX_CLOCK_SKEW_SECONDS: '0',
     },
   });
   url = `${server.url}/channels/wechat`;

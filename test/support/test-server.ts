@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import type { ChannelPlugin } from '../../src/server/channel-adapter.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import { SHARED_MODEL_CACHE } from './paths.ts';
@@ -17,19 +17,31 @@ export interface TestServerOptions {
   channels?: readonly ChannelPlugin[];
   /** Channel settings. */
   env?: NodeJS.ProcessEnv;
-  /** Core settings on top of the test defaults (e.g. ESCALATION_POLICY). */
+  /**
+   * Core settings on top of the test defaults (e.g. ESCALATION_POLICY). Rate limits are off by default, as
+   * tests send many messages from one loopback address; tests of the limits set RATE_LIMIT_* here.
+   */
   config?: Record<string, string>;
   /** Reuse a folder (and its database) from an earlier server: a restart. */
   dir?: string;
   /** The clock of the human side. */
   now?: () => Date;
+  /** Where the server logs (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'huiying-test-'));
-  const config = loadConfig({ PORT: '0', DATABASE_PATH: join(dir, 'test.db'), MODEL_CACHE_DIR: SHARED_MODEL_CACHE, ...options.config });
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_PATH: join(dir, 'test.db'),
+    MODEL_CACHE_DIR: SHARED_MODEL_CACHE,
+    RATE_LIMIT_IP_PER_MINUTE: '0',
+    RATE_LIMIT_CONVERSATION_PER_MINUTE: '0',
+    ...options.config,
+  });
   const running = await startServer(config, {
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     channels: options.channels ?? [],
     env: options.env ?? {},
     now: options.now,

@@ -7,8 +7,12 @@ import type {
   EscalationPatch,
   EscalationRepository,
   FaqDraft,
+  FaqDraftFilter,
+  FaqDraftPatch,
   FaqDraftRepository,
+  FaqNotice,
   NewEscalation,
+  NewFaqDraft,
   NewStaff,
   NoteRepository,
   OutboxItem,
@@ -339,19 +343,39 @@ function toDraft(r: Row): FaqDraft {
     entryId: (r.entry_id as string | null) ?? null,
     createdBy: r.created_by as number,
     createdAt: new Date(r.created_at as number),
+    topicId: (r.topic_id as string | null) ?? null,
+    dueAt: date(r.due_at),
+    submittedAt: date(r.submitted_at),
+    submittedBy: (r.submitted_by as number | null) ?? null,
+    updatedAt: date(r.updated_at),
+    askedIn: JSON.parse((r.asked_in as string | null) ?? '[]') as string[],
   };
 }
+
+const DRAFT_COLUMNS: Record<keyof FaqDraftPatch, string> = { department: 'department', title: 'title', questions: 'questions', answer: 'answer', dueAt: 'due_at' };
 
 export class SqliteFaqDrafts implements FaqDraftRepository {
   constructor(private readonly db: Db) {}
 
-  add(d: Omit<FaqDraft, 'id' | 'status' | 'entryId' | 'createdAt'>, at: Date): FaqDraft {
+  add(d: NewFaqDraft, at: Date): FaqDraft {
     const info = this.db
       .prepare(
-        `INSERT INTO faq_drafts (escalation_id, department, lang, title, questions, answer, status, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?)`,
+        `INSERT INTO faq_drafts (escalation_id, department, lang, title, questions, answer, status, created_by, created_at, topic_id, due_at, asked_in)
+         VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)`,
       )
-      .run(d.escalationId, d.department, d.lang, d.title, JSON.stringify(d.questions), d.answer, d.createdBy, at.getTime());
+      .run(
+        d.escalationId,
+        d.department,
+        d.lang,
+        d.title,
+        JSON.stringify(d.questions),
+        d.answer,
+        d.createdBy,
+        at.getTime(),
+        d.topicId ?? null,
+        d.dueAt?.getTime() ?? null,
+        JSON.stringify(d.askedIn ?? []),
+      );
     return this.get(Number(info.lastInsertRowid))!;
   }
 
@@ -360,11 +384,39 @@ export class SqliteFaqDrafts implements FaqDraftRepository {
     return row ? toDraft(row) : undefined;
   }
 
-  list(status?: FaqDraft['status']): FaqDraft[] {
-    const rows = (status
-      ? this.db.prepare('SELECT * FROM faq_drafts WHERE status = ? ORDER BY id DESC').all(status)
-      : this.db.prepare('SELECT * FROM faq_drafts ORDER BY id DESC').all()) as Row[];
+  list(filter: FaqDraft['status'] | FaqDraftFilter = {}): FaqDraft[] {
+    const { status, departments } = typeof filter === 'string' ? { status: filter, departments: undefined } : filter;
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (status) {
+      where.push('status = ?');
+      values.push(status);
+    }
+    if (departments) {
+      if (departments.length === 0) return [];
+      where.push(`department IN (${placeholders(departments.length)})`);
+      values.push(...departments);
+    }
+    const order = status === 'draft' ? 'due_at IS NULL, due_at, id' : 'id DESC';
+    const rows = this.db.prepare(`SELECT * FROM faq_drafts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`).all(...values) as Row[];
     return rows.map(toDraft);
+  }
+
+  update(id: number, patch: FaqDraftPatch, by: number, at: Date): boolean {
+    const sets: string[] = ['updated_at = ?', 'updated_by = ?'];
+    const values: unknown[] = [at.getTime(), by];
+    for (const [key, value] of Object.entries(patch) as Array<[keyof FaqDraftPatch, unknown]>) {
+      if (value === undefined) continue;
+      sets.push(`${DRAFT_COLUMNS[key]} = ?`);
+      values.push(value instanceof Date ? value.getTime() : Array.isArray(value) ? JSON.stringify(value) : value);
+    }
+    const info = this.db.prepare(`UPDATE faq_drafts SET ${sets.join(', ')} WHERE id = ? AND status = 'draft'`).run(...values, id);
+    return info.changes === 1;
+  }
+
+  submit(id: number, by: number, at: Date): boolean {
+    const info = this.db.prepare("UPDATE faq_drafts SET submitted_at = ?, submitted_by = ? WHERE id = ? AND status = 'draft'").run(at.getTime(), by, id);
+    return info.changes === 1;
   }
 
   decide(id: number, status: 'published' | 'rejected', by: number, at: Date, entryId?: string): boolean {
@@ -372,5 +424,28 @@ export class SqliteFaqDrafts implements FaqDraftRepository {
       .prepare("UPDATE faq_drafts SET status = ?, decided_by = ?, decided_at = ?, entry_id = ? WHERE id = ? AND status = 'draft'")
       .run(status, by, at.getTime(), entryId ?? null, id);
     return info.changes === 1;
+  }
+
+  reserveNotice(draftId: number, conversationId: string, channel: string, at: Date): boolean {
+    const info = this.db
+      .prepare("INSERT OR IGNORE INTO faq_notices (draft_id, conversation_id, channel, status, created_at) VALUES (?, ?, ?, 'pending', ?)")
+      .run(draftId, conversationId, channel, at.getTime());
+    return info.changes === 1;
+  }
+
+  settleNotice(draftId: number, conversationId: string, status: Exclude<FaqNotice['status'], 'pending'>, reason: string | null): void {
+    this.db.prepare('UPDATE faq_notices SET status = ?, reason = ? WHERE draft_id = ? AND conversation_id = ?').run(status, reason, draftId, conversationId);
+  }
+
+  notices(draftId: number): FaqNotice[] {
+    const rows = this.db.prepare('SELECT * FROM faq_notices WHERE draft_id = ? ORDER BY created_at, conversation_id').all(draftId) as Row[];
+    return rows.map((r) => ({
+      draftId: r.draft_id as number,
+      conversationId: r.conversation_id as string,
+      channel: r.channel as string,
+      status: r.status as FaqNotice['status'],
+      reason: (r.reason as string | null) ?? null,
+      createdAt: new Date(r.created_at as number),
+    }));
   }
 }

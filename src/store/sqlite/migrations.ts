@@ -192,6 +192,29 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 7,
+    name: 'FAQ drafts assigned to a department with a due date, submitted for publication; notices to the citizens who asked',
+    sql: `
+      ALTER TABLE faq_drafts ADD COLUMN topic_id TEXT;
+      ALTER TABLE faq_drafts ADD COLUMN due_at INTEGER;
+      ALTER TABLE faq_drafts ADD COLUMN submitted_at INTEGER;
+      ALTER TABLE faq_drafts ADD COLUMN submitted_by INTEGER REFERENCES staff (id);
+      ALTER TABLE faq_drafts ADD COLUMN updated_at INTEGER;
+      ALTER TABLE faq_drafts ADD COLUMN updated_by INTEGER REFERENCES staff (id);
+      ALTER TABLE faq_drafts ADD COLUMN asked_in TEXT NOT NULL DEFAULT '[]';
+      CREATE INDEX faq_drafts_department ON faq_drafts (status, department, due_at);
+      CREATE TABLE faq_notices (
+        draft_id INTEGER NOT NULL REFERENCES faq_drafts (id),
+        conversation_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'skipped', 'failed')),
+        reason TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (draft_id, conversation_id)
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet; returns the versions applied. */

@@ -27,6 +27,7 @@ import type {
 } from '../../handoff/ports.ts';
 import { SqliteAudit, SqliteEscalations, SqliteFaqDrafts, SqliteNotes, SqliteOutbox, SqliteSessions, SqliteStaff } from './handoff-repositories.ts';
 import { migrate } from './migrations.ts';
+import { WriteBatcher, type WriteBatcherOptions } from './write-batcher.ts';
 
 type Row = Record<string, unknown>;
 
@@ -43,8 +44,10 @@ export class SqliteStore implements Store {
   readonly audit: AuditRepository;
   readonly outbox: OutboxRepository;
   readonly faqDrafts: FaqDraftRepository;
+  /** The group commit behind `write`. */
+  readonly batcher: WriteBatcher;
 
-  constructor(path: string) {
+  constructor(path: string, options: { groupCommit?: WriteBatcherOptions } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -63,10 +66,15 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAudit(this.db);
     this.outbox = new SqliteOutbox(this.db);
     this.faqDrafts = new SqliteFaqDrafts(this.db);
+    this.batcher = new WriteBatcher(this.db, options.groupCommit);
   }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  write<T>(fn: () => T): Promise<T> {
+    return this.batcher.write(fn);
   }
 
   isWritable(): boolean {
@@ -78,8 +86,11 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** Commits the writes still queued, then closes the file. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.batcher.close();
+    this.db.close();
   }
 }
 
@@ -123,6 +134,7 @@ class SqliteConversations implements ConversationRepository {
 class SqliteMessages implements MessageRepository {
   private readonly insert;
   private readonly list;
+  private readonly seenStmt;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(`
@@ -130,7 +142,12 @@ class SqliteMessages implements MessageRepository {
       VALUES (@conversationId, @channel, @direction, @senderId, @text, @sealedText, @outcome, @reply, @platformId, @createdAt)
       ON CONFLICT DO NOTHING`);
     this.list = db.prepare(`
-      SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id`);
+      SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`);
+    this.seenStmt = db.prepare('SELECT 1 FROM messages WHERE channel = ? AND platform_message_id = ?').pluck();
+  }
+
+  seen(channel: string, platformMessageId: string): boolean {
+    return this.seenStmt.get(channel, platformMessageId) !== undefined;
   }
 
   saveInbound(m: IncomingMessage, sealedText?: string): { id: number; duplicate: boolean } {
@@ -166,8 +183,8 @@ class SqliteMessages implements MessageRepository {
     }
   }
 
-  listByConversation(conversationId: string, limit = 200): StoredMessage[] {
-    return (this.list.all(conversationId, limit) as Row[]).map((row) => ({
+  listByConversation(conversationId: string, limit = 200, afterId = 0): StoredMessage[] {
+    return (this.list.all(conversationId, afterId, limit) as Row[]).map((row) => ({
       id: row.id as number,
       conversationId: row.conversation_id as string,
       channel: row.channel as string,

@@ -1,0 +1,160 @@
+/**
+ * `npm run bench:load`: starts the server (a child process, temp database, `synchronous=FULL`, rate limits
+ * off, Telegram in webhook mode against a fake Bot API) and a bare express JSON echo, drives them from this
+ * process, and prints messages/s, p50/p95/p99 latency, errors and the server's RSS per scenario, and the
+ * ratio to bare express. At the end the inbound messages in the database must equal the 2xx answers.
+ *
+ *   npm run bench:load -- [--amount 20000] [--connections 50] [--rate 500] [--rate-seconds 20] [--knowledge DIR] [--profile DIR]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { startFakeTelegramApi, textUpdate } from '../test/fakes/telegram-api.ts';
+import { BENCH_TELEGRAM_TOKEN, BENCH_WEBHOOK_SECRET, freePort, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
+import { runHttpLoad, type LoadResult } from './support/http-load.ts';
+import { MessageMix } from './support/message-mix.ts';
+import { runWidgetLoad } from './support/widget-load.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    amount: { type: 'string', default: '20000' },
+    connections: { type: 'string', default: '50' },
+    rate: { type: 'string', default: '500' },
+    'rate-seconds': { type: 'string', default: '20' },
+    knowledge: { type: 'string' },
+    /** Writes a CPU profile of the server (node --cpu-prof) into this folder. */
+    profile: { type: 'string' },
+  },
+});
+const AMOUNT = Number(args.amount);
+const CONNECTIONS = Number(args.connections);
+const RATE = Number(args.rate);
+const RATE_SECONDS = Number(args['rate-seconds']);
+
+interface Row extends LoadResult {
+  scenario: string;
+  rssMax: number;
+  /** True when the requests were messages the server must store. */
+  stores: boolean;
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+const rows: Row[] = [];
+const mix = new MessageMix();
+let updateId = Math.floor(Date.now() / 1000);
+
+async function measure(scenario: string, stores: boolean, server: ServerProcess | null, run: (onTick: () => void) => Promise<LoadResult>): Promise<Row> {
+  let rssMax = server?.rss() ?? 0;
+  const onTick = (): void => {
+    rssMax = Math.max(rssMax, server?.rss() ?? 0);
+  };
+  process.stdout.write(`  ${scenario} …`);
+  const result = await run(onTick);
+  onTick();
+  const row = { scenario, stores, rssMax, ...result };
+  process.stdout.write(` ${Math.round(result.ok / result.seconds)} msgs/s\n`);
+  rows.push(row);
+  return row;
+}
+
+async function startEcho(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/support/express-echo.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+  const line = await new Promise<string>((done) => createInterface({ input: child.stdout! }).once('line', done));
+  const { port } = JSON.parse(line) as { port: number };
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+const apiBody = (): string => {
+  const m = mix.take();
+  return JSON.stringify({ conversationId: m.conversation, text: m.text, messageId: m.messageId });
+};
+
+const telegramBody = (): string => {
+  const m = mix.take();
+  return JSON.stringify(textUpdate({ updateId: ++updateId, chatId: 1_000_000 + (m.seq % 2000), text: m.text }));
+};
+
+function fmt(ms: number): string {
+  return Number.isNaN(ms) ? '-' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'huiying-load-'));
+  const fake = await startFakeTelegramApi(BENCH_TELEGRAM_TOKEN);
+  console.log(`bench:load on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`starting the server (database in ${dir}) …`);
+  const server = await startServerProcess({
+    dir,
+    port: await freePort(),
+    telegramApiRoot: fake.url,
+    nodeArgs: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] : [],
+    env: {
+      ...(args.knowledge ? { KNOWLEDGE_DIR: args.knowledge } : {}),
+      MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? 'data/models',
+    },
+  });
+  let warmedUp = 0;
+  const telegramHeaders = { 'x-telegram-bot-api-secret-token': BENCH_WEBHOOK_SECRET };
+  const echo = await startEcho();
+  try {
+    const warm = await measure('warm-up (API)', true, server, (onTick) =>
+      runHttpLoad({ url: server.url, path: '/api/v1/messages', body: apiBody, connections: 10, amount: 2000, onTick }),
+    );
+    rows.pop();
+    warmedUp = warm.ok;
+    const express = await measure('bare express JSON echo', false, null, (onTick) =>
+      runHttpLoad({ url: echo.url, path: '/echo', body: apiBody, connections: CONNECTIONS, amount: AMOUNT, onTick }),
+    );
+    const api = await measure('POST /api/v1/messages', true, server, (onTick) =>
+      runHttpLoad({ url: server.url, path: '/api/v1/messages', body: apiBody, connections: CONNECTIONS, amount: AMOUNT, onTick }),
+    );
+    await measure(`POST /api/v1/messages at ${RATE}/s`, true, server, (onTick) =>
+      runHttpLoad({ url: server.url, path: '/api/v1/messages', body: apiBody, connections: CONNECTIONS, amount: RATE * RATE_SECONDS, overallRate: RATE, onTick }),
+    );
+    const widget = await measure('widget WebSocket', true, server, (onTick) => runWidgetLoad({ url: server.url, sockets: CONNECTIONS, amount: AMOUNT, mix, onTick }));
+    await measure('Telegram webhook', true, server, (onTick) =>
+      runHttpLoad({ url: server.url, path: '/channels/telegram/webhook', headers: telegramHeaders, body: telegramBody, connections: CONNECTIONS, amount: AMOUNT / 2, onTick }),
+    );
+
+    console.log('');
+    console.log('| scenario | messages | msgs/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | server RSS MB |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const r of rows) {
+      const rss = r.rssMax ? (r.rssMax / 2 ** 20).toFixed(0) : '-';
+      console.log(
+        `| ${r.scenario} | ${r.ok} | ${Math.round(r.ok / r.seconds)} | ${fmt(r.latency.percentile(0.5))} | ${fmt(r.latency.percentile(0.95))} | ${fmt(r.latency.percentile(0.99))} | ${r.errors} | ${r.non2xx} | ${rss} |`,
+      );
+    }
+    const rate = (r: Row): number => r.ok / r.seconds;
+    console.log('');
+    console.log(`ratio to bare express: HTTP API ${(rate(api) / rate(express)).toFixed(3)}, widget WebSocket ${(rate(widget) / rate(express)).toFixed(3)}`);
+    const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
+    const gauge = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
+    const commits = gauge('huiying_store_commits');
+    console.log(`group commit: ${gauge('huiying_store_writes')} units of work in ${commits} transactions (${(gauge('huiying_store_writes') / commits).toFixed(1)} per fsync)`);
+  } finally {
+    const code = await server.stop();
+    echo.stop();
+    await fake.stop();
+    if (code !== 0) console.error(`the server exited with ${code}:\n${server.stderr()}`);
+  }
+
+  const db = new Database(join(dir, 'huiying.db'), { readonly: true });
+  const stored = db.prepare("SELECT COUNT(*) FROM messages WHERE direction = 'in'").pluck().get() as number;
+  const sentToTelegram = fake.callsOf('sendMessage').length;
+  db.close();
+  const acknowledged = rows.filter((r) => r.stores).reduce((n, r) => n + r.ok, 0) + warmedUp;
+  console.log(`inbound messages stored: ${stored}; acknowledged (2xx / ack, warm-up included): ${acknowledged}; Telegram sendMessage calls: ${sentToTelegram}`);
+  const failures = rows.reduce((n, r) => n + r.errors + r.non2xx, 0);
+  rmSync(dir, { recursive: true, force: true });
+  if (stored !== acknowledged || failures > 0) {
+    console.error(stored !== acknowledged ? 'FAIL: stored messages differ from acknowledged ones' : `FAIL: ${failures} errors or non-2xx answers`);
+    process.exitCode = 1;
+  } else console.log('OK: every acknowledged message is stored, no errors');
+}
+
+await main();

@@ -1,0 +1,197 @@
+/**
+ * The crash scenario shared by test/crash-recovery.test.ts (short) and `npm run bench:crash` (long): the real
+ * server under load from the HTTP API, the Telegram webhook and a staff member, killed with SIGKILL several
+ * times and restarted; then what was acknowledged is checked against the database and the fake Telegram.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { renderReplies } from '../../channels/telegram/render.ts';
+import type { Reply } from '../../src/core/message.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { startFakeTelegramApi, textUpdate, type FakeTelegramApi } from '../fakes/telegram-api.ts';
+import { BENCH_TELEGRAM_TOKEN, BENCH_WEBHOOK_SECRET, freePort, startServerProcess, type ServerProcess } from './server-process.ts';
+import { createStaff, login, type StaffClient } from './staff-client.ts';
+
+export interface CrashScenarioOptions {
+  /** How many times the server is killed. */
+  crashes: number;
+  /** How long the load runs before each kill. */
+  loadMs: number;
+  /** Concurrent senders on the HTTP API and on the Telegram webhook (each). */
+  senders: number;
+  modelCacheDir: string;
+  knowledgeDir?: string;
+  /** Progress lines (the bench prints them). */
+  log?: (line: string) => void;
+}
+
+export interface CrashReport {
+  /** Messages answered with 2xx: [channel, platform id]. */
+  acknowledged: [string, string][];
+  /** Staff replies answered with 2xx: the chat and the text. */
+  staffReplies: { chatId: number; text: string }[];
+  /** Cases whose claim was answered with 2xx. */
+  claimed: number[];
+  /** Telegram chats whose "转人工" was acknowledged. */
+  askedForPerson: number[];
+  /** What does not hold; empty when the store and the fake Telegram agree with what was acknowledged. */
+  problems: string[];
+  /** Replies the fake Telegram got more than once (allowed: delivery is at least once). */
+  resentTwice: number;
+}
+
+const QUESTIONS = ['居住证怎么办理?', '公积金怎么提取', 'How do I apply for a residence permit?', '营业执照要什么材料', '火星签证怎么办', '社保卡丢了怎么办'];
+const STAFF = 'crashlead';
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function runCrashScenario(options: CrashScenarioOptions): Promise<CrashReport> {
+  const log = options.log ?? (() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'huiying-crash-'));
+  const seed = new SqliteStore(join(dir, 'huiying.db'));
+  await createStaff(seed, STAFF, 'supervisor', []);
+  seed.close();
+  const fake = await startFakeTelegramApi(BENCH_TELEGRAM_TOKEN);
+  const port = await freePort();
+  const env = { MODEL_CACHE_DIR: options.modelCacheDir, ...(options.knowledgeDir ? { KNOWLEDGE_DIR: options.knowledgeDir } : {}) };
+  const start = (): Promise<ServerProcess> => startServerProcess({ dir, port, telegramApiRoot: fake.url, env });
+  const report: CrashReport = { acknowledged: [], staffReplies: [], claimed: [], askedForPerson: [], problems: [], resentTwice: 0 };
+  let server = await start();
+  let next = 0;
+  try {
+    for (let crash = 1; crash <= options.crashes; crash++) {
+      const until = { stop: false };
+      const staff = await login(server.url, STAFF);
+      const loops = [
+        ...Array.from({ length: options.senders }, () => apiLoop(server.url, until, report, () => next++)),
+        ...Array.from({ length: options.senders }, () => telegramLoop(server.url, until, report, () => next++)),
+        staffLoop(staff, until, report),
+      ];
+      await delay(options.loadMs);
+      await server.kill9();
+      until.stop = true;
+      await Promise.all(loops);
+      log(`crash ${crash}: killed with ${report.acknowledged.length} messages and ${report.staffReplies.length} staff replies acknowledged so far`);
+      server = await start();
+    }
+    // The restart re-sends what was left in the outbox; give it a moment, then stop cleanly.
+    await delay(500);
+  } finally {
+    await server.stop();
+    await fake.stop();
+  }
+  check(join(dir, 'huiying.db'), fake, report);
+  rmSync(dir, { recursive: true, force: true });
+  return report;
+}
+
+type Until = { stop: boolean };
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<number | null> {
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return null;
+  }
+}
+
+async function apiLoop(base: string, until: Until, report: CrashReport, id: () => number): Promise<void> {
+  while (!until.stop) {
+    const n = id();
+    const messageId = `crash-${n}`;
+    const status = await post(`${base}/api/v1/messages`, { conversationId: `crash-api-${n % 97}`, text: QUESTIONS[n % QUESTIONS.length], messageId });
+    if (status === null) return;
+    if (status >= 200 && status < 300) report.acknowledged.push(['api', messageId]);
+  }
+}
+
+async function telegramLoop(base: string, until: Until, report: CrashReport, id: () => number): Promise<void> {
+  while (!until.stop) {
+    const n = id();
+    const chatId = 5_000_000 + (n % 61);
+    // Every ninth message asks for a person: a case opens (or the open one is named again).
+    const text = n % 9 === 0 ? '转人工' : QUESTIONS[n % QUESTIONS.length]!;
+    const status = await post(`${base}/channels/telegram/webhook`, textUpdate({ updateId: 100_000 + n, chatId, text }), {
+      'x-telegram-bot-api-secret-token': BENCH_WEBHOOK_SECRET,
+    });
+    if (status === null) return;
+    if (status === 200) {
+      report.acknowledged.push(['telegram', String(100_000 + n)]);
+      if (text === '转人工') report.askedForPerson.push(chatId);
+    }
+  }
+}
+
+/** Claims waiting Telegram cases and replies to each once. */
+async function staffLoop(staff: StaffClient, until: Until, report: CrashReport): Promise<void> {
+  let n = 0;
+  while (!until.stop) {
+    const queue = await staff.get('/api/v1/escalations?state=pending').catch(() => null);
+    if (!queue) return;
+    const waiting = ((queue.body?.escalations ?? []) as { id: number; conversationId: string }[]).filter((e) => e.conversationId.startsWith('telegram:'));
+    if (waiting.length === 0) {
+      await delay(20);
+      continue;
+    }
+    for (const e of waiting.slice(0, 3)) {
+      const claim = await staff.post(`/api/v1/escalations/${e.id}/claim`).catch(() => null);
+      if (!claim) return;
+      if (claim.status !== 200) continue;
+      report.claimed.push(e.id);
+      const text = `staff reply ${++n} to case ${e.id}`;
+      const reply = await staff.post(`/api/v1/escalations/${e.id}/messages`, { text }).catch(() => null);
+      if (!reply) return;
+      if (reply.status === 200) report.staffReplies.push({ chatId: Number(e.conversationId.slice('telegram:'.length)), text });
+    }
+  }
+}
+
+/** Compares what was acknowledged with the database and with what the fake Telegram received. */
+function check(path: string, fake: FakeTelegramApi, report: CrashReport): void {
+  const problems = report.problems;
+  const db = new Database(path, { readonly: true });
+  const count = db.prepare('SELECT COUNT(*) FROM messages WHERE channel = ? AND platform_message_id = ?').pluck();
+  for (const [channel, id] of report.acknowledged) {
+    const n = count.get(channel, id) as number;
+    if (n !== 1) problems.push(`acknowledged ${channel} message ${id} is stored ${n} times`);
+  }
+  // How often each text reached each chat, and how often the transcript says it was decided.
+  const sent = new Map<string, number>();
+  for (const call of fake.callsOf('sendMessage')) {
+    const key = `${String(call.chat_id)}\n${String(call.text)}`;
+    sent.set(key, (sent.get(key) ?? 0) + 1);
+  }
+  const pending = db.prepare("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").pluck().get() as number;
+  if (pending > 0) problems.push(`${pending} outbox items are still pending after the restart`);
+  // Every reply decided for a Telegram conversation (bot answers and staff replies, as stored in the transcript) reached the fake.
+  const decided = new Map<string, number>();
+  const rows = db.prepare("SELECT conversation_id, reply FROM messages WHERE channel = 'telegram' AND direction = 'out'").all() as { conversation_id: string; reply: string }[];
+  for (const row of rows) {
+    const chat = row.conversation_id.slice('telegram:'.length);
+    for (const { text } of renderReplies([JSON.parse(row.reply) as Reply])) {
+      const key = `${chat}\n${text}`;
+      decided.set(key, (decided.get(key) ?? 0) + 1);
+    }
+  }
+  for (const [key, n] of decided) {
+    const got = sent.get(key) ?? 0;
+    if (got < n) problems.push(`a reply was decided ${n} times but sent ${got} times: ${key.replace('\n', ': ').slice(0, 80)}`);
+  }
+  for (const [key, got] of sent) report.resentTwice += Math.max(0, got - (decided.get(key) ?? 0));
+  for (const { chatId, text } of report.staffReplies) {
+    if (![...sent.keys()].some((key) => key.startsWith(`${chatId}\n`) && key.endsWith(text))) problems.push(`acknowledged staff reply "${text}" never reached chat ${chatId}`);
+  }
+  const escalation = db.prepare('SELECT state, assignee_id FROM escalations WHERE id = ?');
+  for (const id of report.claimed) {
+    const row = escalation.get(id) as { state: string; assignee_id: number | null } | undefined;
+    if (row?.state !== 'assigned' || row.assignee_id === null) problems.push(`case ${id} was claimed but is ${row?.state ?? 'missing'}`);
+  }
+  const cases = db.prepare("SELECT COUNT(*) FROM escalations WHERE conversation_id = ?").pluck();
+  for (const chatId of new Set(report.askedForPerson)) {
+    if ((cases.get(`telegram:${chatId}`) as number) === 0) problems.push(`chat ${chatId} asked for a person (acknowledged) but has no case`);
+  }
+  db.close();
+}

@@ -1,0 +1,83 @@
+/** Group commit: writes become durable together, resolve only once committed, and fail alone. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { IncomingMessage } from '../src/core/message.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+
+const open: SqliteStore[] = [];
+afterEach(() => {
+  while (open.length > 0) open.pop()!.close();
+});
+
+function openStore(): { store: SqliteStore; path: string } {
+  const path = join(mkdtempSync(join(tmpdir(), 'huiying-batch-')), 'huiying.db');
+  const store = new SqliteStore(path);
+  open.push(store);
+  return { store, path };
+}
+
+const message = (id: string): IncomingMessage => ({
+  channel: 'api',
+  conversationId: 'conv-batch-1',
+  senderId: 'conv-batch-1',
+  text: `问题 ${id}`,
+  time: new Date('2026-01-05T08:00:00Z'),
+  platformMessageId: id,
+});
+
+/** What another process reading the file sees (only committed data). */
+function committedIds(path: string): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare("SELECT platform_message_id FROM messages WHERE direction = 'in' ORDER BY id").pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('group commit (store.write)', () => {
+  it('commits writes issued together in one transaction, and resolves only once another reader sees them', async () => {
+    const { store, path } = openStore();
+    const writes = Array.from({ length: 50 }, (_, i) => store.write(() => store.messages.saveInbound(message(`m${i}`))));
+    expect(committedIds(path)).toEqual([]);
+    const results = await Promise.all(writes);
+    expect(results.every((r) => !r.duplicate)).toBe(true);
+    expect(committedIds(path)).toHaveLength(50);
+    expect(store.batcher.stats.batches).toBe(1);
+  });
+
+  it('rolls back a failing unit alone; the others of its batch commit', async () => {
+    const { store, path } = openStore();
+    const good = store.write(() => store.messages.saveInbound(message('good-1')));
+    const bad = store.write(() => {
+      store.messages.saveInbound(message('bad-1'));
+      throw new Error('refused');
+    });
+    const nested = store.write(() => store.transaction(() => store.messages.saveInbound(message('good-2'))));
+    await expect(bad).rejects.toThrow('refused');
+    await Promise.all([good, nested]);
+    expect(committedIds(path)).toEqual(['good-1', 'good-2']);
+  });
+
+  it('reports a platform retry in the same batch as a duplicate', async () => {
+    const { store } = openStore();
+    const [first, retry] = await Promise.all([
+      store.write(() => store.messages.saveInbound(message('same'))),
+      store.write(() => store.messages.saveInbound(message('same'))),
+    ]);
+    expect([first.duplicate, retry.duplicate]).toEqual([false, true]);
+    expect(store.messages.seen('api', 'same')).toBe(true);
+  });
+
+  it('commits what is queued when the store closes, and refuses writes after', async () => {
+    const { store, path } = openStore();
+    const queued = store.write(() => store.messages.saveInbound(message('last')));
+    store.close();
+    await expect(queued).resolves.toMatchObject({ duplicate: false });
+    expect(committedIds(path)).toEqual(['last']);
+    await expect(store.write(() => 1)).rejects.toThrow('closed');
+  });
+});
