@@ -10,7 +10,12 @@ const errors = {
   403: { description: 'missing CSRF token, wrong role, or another department\'s case' },
   404: { description: 'no such case' },
   409: { description: 'the case changed meanwhile (already claimed, closed)' },
+  413: { description: 'body over the size limit (`error`: payload_too_large)' },
+  429: { description: 'too many messages from this address (RATE_LIMIT_IP_PER_MINUTE) or in this conversation (RATE_LIMIT_CONVERSATION_PER_MINUTE); `error`: rate_limited, `message` says when to try again' },
 };
+
+/** Every response carries the request id that also marks the log lines of this request. */
+const requestIdHeader = { name: 'X-Request-Id', in: 'header', required: false, description: 'kept when well-formed (8-100 letters, digits, ".", "_", ":" or "-"), else a new UUID; returned on every response', schema: { type: 'string' } };
 
 const escalation = {
   type: 'object',
@@ -69,8 +74,9 @@ export const openApiDocument = {
     '/api/v1/messages': {
       post: {
         summary: 'A citizen message; "转人工" or "talk to a person" opens a case (outcome `escalated`)',
+        parameters: [requestIdHeader],
         requestBody: json({ type: 'object', required: ['text'], properties: { conversationId: { type: 'string' }, text: { type: 'string' }, lang: { enum: ['zh', 'en'] }, messageId: { type: 'string' } } }),
-        responses: { ...ok('the bot\'s replies', { type: 'object', properties: { conversationId: { type: 'string' }, outcome: { enum: ['answered', 'clarify', 'unanswered', 'escalated', 'staff', 'smalltalk'] }, replies: { type: 'array' } } }), 400: errors[400] },
+        responses: { ...ok('the bot\'s replies', { type: 'object', properties: { conversationId: { type: 'string' }, outcome: { enum: ['answered', 'clarify', 'unanswered', 'escalated', 'staff', 'smalltalk'] }, replies: { type: 'array' } } }), 400: errors[400], 413: errors[413], 429: errors[429] },
       },
     },
     '/api/v1/conversations/{id}/messages': {
