@@ -10,29 +10,11 @@ import './demand.css';
 import { useDemandStrings } from './demand-i18n.ts';
 import { pick, useI18n } from './i18n.ts';
 import { localDateTime } from './time.ts';
+import type { TopicView } from '../../src/demand/demand-topics.ts';
 import type { Department, KbEntry, Staff } from './types.ts';
 
-export interface DemandTopic {
-  id: string;
-  label: string;
-  keywords: string[];
-  kind: string;
-  size: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  channels: Array<{ channel: string; count: number }>;
-  departments: Array<{ department: string; share: number; resolved: number }>;
-  lang: 'zh' | 'en';
-  department: string | null;
-  representatives: string[];
-  weekly: number[];
-  thisWeek: number;
-  growth: number;
-  status: 'open' | 'drafted' | 'covered' | 'ignored';
-  reason: string | null;
-  draftId: number | null;
-  entryId: string | null;
-}
+/** A topic as the demand API returns it (one definition, on the server). */
+export type DemandTopic = TopicView;
 
 interface TopicDetail {
   topic: DemandTopic;

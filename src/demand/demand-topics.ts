@@ -29,7 +29,7 @@ export interface TopicFilter {
 
 export interface StatusRow {
   id: string;
-  status: 'open' | 'ignored' | 'drafted' | 'covered';
+  status: TopicStatus;
   reason: string | null;
   label: string | null;
   draftId: number | null;

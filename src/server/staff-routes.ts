@@ -108,11 +108,10 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     })
     .strict();
 
-  router.post('/api/v1/departments', admins, async (req: Request, res: Response) => {
-    const body = parse(departmentBody, req.body, res);
-    if (!body) return;
+  /** Writes a change to the departments file, reloads the knowledge base (422 if it is now invalid) and audits it. */
+  async function changeDepartments(res: Response, change: () => void, action: string, target: string, status: number): Promise<void> {
     try {
-      addDepartment(deps.knowledgeDir, body);
+      change();
     } catch (err) {
       fail(res, err);
       return;
@@ -122,26 +121,21 @@ export function staffRouter(deps: StaffRouteDeps): Router {
       res.status(422).json({ error: 'invalid_knowledge_base', message: error.message });
       return;
     }
-    store.audit.record({ staffId: currentStaff(res).id, action: 'department_add', target: body.id, detail: null, createdAt: new Date() });
-    res.status(201).json({ departments: departmentsOf(deps.service) });
+    store.audit.record({ staffId: currentStaff(res).id, action, target, detail: null, createdAt: new Date() });
+    res.status(status).json({ departments: departmentsOf(deps.service) });
+  }
+
+  router.post('/api/v1/departments', admins, async (req: Request, res: Response) => {
+    const body = parse(departmentBody, req.body, res);
+    if (!body) return;
+    await changeDepartments(res, () => addDepartment(deps.knowledgeDir, body), 'department_add', body.id, 201);
   });
 
   router.patch('/api/v1/departments/:id', admins, async (req: Request, res: Response) => {
     const body = parse(departmentBody.shape.name, req.body?.name, res);
     if (!body) return;
-    try {
-      renameDepartment(deps.knowledgeDir, String(req.params.id), body);
-    } catch (err) {
-      fail(res, err);
-      return;
-    }
-    const error = await deps.reload();
-    if (error) {
-      res.status(422).json({ error: 'invalid_knowledge_base', message: error.message });
-      return;
-    }
-    store.audit.record({ staffId: currentStaff(res).id, action: 'department_rename', target: String(req.params.id), detail: null, createdAt: new Date() });
-    res.json({ departments: departmentsOf(deps.service) });
+    const id = String(req.params.id);
+    await changeDepartments(res, () => renameDepartment(deps.knowledgeDir, id, body), 'department_rename', id, 200);
   });
 
   router.get('/api/v1/escalations', anyStaff, (req: Request, res: Response) => {
