@@ -24,6 +24,8 @@ export class HomophoneCorrector {
   private readonly known: Set<string>;
   /** Loose pinyin of a word -> the word; null where two words sound alike (ambiguous). */
   private readonly bySound = new Map<string, string | null>();
+  /** `length:position:character` of every target: a stretch sharing none of them cannot be corrected, so its pinyin is never computed. */
+  private readonly placedChars = new Set<string>();
 
   /**
    * `words`: the words of the training texts (jieba output); `terms`: the knowledge base's keywords,
@@ -46,6 +48,8 @@ export class HomophoneCorrector {
       const key = looseSyllables(word).join(' ');
       const seen = this.bySound.get(key);
       this.bySound.set(key, seen === undefined || seen === word ? word : null);
+      const chars = Array.from(word);
+      chars.forEach((ch, k) => this.placedChars.add(`${chars.length}:${k}:${ch}`));
     }
   }
 
@@ -72,11 +76,13 @@ export class HomophoneCorrector {
       boundary.add(at);
     }
     if (at !== chars.length) return run;
-    const sounds = looseSyllables(run);
+    // Pinyin is the costly part: computed once for the whole run (polyphones read in context), and only when a stretch could be replaced.
+    let sounds: string[] | null = null;
+    const soundsOf = (): string[] => (sounds ??= looseSyllables(run));
     let out = '';
     let i = 0;
     while (i < chars.length) {
-      const replaced = boundary.has(i) ? this.replacementAt(chars, sounds, i, boundary, loose) : null;
+      const replaced = boundary.has(i) ? this.replacementAt(chars, soundsOf, i, boundary, loose) : null;
       if (replaced) {
         out += replaced.word;
         i += replaced.length;
@@ -90,7 +96,7 @@ export class HomophoneCorrector {
 
   private replacementAt(
     chars: string[],
-    sounds: string[],
+    sounds: () => string[],
     i: number,
     boundary: ReadonlySet<number>,
     loose: ReadonlySet<number>,
@@ -101,7 +107,10 @@ export class HomophoneCorrector {
       for (let k = i; k < i + len; k++) free &&= loose.has(k);
       const piece = chars.slice(i, i + len).join('');
       if (!free || this.known.has(piece) || isDictionaryWord(piece)) continue;
-      const target = this.bySound.get(sounds.slice(i, i + len).join(' '));
+      let placed = false;
+      for (let k = 0; k < len && !placed; k++) placed = this.placedChars.has(`${len}:${k}:${chars[i + k]}`);
+      if (!placed) continue;
+      const target = this.bySound.get(sounds().slice(i, i + len).join(' '));
       if (!target) continue;
       const wanted = Array.from(target);
       const shares = wanted.some((ch, k) => ch === chars[i + k]);

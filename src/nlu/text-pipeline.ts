@@ -10,10 +10,14 @@ export interface PreparedText {
   features: Map<string, number>;
 }
 
+/** How many recent texts `prepare` remembers: the FAQ matcher and the intent recognizer see each message once between them. */
+const RECENT_TEXTS = 64;
+
 export class TextPipeline {
   readonly synonyms: SynonymMap;
   private readonly tokenizer: Tokenizer;
   private readonly corrector: HomophoneCorrector | null;
+  private readonly recent = new Map<string, PreparedText>();
 
   /** `vocabulary`: the knowledge base's words, against which homophone typos are corrected (none when absent). */
   constructor(
@@ -36,7 +40,17 @@ export class TextPipeline {
     return this.tokenizer.tokenize(normalize(text, this.synonyms)).words;
   }
 
+  /** The text normalised, corrected, segmented and turned into features; the result is shared, so callers must not change it. */
   prepare(text: string): PreparedText {
+    const seen = this.recent.get(text);
+    if (seen) return seen;
+    const prepared = this.compute(text);
+    if (this.recent.size >= RECENT_TEXTS) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(text, prepared);
+    return prepared;
+  }
+
+  private compute(text: string): PreparedText {
     const basic = normalize(text, this.synonyms);
     const normalized = this.corrector ? this.corrector.correct(basic, (run) => this.tokenizer.cutKnown(run)) : basic;
     const tokens = this.tokenizer.tokenize(normalized);

@@ -24,6 +24,7 @@ import type {
 } from '../../handoff/ports.ts';
 import type { AuditEntry, Escalation, EscalationNote, EscalationState, StaffMember } from '../../handoff/types.ts';
 import { OPEN_STATES } from '../../handoff/types.ts';
+import { statement } from './statement-cache.ts';
 
 type Row = Record<string, unknown>;
 type Db = Database.Database;
@@ -87,10 +88,9 @@ export class SqliteEscalations implements EscalationRepository {
       const existing = this.findOpen(input.conversationId);
       if (existing) return { escalation: existing, created: false };
       const day = input.caseDay;
-      const seq = (this.db.prepare("SELECT COUNT(*) FROM escalations WHERE case_number LIKE ?").pluck().get(`HY-${day}-%`) as number) + 1;
+      const seq = (statement(this.db, "SELECT COUNT(*) FROM escalations WHERE case_number LIKE ?").pluck().get(`HY-${day}-%`) as number) + 1;
       const caseNumber = `HY-${day}-${String(seq).padStart(4, '0')}`;
-      const info = this.db
-        .prepare(
+      const info = statement(this.db, 
           `INSERT INTO escalations (case_number, conversation_id, channel, department, state, trigger, question, candidates, created_at, due_at)
            VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
         )
@@ -100,19 +100,18 @@ export class SqliteEscalations implements EscalationRepository {
   }
 
   get(id: number): Escalation | undefined {
-    const row = this.db.prepare('SELECT * FROM escalations WHERE id = ?').get(id) as Row | undefined;
+    const row = statement(this.db, 'SELECT * FROM escalations WHERE id = ?').get(id) as Row | undefined;
     return row ? toEscalation(row) : undefined;
   }
 
   findOpen(conversationId: string): Escalation | undefined {
-    const row = this.db
-      .prepare(`SELECT * FROM escalations WHERE conversation_id = ? AND state IN (${placeholders(OPEN_STATES.length)})`)
+    const row = statement(this.db, `SELECT * FROM escalations WHERE conversation_id = ? AND state IN (${placeholders(OPEN_STATES.length)})`)
       .get(conversationId, ...OPEN_STATES) as Row | undefined;
     return row ? toEscalation(row) : undefined;
   }
 
   latest(conversationId: string): Escalation | undefined {
-    const row = this.db.prepare('SELECT * FROM escalations WHERE conversation_id = ? ORDER BY id DESC LIMIT 1').get(conversationId) as Row | undefined;
+    const row = statement(this.db, 'SELECT * FROM escalations WHERE conversation_id = ? ORDER BY id DESC LIMIT 1').get(conversationId) as Row | undefined;
     return row ? toEscalation(row) : undefined;
   }
 
@@ -126,14 +125,13 @@ export class SqliteEscalations implements EscalationRepository {
       values.push(...filter.departments);
     }
     values.push(filter.limit ?? 500);
-    const rows = this.db.prepare(`SELECT * FROM escalations WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT ?`).all(...values) as Row[];
+    const rows = statement(this.db, `SELECT * FROM escalations WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT ?`).all(...values) as Row[];
     return rows.map(toEscalation);
   }
 
   transition(id: number, from: readonly EscalationState[], to: EscalationState, patch: EscalationPatch = {}): boolean {
     const { sets, values } = patchSql(patch);
-    const info = this.db
-      .prepare(`UPDATE escalations SET ${['state = ?', ...sets].join(', ')} WHERE id = ? AND state IN (${placeholders(from.length)})`)
+    const info = statement(this.db, `UPDATE escalations SET ${['state = ?', ...sets].join(', ')} WHERE id = ? AND state IN (${placeholders(from.length)})`)
       .run(to, ...values, id, ...from);
     return info.changes === 1;
   }
@@ -141,7 +139,7 @@ export class SqliteEscalations implements EscalationRepository {
   update(id: number, patch: EscalationPatch): void {
     const { sets, values } = patchSql(patch);
     if (sets.length === 0) return;
-    this.db.prepare(`UPDATE escalations SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    statement(this.db, `UPDATE escalations SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
 
   dueForExpiry(now: Date, expireAt: (e: Escalation) => Date): Escalation[] {
@@ -149,7 +147,7 @@ export class SqliteEscalations implements EscalationRepository {
   }
 
   rated(limit = 200): Escalation[] {
-    const rows = this.db.prepare('SELECT * FROM escalations WHERE rating IS NOT NULL ORDER BY resolved_at DESC LIMIT ?').all(limit) as Row[];
+    const rows = statement(this.db, 'SELECT * FROM escalations WHERE rating IS NOT NULL ORDER BY resolved_at DESC LIMIT ?').all(limit) as Row[];
     return rows.map(toEscalation);
   }
 }
@@ -169,25 +167,24 @@ export class SqliteStaff implements StaffRepository {
   constructor(private readonly db: Db) {}
 
   create(input: NewStaff): StaffMember {
-    const info = this.db
-      .prepare('INSERT INTO staff (name, display_name, role, departments, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    const info = statement(this.db, 'INSERT INTO staff (name, display_name, role, departments, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(input.name, input.displayName, input.role, JSON.stringify(input.departments), input.passwordHash, Date.now());
     return this.get(Number(info.lastInsertRowid))!;
   }
 
   get(id: number): StaffMember | undefined {
-    const row = this.db.prepare('SELECT * FROM staff WHERE id = ?').get(id) as Row | undefined;
+    const row = statement(this.db, 'SELECT * FROM staff WHERE id = ?').get(id) as Row | undefined;
     return row ? toStaff(row) : undefined;
   }
 
   findByName(name: string): (StaffMember & { passwordHash: string; failedLogins: number; lockedUntil: Date | null }) | undefined {
-    const row = this.db.prepare('SELECT * FROM staff WHERE name = ?').get(name) as Row | undefined;
+    const row = statement(this.db, 'SELECT * FROM staff WHERE name = ?').get(name) as Row | undefined;
     if (!row) return undefined;
     return { ...toStaff(row), passwordHash: row.password_hash as string, failedLogins: row.failed_logins as number, lockedUntil: date(row.locked_until) };
   }
 
   list(): StaffMember[] {
-    return (this.db.prepare('SELECT * FROM staff ORDER BY name').all() as Row[]).map(toStaff);
+    return (statement(this.db, 'SELECT * FROM staff ORDER BY name').all() as Row[]).map(toStaff);
   }
 
   update(id: number, patch: Partial<Pick<StaffMember, 'displayName' | 'role' | 'departments' | 'active'>> & { passwordHash?: string }): void {
@@ -200,20 +197,20 @@ export class SqliteStaff implements StaffRepository {
     };
     const entries = Object.entries(columns).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return;
-    this.db.prepare(`UPDATE staff SET ${entries.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...entries.map(([, v]) => v), id);
+    statement(this.db, `UPDATE staff SET ${entries.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...entries.map(([, v]) => v), id);
   }
 
   recordLoginFailure(id: number, lockedUntil: Date | null): number {
-    this.db.prepare('UPDATE staff SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?').run(lockedUntil?.getTime() ?? null, id);
-    return this.db.prepare('SELECT failed_logins FROM staff WHERE id = ?').pluck().get(id) as number;
+    statement(this.db, 'UPDATE staff SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?').run(lockedUntil?.getTime() ?? null, id);
+    return statement(this.db, 'SELECT failed_logins FROM staff WHERE id = ?').pluck().get(id) as number;
   }
 
   resetLoginFailures(id: number): void {
-    this.db.prepare('UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(id);
+    statement(this.db, 'UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(id);
   }
 
   count(): number {
-    return this.db.prepare('SELECT COUNT(*) FROM staff').pluck().get() as number;
+    return statement(this.db, 'SELECT COUNT(*) FROM staff').pluck().get() as number;
   }
 }
 
@@ -221,13 +218,12 @@ export class SqliteSessions implements SessionRepository {
   constructor(private readonly db: Db) {}
 
   create(s: StaffSession): void {
-    this.db
-      .prepare('INSERT INTO staff_sessions (id, staff_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
+    statement(this.db, 'INSERT INTO staff_sessions (id, staff_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
       .run(s.id, s.staffId, s.csrfToken, s.createdAt.getTime(), s.lastSeenAt.getTime());
   }
 
   get(id: string): StaffSession | undefined {
-    const row = this.db.prepare('SELECT * FROM staff_sessions WHERE id = ?').get(id) as Row | undefined;
+    const row = statement(this.db, 'SELECT * FROM staff_sessions WHERE id = ?').get(id) as Row | undefined;
     if (!row) return undefined;
     return {
       id: row.id as string,
@@ -239,15 +235,15 @@ export class SqliteSessions implements SessionRepository {
   }
 
   touch(id: string, at: Date): void {
-    this.db.prepare('UPDATE staff_sessions SET last_seen_at = ? WHERE id = ?').run(at.getTime(), id);
+    statement(this.db, 'UPDATE staff_sessions SET last_seen_at = ? WHERE id = ?').run(at.getTime(), id);
   }
 
   delete(id: string): void {
-    this.db.prepare('DELETE FROM staff_sessions WHERE id = ?').run(id);
+    statement(this.db, 'DELETE FROM staff_sessions WHERE id = ?').run(id);
   }
 
   deleteForStaff(staffId: number): void {
-    this.db.prepare('DELETE FROM staff_sessions WHERE staff_id = ?').run(staffId);
+    statement(this.db, 'DELETE FROM staff_sessions WHERE staff_id = ?').run(staffId);
   }
 }
 
@@ -255,13 +251,12 @@ export class SqliteNotes implements NoteRepository {
   constructor(private readonly db: Db) {}
 
   add(escalationId: number, staffId: number, text: string, at: Date): EscalationNote {
-    const info = this.db.prepare('INSERT INTO escalation_notes (escalation_id, staff_id, text, created_at) VALUES (?, ?, ?, ?)').run(escalationId, staffId, text, at.getTime());
+    const info = statement(this.db, 'INSERT INTO escalation_notes (escalation_id, staff_id, text, created_at) VALUES (?, ?, ?, ?)').run(escalationId, staffId, text, at.getTime());
     return this.list(escalationId).find((n) => n.id === Number(info.lastInsertRowid))!;
   }
 
   list(escalationId: number): EscalationNote[] {
-    const rows = this.db
-      .prepare('SELECT n.*, s.display_name FROM escalation_notes n JOIN staff s ON s.id = n.staff_id WHERE escalation_id = ? ORDER BY n.id')
+    const rows = statement(this.db, 'SELECT n.*, s.display_name FROM escalation_notes n JOIN staff s ON s.id = n.staff_id WHERE escalation_id = ? ORDER BY n.id')
       .all(escalationId) as Row[];
     return rows.map((r) => ({
       id: r.id as number,
@@ -278,11 +273,11 @@ export class SqliteAudit implements AuditRepository {
   constructor(private readonly db: Db) {}
 
   record(e: Omit<AuditEntry, 'id'>): void {
-    this.db.prepare('INSERT INTO audit_log (staff_id, action, target, detail, created_at) VALUES (?, ?, ?, ?, ?)').run(e.staffId, e.action, e.target, e.detail, e.createdAt.getTime());
+    statement(this.db, 'INSERT INTO audit_log (staff_id, action, target, detail, created_at) VALUES (?, ?, ?, ?, ?)').run(e.staffId, e.action, e.target, e.detail, e.createdAt.getTime());
   }
 
   list(limit = 200): AuditEntry[] {
-    const rows = this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as Row[];
+    const rows = statement(this.db, 'SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as Row[];
     return rows.map((r) => ({
       id: r.id as number,
       staffId: (r.staff_id as number | null) ?? null,
@@ -311,22 +306,21 @@ export class SqliteOutbox implements OutboxRepository {
   constructor(private readonly db: Db) {}
 
   add(conversationId: string, channel: string, replies: readonly Reply[], at: Date): number {
-    const info = this.db
-      .prepare("INSERT INTO outbox (conversation_id, channel, replies, status, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)")
+    const info = statement(this.db, "INSERT INTO outbox (conversation_id, channel, replies, status, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)")
       .run(conversationId, channel, JSON.stringify(replies), at.getTime(), at.getTime());
     return Number(info.lastInsertRowid);
   }
 
   mark(id: number, status: OutboxStatus, reason: string | null = null): void {
-    this.db.prepare('UPDATE outbox SET status = ?, reason = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?').run(status, reason, Date.now(), id);
+    statement(this.db, 'UPDATE outbox SET status = ?, reason = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?').run(status, reason, Date.now(), id);
   }
 
   pending(): OutboxItem[] {
-    return (this.db.prepare("SELECT * FROM outbox WHERE status = 'pending' ORDER BY id").all() as Row[]).map(toOutbox);
+    return (statement(this.db, "SELECT * FROM outbox WHERE status = 'pending' ORDER BY id").all() as Row[]).map(toOutbox);
   }
 
   forConversation(conversationId: string): OutboxItem[] {
-    return (this.db.prepare('SELECT * FROM outbox WHERE conversation_id = ? ORDER BY id').all(conversationId) as Row[]).map(toOutbox);
+    return (statement(this.db, 'SELECT * FROM outbox WHERE conversation_id = ? ORDER BY id').all(conversationId) as Row[]).map(toOutbox);
   }
 }
 
@@ -358,8 +352,7 @@ export class SqliteFaqDrafts implements FaqDraftRepository {
   constructor(private readonly db: Db) {}
 
   add(d: NewFaqDraft, at: Date): FaqDraft {
-    const info = this.db
-      .prepare(
+    const info = statement(this.db, 
         `INSERT INTO faq_drafts (escalation_id, department, lang, title, questions, answer, status, created_by, created_at, topic_id, due_at, asked_in)
          VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)`,
       )
@@ -380,7 +373,7 @@ export class SqliteFaqDrafts implements FaqDraftRepository {
   }
 
   get(id: number): FaqDraft | undefined {
-    const row = this.db.prepare('SELECT * FROM faq_drafts WHERE id = ?').get(id) as Row | undefined;
+    const row = statement(this.db, 'SELECT * FROM faq_drafts WHERE id = ?').get(id) as Row | undefined;
     return row ? toDraft(row) : undefined;
   }
 
@@ -398,7 +391,7 @@ export class SqliteFaqDrafts implements FaqDraftRepository {
       values.push(...departments);
     }
     const order = status === 'draft' ? 'due_at IS NULL, due_at, id' : 'id DESC';
-    const rows = this.db.prepare(`SELECT * FROM faq_drafts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`).all(...values) as Row[];
+    const rows = statement(this.db, `SELECT * FROM faq_drafts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`).all(...values) as Row[];
     return rows.map(toDraft);
   }
 
@@ -410,35 +403,33 @@ export class SqliteFaqDrafts implements FaqDraftRepository {
       sets.push(`${DRAFT_COLUMNS[key]} = ?`);
       values.push(value instanceof Date ? value.getTime() : Array.isArray(value) ? JSON.stringify(value) : value);
     }
-    const info = this.db.prepare(`UPDATE faq_drafts SET ${sets.join(', ')} WHERE id = ? AND status = 'draft'`).run(...values, id);
+    const info = statement(this.db, `UPDATE faq_drafts SET ${sets.join(', ')} WHERE id = ? AND status = 'draft'`).run(...values, id);
     return info.changes === 1;
   }
 
   submit(id: number, by: number, at: Date): boolean {
-    const info = this.db.prepare("UPDATE faq_drafts SET submitted_at = ?, submitted_by = ? WHERE id = ? AND status = 'draft'").run(at.getTime(), by, id);
+    const info = statement(this.db, "UPDATE faq_drafts SET submitted_at = ?, submitted_by = ? WHERE id = ? AND status = 'draft'").run(at.getTime(), by, id);
     return info.changes === 1;
   }
 
   decide(id: number, status: 'published' | 'rejected', by: number, at: Date, entryId?: string): boolean {
-    const info = this.db
-      .prepare("UPDATE faq_drafts SET status = ?, decided_by = ?, decided_at = ?, entry_id = ? WHERE id = ? AND status = 'draft'")
+    const info = statement(this.db, "UPDATE faq_drafts SET status = ?, decided_by = ?, decided_at = ?, entry_id = ? WHERE id = ? AND status = 'draft'")
       .run(status, by, at.getTime(), entryId ?? null, id);
     return info.changes === 1;
   }
 
   reserveNotice(draftId: number, conversationId: string, channel: string, at: Date): boolean {
-    const info = this.db
-      .prepare("INSERT OR IGNORE INTO faq_notices (draft_id, conversation_id, channel, status, created_at) VALUES (?, ?, ?, 'pending', ?)")
+    const info = statement(this.db, "INSERT OR IGNORE INTO faq_notices (draft_id, conversation_id, channel, status, created_at) VALUES (?, ?, ?, 'pending', ?)")
       .run(draftId, conversationId, channel, at.getTime());
     return info.changes === 1;
   }
 
   settleNotice(draftId: number, conversationId: string, status: Exclude<FaqNotice['status'], 'pending'>, reason: string | null): void {
-    this.db.prepare('UPDATE faq_notices SET status = ?, reason = ? WHERE draft_id = ? AND conversation_id = ?').run(status, reason, draftId, conversationId);
+    statement(this.db, 'UPDATE faq_notices SET status = ?, reason = ? WHERE draft_id = ? AND conversation_id = ?').run(status, reason, draftId, conversationId);
   }
 
   notices(draftId: number): FaqNotice[] {
-    const rows = this.db.prepare('SELECT * FROM faq_notices WHERE draft_id = ? ORDER BY created_at, conversation_id').all(draftId) as Row[];
+    const rows = statement(this.db, 'SELECT * FROM faq_notices WHERE draft_id = ? ORDER BY created_at, conversation_id').all(draftId) as Row[];
     return rows.map((r) => ({
       draftId: r.draft_id as number,
       conversationId: r.conversation_id as string,
