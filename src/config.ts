@@ -8,6 +8,12 @@ const schema = z.object({
   KNOWLEDGE_DIR: z.string().min(1).default('knowledge'),
   INTENTS_DIR: z.string().min(1).default('intents'),
   MODEL_CACHE_DIR: z.string().min(1).default('data/models'),
+  /**
+   * Threads that run the engine beside the main thread (HTTP, sockets, the database writer): \`auto\` is one
+   * fewer than the CPU cores (at most 4; none on one core), 0 answers on the main thread. Each thread holds
+   * its own copy of the model in memory.
+   */
+  ENGINE_THREADS: z.union([z.literal('auto'), z.coerce.number().int().min(0).max(16)]).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** Citizen messages a minute from one IP address on the HTTP API and the web widget together (0: no limit). */

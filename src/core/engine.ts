@@ -25,12 +25,17 @@ export interface EngineTurn {
   demand?: DemandSignal;
 }
 
+/** What answers a message given the conversation's state: the engine itself, or engine threads running copies of it. */
+export interface Responder {
+  respond(message: IncomingMessage, state: ConversationState): Promise<EngineTurn>;
+}
+
 /** Intents that may override the FAQ answer only when the message is short. */
 const SHORT_MESSAGE_CHARS = 8;
 const INTENT_MIN_SCORE = 0.8;
 const FAQ_CONFIDENT = 0.6;
 
-export class Engine {
+export class Engine implements Responder {
   private readonly entries: Map<string, KnowledgeEntry>;
   private readonly intentsById: Map<string, ConversationalIntent>;
 

@@ -6,8 +6,8 @@
 import { EventEmitter } from 'node:events';
 import { maskPersonalData } from '../privacy/mask.ts';
 import type { TextSealer } from '../privacy/sealed-text.ts';
-import { initialState } from './conversation-state.ts';
-import type { DemandSignal, Engine, EngineTurn } from './engine.ts';
+import { initialState, type ConversationState } from './conversation-state.ts';
+import type { DemandSignal, Engine, EngineTurn, Responder } from './engine.ts';
 import type { DeliveryResult } from './delivery.ts';
 import type { EngineResult, IncomingMessage, Reply } from './message.ts';
 import type { ConversationRecord, DemandRecord, Store } from './ports.ts';
@@ -45,6 +45,8 @@ export interface MessageServiceEvents {
   demand: [DemandRecord];
   /** A message was answered; `ms` is the time `handle` took (for the latency metric). */
   handled: [IncomingMessage, EngineResult, number];
+  /** The responder (engine threads) failed on a message, which was then answered on this thread. */
+  responderFailed: [Error];
 }
 
 export class MessageService extends EventEmitter<MessageServiceEvents> {
@@ -52,6 +54,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
   /** The last message being handled per conversation; the next one waits for it. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private sealer: TextSealer | null = null;
+  private responder: Responder | null = null;
 
   constructor(
     private readonly store: Store,
@@ -75,6 +78,14 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     this.engine = engine;
   }
 
+  /**
+   * Answers messages through `responder` (engine threads) instead of the engine on this thread; null goes
+   * back to the engine. When the responder fails, the message is answered here.
+   */
+  setResponder(responder: Responder | null): void {
+    this.responder = responder;
+  }
+
   get currentEngine(): Engine {
     return this.engine;
   }
@@ -94,6 +105,18 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       if (this.inFlight.get(key) === tail) this.inFlight.delete(key);
     });
     return run;
+  }
+
+  private async respond(message: IncomingMessage, state: ConversationState): Promise<EngineTurn> {
+    if (this.responder) {
+      const responder = this.responder;
+      try {
+        return await responder.respond(message, state);
+      } catch (err) {
+        this.emit('responderFailed', err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    return this.engine.respond(message, state);
   }
 
   private async process(message: IncomingMessage, options: HandleOptions): Promise<HandledMessage> {
@@ -125,7 +148,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     let turn: EngineTurn;
     try {
       const taken = this.interceptor?.before(masked, conversation) ?? null;
-      turn = taken ?? (await this.engine.respond(message, conversation?.state ?? initialState()));
+      turn = taken ?? (await this.respond(message, conversation?.state ?? initialState()));
       if (!taken && this.interceptor) turn = this.interceptor.after(masked, turn);
     } catch (err) {
       // What the citizen wrote is kept even when no answer could be produced.

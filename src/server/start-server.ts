@@ -18,6 +18,8 @@ import { checkReadiness } from '../ops/readiness.ts';
 import { scheduleRetention, utcOffsetOf, type RetentionReport } from '../ops/retention.ts';
 import { trackRequests, type RequestTracker } from '../ops/shutdown.ts';
 import { CitizenRateLimits } from '../ops/rate-limits.ts';
+import { EnginePool } from '../threads/engine-pool.ts';
+import { engineThreadCount } from '../threads/engine-thread-count.ts';
 import { createApp } from './app.ts';
 import { apiReplySender } from './messages-route.ts';
 import type { ChannelAdapter, ChannelPlugin } from './channel-adapter.ts';
@@ -32,6 +34,8 @@ export interface RunningServer {
   outbound: OutboundRouter;
   handoff: HandoffService;
   channels: ChannelAdapter[];
+  /** Resolves once the engine threads (ENGINE_THREADS) answer messages; until then, and without them, the main thread does. */
+  engineThreadsReady: Promise<EnginePool | null>;
   /** Reloads the knowledge base; on failure the running engine stays and the error is returned. */
   reload(): Promise<Error | null>;
   /** Runs data retention now (RETENTION_DAYS; the server also runs it daily); null when it failed. */
@@ -89,13 +93,48 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics({ service, handoff, db: store.db, now: options.now, groupCommit: () => store.batcher.stats });
   let tracker: RequestTracker | undefined;
 
+  let closing = false;
+  let generation = 0;
+  const engineSettings = { KNOWLEDGE_DIR: config.KNOWLEDGE_DIR, INTENTS_DIR: config.INTENTS_DIR, MODEL_CACHE_DIR: config.MODEL_CACHE_DIR };
+  const threads = engineThreadCount(config.ENGINE_THREADS);
+  const engineThreadsReady: Promise<EnginePool | null> =
+    threads === 0
+      ? Promise.resolve(null)
+      : EnginePool.start(engineSettings, threads, (problem) => logger.warn(problem)).then(
+          (pool) => {
+            if (closing) return pool.close().then(() => null);
+            if (generation === 0) service.setResponder(pool);
+            logger.info({ threads: pool.size }, 'engine threads answering');
+            return pool;
+          },
+          (err: Error) => {
+            logger.warn({ err: err.message }, 'engine threads could not start; the main thread answers');
+            return null;
+          },
+        );
+  // A reload swaps the engine here at once and the threads' engines after they rebuilt them; in between the main thread answers.
+  const reloadThreads = async (): Promise<void> => {
+    const pool = await engineThreadsReady;
+    if (!pool || closing) return;
+    const mine = generation;
+    await pool.reload().then(
+      () => {
+        if (mine === generation && !closing) service.setResponder(pool);
+      },
+      (err: Error) => logger.warn({ err: err.message }, 'engine threads could not reload; the main thread answers'),
+    );
+  };
+
   let reloading: Promise<Error | null> | null = null;
   const reload = (): Promise<Error | null> => {
     reloading ??= buildEngine(config)
-      .then((next) => {
+      .then(async (next) => {
+        generation++;
+        service.setResponder(null);
         service.setEngine(next);
         cannedReplies = loadCannedReplies(config.KNOWLEDGE_DIR);
         logger.info({ entries: next.knowledgeBase.entries.length }, 'knowledge base reloaded');
+        await reloadThreads();
         return null;
       })
       .catch((err: Error) => {
@@ -124,6 +163,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       server.closeAllConnections();
       await closed;
     }
+    closing = true;
+    service.setResponder(null);
+    await engineThreadsReady.then((pool) => pool?.close());
     metrics.close();
     await limits.close();
     store.close();
@@ -154,8 +196,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       staff: { handoff, auth, knowledgeDir: config.KNOWLEDGE_DIR, reload, cannedReplies: () => cannedReplies, sealer, outbound },
     });
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-      s.once('error', reject);
+      // Express 5 calls back with the error too (EADDRINUSE): the port must really be listening.
+      const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(new Error(`cannot listen on ${config.HOST}:${config.PORT}: ${err.message}`)) : resolve(s)));
     });
     tracker = trackRequests(server);
     live.attach(server);
@@ -205,6 +247,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     outbound,
     handoff,
     channels,
+    engineThreadsReady,
     reload,
     runRetention: () => retention.run(),
     close: async () => {

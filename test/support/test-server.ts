@@ -19,7 +19,8 @@ export interface TestServerOptions {
   env?: NodeJS.ProcessEnv;
   /**
    * Core settings on top of the test defaults (e.g. ESCALATION_POLICY). Rate limits are off by default, as
-   * tests send many messages from one loopback address; tests of the limits set RATE_LIMIT_* here.
+   * tests send many messages from one loopback address; tests of the limits set RATE_LIMIT_* here. Engine
+   * threads are off too (each would load its own model); tests of them set ENGINE_THREADS.
    */
   config?: Record<string, string>;
   /** Reuse a folder (and its database) from an earlier server: a restart. */
@@ -38,6 +39,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     MODEL_CACHE_DIR: SHARED_MODEL_CACHE,
     RATE_LIMIT_IP_PER_MINUTE: '0',
     RATE_LIMIT_CONVERSATION_PER_MINUTE: '0',
+    ENGINE_THREADS: '0',
     ...options.config,
   });
   const running = await startServer(config, {

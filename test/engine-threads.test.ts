@@ -1,0 +1,105 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EnginePool } from '../src/threads/engine-pool.ts';
+import { engineThreadCount } from '../src/threads/engine-thread-count.ts';
+import { startTestServer, type TestServer } from './support/test-server.ts';
+
+// A small knowledge base (two departments) so that the reload below retrains in seconds.
+const FILES = ['departments.yaml', 'service-hours.yaml', 'canned-replies.yaml', 'health.yaml', 'housing-fund.yaml'];
+
+let server: TestServer;
+let pool: EnginePool;
+let knowledge: string;
+let failures = 0;
+
+interface Answer {
+  conversationId: string;
+  outcome: string;
+  replies: Array<{ text: string; entryId?: string }>;
+}
+
+const ask = async (text: string, conversationId?: string): Promise<Answer> => {
+  const res = await fetch(`${server.url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text, conversationId }),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Answer;
+};
+
+const waitFor = async (condition: () => boolean, what: string): Promise<void> => {
+  const deadline = Date.now() + 60_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+beforeAll(async () => {
+  knowledge = mkdtempSync(join(tmpdir(), 'huiying-threads-kb-'));
+  for (const f of FILES) copyFileSync(join('knowledge', f), join(knowledge, f));
+  server = await startTestServer({ config: { ENGINE_THREADS: '2', KNOWLEDGE_DIR: knowledge } });
+  server.service.on('responderFailed', () => failures++);
+  const started = await server.engineThreadsReady;
+  if (!started) throw new Error('the engine threads did not start');
+  pool = started;
+});
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(knowledge, { recursive: true, force: true });
+});
+
+describe('engine threads', () => {
+  it('answer as the engine on the main thread does, conversation context included', async () => {
+    expect(pool.size).toBe(2);
+    const before = pool.answered;
+    const questions = ['出生证明丢了怎么补办', '公积金余额怎么查', '租房可以提取公积金吗', '今天天气怎么样', 'how do I check my housing fund balance'];
+    for (const q of questions) {
+      const viaThreads = await ask(q);
+      const inline = await server.service.currentEngine.respond({ channel: 'api', conversationId: 'x', senderId: 'x', text: q, time: new Date() }, { misses: 0 });
+      expect(viaThreads.outcome, q).toBe(inline.result.outcome);
+      expect(viaThreads.replies.map((r) => r.text)).toEqual(inline.result.replies.map((r) => r.text));
+    }
+    const first = await ask('公积金贷款怎么申请');
+    const follow = await ask('需要什么材料', first.conversationId);
+    expect(follow.outcome).toBe('answered');
+    expect(follow.replies[0]?.entryId).toBe('housing-fund-loan');
+    expect(pool.answered - before).toBe(questions.length + 2);
+    expect(failures).toBe(0);
+  });
+
+  it('keep answering when a thread dies, and start a new one', async () => {
+    const inFlight = Promise.all(Array.from({ length: 20 }, (_, i) => ask(i % 2 ? '公积金余额怎么查' : '出生证明丢了怎么补办')));
+    await pool.crashOne();
+    const answers = await inFlight;
+    expect(answers.every((a) => a.outcome === 'answered')).toBe(true);
+    await waitFor(() => pool.size === 2, 'a new engine thread');
+    const before = pool.answered;
+    expect((await ask('公积金余额怎么查')).outcome).toBe('answered');
+    expect(pool.answered).toBe(before + 1);
+  });
+
+  it('rebuild their engines when the knowledge base is reloaded', async () => {
+    expect((await ask('驾驶证到期了怎么换证')).replies[0]?.entryId).toBeUndefined();
+    copyFileSync(join('knowledge', 'traffic-driving.yaml'), join(knowledge, 'traffic-driving.yaml'));
+    expect(await server.reload()).toBeNull();
+    const before = pool.answered;
+    const answer = await ask('驾驶证到期了怎么换证');
+    expect(answer.outcome).toBe('answered');
+    expect(answer.replies[0]?.entryId).toMatch(/^traffic-/);
+    expect(pool.answered).toBe(before + 1);
+  });
+});
+
+describe('ENGINE_THREADS=auto', () => {
+  it('leaves one core to the main thread and caps the threads at four', () => {
+    expect(engineThreadCount('auto', 1)).toBe(0);
+    expect(engineThreadCount('auto', 2)).toBe(1);
+    expect(engineThreadCount('auto', 16)).toBe(4);
+    expect(engineThreadCount(3, 2)).toBe(3);
+  });
+});
