@@ -4,10 +4,13 @@
  * process, and prints messages/s, p50/p95/p99 latency, errors and the server's RSS per scenario, and the
  * ratio to bare express. At the end the inbound messages in the database must equal the 2xx answers.
  *
- *   npm run bench:load -- [--amount 20000] [--connections 50] [--rate 500] [--rate-seconds 20] [--knowledge DIR] [--profile DIR]
+ * The server runs with ENGINE_THREADS=auto unless `--engine-threads N` says otherwise; "server CPU" is the
+ * process's user + system time per message (all its threads), the figure to compare across machines.
+ *
+ *   npm run bench:load -- [--amount 20000] [--connections 50] [--rate 500] [--rate-seconds 20] [--engine-threads N] [--knowledge DIR] [--profile DIR]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,6 +19,7 @@ import Database from 'better-sqlite3';
 import { startFakeTelegramApi, textUpdate } from '../test/fakes/telegram-api.ts';
 import { BENCH_TELEGRAM_TOKEN, BENCH_WEBHOOK_SECRET, freePort, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
 import { runHttpLoad, type LoadResult } from './support/http-load.ts';
+import { runPacedLoad } from './support/paced-load.ts';
 import { MessageMix } from './support/message-mix.ts';
 import { runWidgetLoad } from './support/widget-load.ts';
 
@@ -26,6 +30,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '500' },
     'rate-seconds': { type: 'string', default: '20' },
     knowledge: { type: 'string' },
+    'engine-threads': { type: 'string' },
     /** Writes a CPU profile of the server (node --cpu-prof) into this folder. */
     profile: { type: 'string' },
   },
@@ -38,6 +43,8 @@ const RATE_SECONDS = Number(args['rate-seconds']);
 interface Row extends LoadResult {
   scenario: string;
   rssMax: number;
+  /** Server CPU time (user + system, all threads) in ms per answered request; NaN without a server. */
+  cpuMsPerMessage: number;
   /** True when the requests were messages the server must store. */
   stores: boolean;
 }
@@ -53,12 +60,24 @@ async function measure(scenario: string, stores: boolean, server: ServerProcess 
     rssMax = Math.max(rssMax, server?.rss() ?? 0);
   };
   process.stdout.write(`  ${scenario} …`);
+  const cpuBefore = cpuMs(server?.child.pid);
   const result = await run(onTick);
   onTick();
-  const row = { scenario, stores, rssMax, ...result };
+  const cpuMsPerMessage = server ? (cpuMs(server.child.pid) - cpuBefore) / result.ok : Number.NaN;
+  const row = { scenario, stores, rssMax, cpuMsPerMessage, ...result };
   process.stdout.write(` ${Math.round(result.ok / result.seconds)} msgs/s\n`);
   rows.push(row);
   return row;
+}
+
+/** User + system CPU time of a process in ms, from /proc (Linux; 0 elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 async function startEcho(): Promise<{ url: string; stop: () => void }> {
@@ -94,6 +113,7 @@ async function main(): Promise<void> {
     nodeArgs: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] : [],
     env: {
       ...(args.knowledge ? { KNOWLEDGE_DIR: args.knowledge } : {}),
+      ...(args['engine-threads'] ? { ENGINE_THREADS: args['engine-threads'] } : {}),
       MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? 'data/models',
     },
   });
@@ -112,8 +132,8 @@ async function main(): Promise<void> {
     const api = await measure('POST /api/v1/messages', true, server, (onTick) =>
       runHttpLoad({ url: server.url, path: '/api/v1/messages', body: apiBody, connections: CONNECTIONS, amount: AMOUNT, onTick }),
     );
-    await measure(`POST /api/v1/messages at ${RATE}/s`, true, server, (onTick) =>
-      runHttpLoad({ url: server.url, path: '/api/v1/messages', body: apiBody, connections: CONNECTIONS, amount: RATE * RATE_SECONDS, overallRate: RATE, onTick }),
+    await measure(`POST /api/v1/messages, steady ${RATE}/s`, true, server, (onTick) =>
+      runPacedLoad({ url: server.url, path: '/api/v1/messages', body: apiBody, connections: CONNECTIONS, amount: RATE * RATE_SECONDS, rate: RATE, onTick }),
     );
     const widget = await measure('widget WebSocket', true, server, (onTick) => runWidgetLoad({ url: server.url, sockets: CONNECTIONS, amount: AMOUNT, mix, onTick }));
     await measure('Telegram webhook', true, server, (onTick) =>
@@ -121,12 +141,12 @@ async function main(): Promise<void> {
     );
 
     console.log('');
-    console.log('| scenario | messages | msgs/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | server RSS MB |');
-    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log('| scenario | messages | msgs/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | server RSS MB | server CPU ms/msg |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) {
       const rss = r.rssMax ? (r.rssMax / 2 ** 20).toFixed(0) : '-';
       console.log(
-        `| ${r.scenario} | ${r.ok} | ${Math.round(r.ok / r.seconds)} | ${fmt(r.latency.percentile(0.5))} | ${fmt(r.latency.percentile(0.95))} | ${fmt(r.latency.percentile(0.99))} | ${r.errors} | ${r.non2xx} | ${rss} |`,
+        `| ${r.scenario} | ${r.ok} | ${Math.round(r.ok / r.seconds)} | ${fmt(r.latency.percentile(0.5))} | ${fmt(r.latency.percentile(0.95))} | ${fmt(r.latency.percentile(0.99))} | ${r.errors} | ${r.non2xx} | ${rss} | ${fmt(r.cpuMsPerMessage)} |`,
       );
     }
     const rate = (r: Row): number => r.ok / r.seconds;
