@@ -6,15 +6,16 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingMessage } from '../src/core/message.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import type { WriteBatcherOptions } from '../src/store/sqlite/write-batcher.ts';
 
 const open: SqliteStore[] = [];
 afterEach(() => {
   while (open.length > 0) open.pop()!.close();
 });
 
-function openStore(): { store: SqliteStore; path: string } {
+function openStore(groupCommit?: WriteBatcherOptions): { store: SqliteStore; path: string } {
   const path = join(mkdtempSync(join(tmpdir(), 'huiying-batch-')), 'huiying.db');
-  const store = new SqliteStore(path);
+  const store = new SqliteStore(path, { groupCommit });
   open.push(store);
   return { store, path };
 }
@@ -79,5 +80,34 @@ describe('group commit (store.write)', () => {
     await expect(queued).resolves.toMatchObject({ duplicate: false });
     expect(committedIds(path)).toEqual(['last']);
     await expect(store.write(() => 1)).rejects.toThrow('closed');
+  });
+
+  it('acknowledges a batch only after its WAL reached the disk; writes arriving meanwhile commit together when it ends', async () => {
+    const syncs: Array<(error: Error | null) => void> = [];
+    const { store, path } = openStore({ syncWal: (done) => syncs.push(done) });
+    let acknowledged = 0;
+    const first = store.write(() => store.messages.saveInbound(message('s1'))).then(() => acknowledged++);
+    await new Promise((r) => setTimeout(r, 20));
+    // Committed (another reader sees it) but not yet durable: not acknowledged.
+    expect(committedIds(path)).toEqual(['s1']);
+    expect(syncs).toHaveLength(1);
+    const more = ['s2', 's3'].map((id) => store.write(() => store.messages.saveInbound(message(id))).then(() => acknowledged++));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(committedIds(path)).toEqual(['s1']);
+    expect([acknowledged, syncs.length]).toEqual([0, 1]);
+    syncs[0]!(null);
+    await first;
+    expect(acknowledged).toBe(1);
+    expect(committedIds(path)).toEqual(['s1', 's2', 's3']);
+    expect(syncs).toHaveLength(2);
+    expect(store.batcher.stats.batches).toBe(2);
+    syncs[1]!(null);
+    await Promise.all(more);
+    expect(acknowledged).toBe(3);
+  });
+
+  it('fails the units of a batch whose WAL sync failed, so no channel acknowledges them', async () => {
+    const { store } = openStore({ syncWal: (done) => done(new Error('EIO: i/o error, fsync')) });
+    await expect(store.write(() => store.messages.saveInbound(message('lost')))).rejects.toThrow('EIO');
   });
 });

@@ -105,8 +105,10 @@ export class SqliteEscalations implements EscalationRepository {
   }
 
   findOpen(conversationId: string): Escalation | undefined {
-    const row = statement(this.db, `SELECT * FROM escalations WHERE conversation_id = ? AND state IN (${placeholders(OPEN_STATES.length)})`)
-      .get(conversationId, ...OPEN_STATES) as Row | undefined;
+    // The states written out, as in the partial index escalations_one_open: with bound parameters SQLite cannot use it and scans the table.
+    const row = statement(this.db, `SELECT * FROM escalations WHERE conversation_id = ? AND state IN (${OPEN_STATES.map((s) => `'${s}'`).join(', ')})`).get(
+      conversationId,
+    ) as Row | undefined;
     return row ? toEscalation(row) : undefined;
   }
 

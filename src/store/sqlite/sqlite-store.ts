@@ -66,7 +66,9 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAudit(this.db);
     this.outbox = new SqliteOutbox(this.db);
     this.faqDrafts = new SqliteFaqDrafts(this.db);
-    this.batcher = new WriteBatcher(this.db, options.groupCommit);
+    // File databases sync the WAL of each batch off the event loop (see write-batcher.ts); ':memory:' has no file to sync.
+    const walPath = path === ':memory:' ? undefined : `${path}-wal`;
+    this.batcher = new WriteBatcher(this.db, { walPath, ...options.groupCommit });
   }
 
   transaction<T>(fn: () => T): T {

@@ -1,8 +1,15 @@
 /**
- * Group commit for SQLite: units of work queue up and run together in one transaction, so one fsync
- * (`synchronous=FULL`) makes a whole batch durable. A unit's promise settles only after its batch committed;
- * a unit that throws is rolled back alone (a savepoint) and rejects, the rest of its batch still commits.
+ * Group commit for SQLite: units of work queue up and run together in one transaction, so one fsync makes a
+ * whole batch durable. A unit's promise settles only after its batch is durable; a unit that throws is
+ * rolled back alone (a savepoint) and rejects, the rest of its batch still commits.
+ *
+ * With a WAL file (`walPath`), the fsync leaves the event loop: the batch commits with `synchronous=NORMAL`
+ * (SQLite writes the WAL frames but does not wait for the disk), then the WAL file is fsynced on libuv's thread
+ * pool and the batch's promises resolve after that, so nothing is acknowledged before it is on disk, exactly
+ * as with `synchronous=FULL`. Units arriving meanwhile gather and commit together when the sync ends, so the
+ * batches grow with the disk's latency. Writes outside the batcher keep FULL.
  */
+import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 
 export interface WriteBatcherOptions {
@@ -15,6 +22,10 @@ export interface WriteBatcherOptions {
   maxBatch?: number;
   /** Called after any rollback (of a unit or of a whole batch), so caches can drop what they hold. */
   onRollback?: () => void;
+  /** The database's WAL file: when set, batches commit with synchronous=NORMAL and this file is fsynced off the event loop before they resolve. */
+  walPath?: string;
+  /** Makes the WAL durable (default: fsync of `walPath` on the thread pool); tests replace it to hold a sync back. */
+  syncWal?: (done: (error: Error | null) => void) => void;
 }
 
 /** What the batcher has done since it started (for the load bench and metrics). */
@@ -30,6 +41,9 @@ interface Queued {
   reject: (reason: unknown) => void;
 }
 
+/** A committed unit waiting for the WAL to reach the disk. */
+type Settle = (syncError: Error | null) => void;
+
 export class StoreClosedError extends Error {
   override name = 'StoreClosedError';
 }
@@ -43,6 +57,14 @@ export class WriteBatcher {
   private readonly windowMs: number;
   private readonly maxBatch: number;
   private readonly statements;
+  private walFd: number | null = null;
+  /** Committed units whose WAL sync has not started yet, and whether a sync is running. */
+  private awaitingSync: Settle[] = [];
+  /** The units of the sync running now (empty when none runs). */
+  private syncingUnits: Settle[] = [];
+  private get syncing(): boolean {
+    return this.syncingUnits.length > 0;
+  }
 
   constructor(
     private readonly db: Database.Database,
@@ -57,7 +79,13 @@ export class WriteBatcher {
       savepoint: db.prepare('SAVEPOINT unit'),
       release: db.prepare('RELEASE unit'),
       rollbackTo: db.prepare('ROLLBACK TO unit'),
+      normal: db.prepare('PRAGMA synchronous = NORMAL'),
+      full: db.prepare('PRAGMA synchronous = FULL'),
     };
+  }
+
+  private get offLoopSync(): boolean {
+    return this.options.walPath !== undefined || this.options.syncWal !== undefined;
   }
 
   /** Number of units waiting for the next commit. */
@@ -89,14 +117,29 @@ export class WriteBatcher {
     }
   }
 
-  /** Commits what is queued and refuses further writes. */
+  /** Commits what is queued, makes it durable, and refuses further writes. */
   close(): void {
     this.flush();
     this.closed = true;
+    // The fsync below covers the running sync's units too; whichever settles them first wins.
+    const waiting = [...this.syncingUnits, ...this.awaitingSync];
+    this.awaitingSync = [];
+    if (this.walFd !== null) {
+      let error: Error | null = null;
+      try {
+        fsyncSync(this.walFd);
+      } catch (err) {
+        error = err as Error;
+      }
+      for (const settle of waiting) settle(error);
+      closeSync(this.walFd);
+      this.walFd = null;
+    } else for (const settle of waiting) settle(null);
   }
 
   private schedule(): void {
-    if (this.timer) return;
+    // While a WAL sync runs, new units would only wait for the next one: they gather and commit when it ends.
+    if (this.timer || this.syncing) return;
     const wait = this.lastCommit + this.windowMs - performance.now();
     this.timer = wait > 0 ? setTimeout(() => this.flush(), wait) : setImmediate(() => this.flush());
   }
@@ -111,7 +154,9 @@ export class WriteBatcher {
   private commit(batch: Queued[]): void {
     const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     let rolledBack = false;
+    const offLoop = this.offLoopSync;
     try {
+      if (offLoop) this.statements.normal.run();
       this.statements.begin.run();
       for (const unit of batch) {
         if (!this.db.inTransaction) throw new Error('the batch transaction was aborted by SQLite');
@@ -135,16 +180,50 @@ export class WriteBatcher {
       for (const unit of batch) unit.reject(error);
       return;
     } finally {
+      if (offLoop && !this.db.inTransaction) this.statements.full.run();
       this.lastCommit = performance.now();
     }
     if (rolledBack) this.options.onRollback?.();
     this.stats.batches++;
     this.stats.writes += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
-    batch.forEach((unit, i) => {
+    const settles = batch.map((unit, i): Settle => {
       const result = results[i]!;
-      if (result.ok) unit.resolve(result.value);
-      else unit.reject(result.error);
+      return (syncError) => {
+        if (!result.ok) unit.reject(result.error);
+        else if (syncError) unit.reject(syncError);
+        else unit.resolve(result.value);
+      };
     });
+    if (!offLoop) {
+      for (const settle of settles) settle(null);
+      return;
+    }
+    this.awaitingSync.push(...settles);
+    this.startSync();
+  }
+
+  /** Syncs the WAL for every unit committed so far; units committed while it runs wait for the next one. */
+  private startSync(): void {
+    if (this.syncing || this.awaitingSync.length === 0) return;
+    const settles = this.awaitingSync;
+    this.awaitingSync = [];
+    this.syncingUnits = settles;
+    this.syncWal((error) => {
+      this.syncingUnits = [];
+      for (const settle of settles) settle(error);
+      if (this.queue.length > 0 && !this.closed) this.flush();
+      else this.startSync();
+    });
+  }
+
+  private syncWal(done: (error: Error | null) => void): void {
+    if (this.options.syncWal) return this.options.syncWal(done);
+    try {
+      this.walFd ??= openSync(this.options.walPath!, 'r');
+    } catch (err) {
+      return done(err as Error);
+    }
+    fsync(this.walFd, (err) => done(err));
   }
 }
