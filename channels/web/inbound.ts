@@ -17,6 +17,33 @@ function textSchema(maxLength: number) {
     .refine((t) => !isBlank(t), 'text must not be empty');
 }
 
+/** Builds a schema once per maximum length (building one costs more than parsing with it). */
+function perMaxLength<S>(build: (maxLength: number) => S): (maxLength: number) => S {
+  const built = new Map<number, S>();
+  return (maxLength) => {
+    let schema = built.get(maxLength);
+    if (!schema) built.set(maxLength, (schema = build(maxLength)));
+    return schema;
+  };
+}
+
+const frameSchema = perMaxLength((maxLength) =>
+  z.discriminatedUnion(
+    'type',
+    [
+      z.object({ type: z.literal('message'), id: messageIdSchema, text: textSchema(maxLength) }).strict(),
+      z.object({ type: z.literal('feedback'), messageId: transcriptIdSchema, helpful: z.boolean() }).strict(),
+    ],
+    { error: 'type must be "message" or "feedback"' },
+  ),
+);
+
+const messageBodySchema = perMaxLength((maxLength) =>
+  z.object({ conversationId: opaqueIdSchema, text: textSchema(maxLength), id: messageIdSchema.optional(), after: transcriptIdSchema.optional() }).strict(),
+);
+
+const feedbackBodySchema = z.object({ conversationId: opaqueIdSchema, messageId: transcriptIdSchema, helpful: z.boolean() }).strict();
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 function parsed<T>(result: z.ZodSafeParseResult<T>): Parsed<T> {
@@ -38,15 +65,7 @@ export function parseClientFrame(raw: string, maxLength: number): Parsed<ClientF
   } catch {
     return { ok: false, message: 'frame is not valid JSON' };
   }
-  const schema = z.discriminatedUnion(
-    'type',
-    [
-      z.object({ type: z.literal('message'), id: messageIdSchema, text: textSchema(maxLength) }).strict(),
-      z.object({ type: z.literal('feedback'), messageId: transcriptIdSchema, helpful: z.boolean() }).strict(),
-    ],
-    { error: 'type must be "message" or "feedback"' },
-  );
-  return parsed(schema.safeParse(data));
+  return parsed(frameSchema(maxLength).safeParse(data));
 }
 
 export interface MessageBody {
@@ -59,10 +78,7 @@ export interface MessageBody {
 
 /** The body of `POST /channels/web/messages`. */
 export function parseMessageBody(body: unknown, maxLength: number): Parsed<MessageBody> {
-  const schema = z
-    .object({ conversationId: opaqueIdSchema, text: textSchema(maxLength), id: messageIdSchema.optional(), after: transcriptIdSchema.optional() })
-    .strict();
-  return parsed(schema.safeParse(body ?? {}));
+  return parsed(messageBodySchema(maxLength).safeParse(body ?? {}));
 }
 
 export interface FeedbackBody {
@@ -73,8 +89,7 @@ export interface FeedbackBody {
 
 /** The body of `POST /channels/web/feedback`. */
 export function parseFeedbackBody(body: unknown): Parsed<FeedbackBody> {
-  const schema = z.object({ conversationId: opaqueIdSchema, messageId: transcriptIdSchema, helpful: z.boolean() }).strict();
-  return parsed(schema.safeParse(body ?? {}));
+  return parsed(feedbackBodySchema.safeParse(body ?? {}));
 }
 
 /** `?after=<id>`: a non-negative integer, 0 when absent. */
