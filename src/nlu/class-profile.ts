@@ -17,9 +17,8 @@ export interface ProfileScores {
 }
 
 export class ClassProfileIndex {
-  /** Feature -> [class, BM25 term weight] pairs, flattened. */
-  private readonly postings = new Map<string, Float64Array>();
-  private readonly idf = new Map<string, number>();
+  /** Feature -> its idf and its [class, BM25 term weight] pairs, flattened (one lookup per feature). */
+  private readonly features = new Map<string, { idf: number; postings: Float64Array }>();
   /** The idf of a feature no class has: an unknown feature counts against coverage like the rarest one. */
   private readonly unknownIdf: number;
 
@@ -49,8 +48,7 @@ export class ClassProfileIndex {
     });
     for (const [f, list] of lists) {
       const df = list.length / 2;
-      this.idf.set(f, Math.log(1 + (numClasses - df + 0.5) / (df + 0.5)));
-      this.postings.set(f, Float64Array.from(list));
+      this.features.set(f, { idf: Math.log(1 + (numClasses - df + 0.5) / (df + 0.5)), postings: Float64Array.from(list) });
     }
     this.unknownIdf = Math.log(1 + (numClasses + 0.5) / 0.5);
   }
@@ -60,11 +58,14 @@ export class ClassProfileIndex {
     const coverage = new Float64Array(this.numClasses);
     let mass = 0;
     for (const f of features.keys()) {
-      const idf = this.idf.get(f);
-      const list = this.postings.get(f);
-      mass += idf ?? this.unknownIdf;
-      if (idf === undefined || !list) continue;
-      for (let k = 0; k < list.length; k += 2) coverage[list[k]!]! += idf * list[k + 1]!;
+      const known = this.features.get(f);
+      if (!known) {
+        mass += this.unknownIdf;
+        continue;
+      }
+      const { idf, postings } = known;
+      mass += idf;
+      for (let k = 0; k < postings.length; k += 2) coverage[postings[k]!]! += idf * postings[k + 1]!;
     }
     let best = 0;
     for (let c = 0; c < this.numClasses; c++) if (coverage[c]! > best) best = coverage[c]!;

@@ -3,6 +3,10 @@ import type { SparseVector } from './sparse-vector.ts';
 import { isEnglishStopWord } from './stop-words.ts';
 import type { Tokens } from './tokenize.ts';
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** Sort keys pack a feature's index above its position in the document (2^21 positions: more than any text has features). */
+const POSITIONS = 2 ** 21;
+
 /** Raw feature names with counts for one text. */
 export function extractFeatures(normalized: string, tokens: Tokens): Map<string, number> {
   const counts = new Map<string, number>();
@@ -18,7 +22,13 @@ export function extractFeatures(normalized: string, tokens: Tokens): Map<string,
   // Character n-grams inside each space-separated chunk, padded so word edges count.
   for (const chunk of normalized.split(' ')) {
     if (!chunk || isEnglishStopWord(chunk)) continue;
-    const chars = Array.from(` ${chunk} `);
+    const padded = ` ${chunk} `;
+    if (!SURROGATE.test(padded)) {
+      // One UTF-16 unit per character: substrings are the n-grams.
+      for (let n = 2; n <= 4; n++) for (let i = 0; i + n <= padded.length; i++) add(`c:${padded.substring(i, i + n)}`);
+      continue;
+    }
+    const chars = Array.from(padded);
     for (let n = 2; n <= 4; n++) {
       for (let i = 0; i + n <= chars.length; i++) add(`c:${chars.slice(i, i + n).join('')}`);
     }
@@ -68,20 +78,29 @@ export class TfidfVectorizer {
 
   /** The vector of a document; features outside the vocabulary are dropped. */
   transform(doc: Map<string, number>): SparseVector {
-    const entries: Array<[number, number]> = [];
+    const keys = new Float64Array(doc.size);
+    const values = new Float64Array(doc.size);
+    let m = 0;
     let norm = 0;
     for (const [f, count] of doc) {
       const i = this.vocabulary.get(f);
       if (i === undefined) continue;
       const v = (1 + Math.log(count)) * this.idf[i]!;
-      entries.push([i, v]);
+      keys[m] = i * POSITIONS + m;
+      values[m] = v;
+      m++;
       norm += v * v;
     }
-    entries.sort((a, b) => a[0] - b[0]);
+    // A typed array sorts numerically, without a comparator call per pair.
+    const sorted = keys.subarray(0, m).sort();
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    return {
-      idx: Int32Array.from(entries, (e) => e[0]),
-      val: Float32Array.from(entries, (e) => e[1] * scale),
-    };
+    const idx = new Int32Array(m);
+    const val = new Float32Array(m);
+    for (let k = 0; k < m; k++) {
+      const i = Math.floor(sorted[k]! / POSITIONS);
+      idx[k] = i;
+      val[k] = values[sorted[k]! - i * POSITIONS]! * scale;
+    }
+    return { idx, val };
   }
 }
