@@ -78,6 +78,9 @@ describe('engine threads', () => {
     const answers = await inFlight;
     expect(answers.every((a) => a.outcome === 'answered')).toBe(true);
     await waitFor(() => pool.size === 2, 'a new engine thread');
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^huiying_engine_threads 2$/m);
+    expect(metrics).toMatch(new RegExp(`^huiying_engine_thread_fallbacks_total ${failures}$`, 'm'));
     const before = pool.answered;
     expect((await ask('公积金余额怎么查')).outcome).toBe('answered');
     expect(pool.answered).toBe(before + 1);

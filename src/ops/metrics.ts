@@ -21,6 +21,8 @@ export interface MetricsDeps {
   now?: () => Date;
   /** The store's group-commit counters: transactions committed and units of work they carried. */
   groupCommit?: () => { batches: number; writes: number };
+  /** Engine threads running now (ENGINE_THREADS). */
+  engineThreads?: () => number;
 }
 
 export interface Metrics {
@@ -177,6 +179,19 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     });
   }
   new Gauge({
+    name: 'huiying_engine_threads',
+    help: 'Engine threads answering messages now (0: the main thread answers).',
+    registers,
+    collect() {
+      this.set(deps.engineThreads?.() ?? 0);
+    },
+  });
+  const fallbacks = new Counter({
+    name: 'huiying_engine_thread_fallbacks_total',
+    help: 'Messages the main thread answered because their engine thread failed or died.',
+    registers,
+  });
+  new Gauge({
     name: 'huiying_knowledge_entries',
     help: 'Entries in the running knowledge base.',
     registers,
@@ -195,8 +210,10 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const onChanged = (escalation: Escalation): void => {
     caseChanges.inc({ state: escalation.state });
   };
+  const onFallback = (): void => fallbacks.inc();
   deps.service.on('handled', onHandled);
   deps.service.on('demand', onDemand);
+  deps.service.on('responderFailed', onFallback);
   deps.handoff?.on('changed', onChanged);
 
   return {
@@ -207,6 +224,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     close() {
       deps.service.off('handled', onHandled);
       deps.service.off('demand', onDemand);
+      deps.service.off('responderFailed', onFallback);
       deps.handoff?.off('changed', onChanged);
       registry.clear();
     },

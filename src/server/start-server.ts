@@ -90,10 +90,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const channels: ChannelAdapter[] = [];
   let server: Server | undefined;
   const live = new StaffLive(auth, store, handoff);
-  const metrics = createMetrics({ service, handoff, db: store.db, now: options.now, groupCommit: () => store.batcher.stats });
+  let closing = false;
+  let threadPool: EnginePool | null = null;
+  const metrics = createMetrics({
+    service,
+    handoff,
+    db: store.db,
+    now: options.now,
+    groupCommit: () => store.batcher.stats,
+    engineThreads: () => (closing ? 0 : (threadPool?.size ?? 0)),
+  });
   let tracker: RequestTracker | undefined;
 
-  let closing = false;
   let generation = 0;
   const engineSettings = { KNOWLEDGE_DIR: config.KNOWLEDGE_DIR, INTENTS_DIR: config.INTENTS_DIR, MODEL_CACHE_DIR: config.MODEL_CACHE_DIR };
   const threads = engineThreadCount(config.ENGINE_THREADS);
@@ -103,6 +111,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       : EnginePool.start(engineSettings, threads, (problem) => logger.warn(problem)).then(
           (pool) => {
             if (closing) return pool.close().then(() => null);
+            threadPool = pool;
             if (generation === 0) service.setResponder(pool);
             logger.info({ threads: pool.size }, 'engine threads answering');
             return pool;
