@@ -50,20 +50,21 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(openApiDocument);
   });
   app.use(messagesRouter(deps.service, deps.store, deps.maxMessageLength, deps.limits));
+  // Citizens' traffic first: webhooks and the widget do not walk past the staff API's routes on every message.
+  for (const channel of deps.channels ?? []) {
+    if (!channel.mount) continue;
+    const router = express.Router();
+    channel.mount(router);
+    app.use(`/channels/${channel.name}`, router);
+  }
   if (deps.staff) app.use(staffRouter({ ...deps.staff, store: deps.store, service: deps.service }));
   if (deps.staff) app.use(demandRouter({ ...deps.staff, store: deps.store, service: deps.service }));
   if (deps.staff) app.use('/console', consoleRouter());
   for (const channel of deps.channels ?? []) {
-    if (channel.mountRoot) {
-      const root = express.Router();
-      channel.mountRoot(root);
-      app.use(root);
-    }
-    if (channel.mount) {
-      const router = express.Router();
-      channel.mount(router);
-      app.use(`/channels/${channel.name}`, router);
-    }
+    if (!channel.mountRoot) continue;
+    const root = express.Router();
+    channel.mountRoot(root);
+    app.use(root);
   }
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
