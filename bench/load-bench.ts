@@ -10,7 +10,7 @@
  *   npm run bench:load -- [--amount 20000] [--connections 50] [--rate 500] [--rate-seconds 20] [--engine-threads N] [--knowledge DIR] [--profile DIR]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -60,24 +60,14 @@ async function measure(scenario: string, stores: boolean, server: ServerProcess 
     rssMax = Math.max(rssMax, server?.rss() ?? 0);
   };
   process.stdout.write(`  ${scenario} …`);
-  const cpuBefore = cpuMs(server?.child.pid);
+  const cpuBefore = server?.cpuMs() ?? 0;
   const result = await run(onTick);
   onTick();
-  const cpuMsPerMessage = server ? (cpuMs(server.child.pid) - cpuBefore) / result.ok : Number.NaN;
+  const cpuMsPerMessage = server ? (server.cpuMs() - cpuBefore) / result.ok : Number.NaN;
   const row = { scenario, stores, rssMax, cpuMsPerMessage, ...result };
   process.stdout.write(` ${Math.round(result.ok / result.seconds)} msgs/s\n`);
   rows.push(row);
   return row;
-}
-
-/** User + system CPU time of a process in ms, from /proc (Linux; 0 elsewhere). */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 async function startEcho(): Promise<{ url: string; stop: () => void }> {

@@ -76,11 +76,7 @@ beforeAll(async () => {
     channels: [telegramChannel, wechatChannel],
     config: { KNOWLEDGE_DIR: knowledgeDir },
     env: {
-      TELEGRAM_BOT_TOKEN: TG_TOKEN,
-      TELEGRAM_MODE: 'webhook',
-      TELEGRAM_WEBHOOK_URL: 'https://bot.example.gov.cn/channels/telegram/webhook',
-      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-      TELEGRAM_API_ROOT: telegram.url,
+      ...telegram.webhookEnv(TG_SECRET),
       WECHAT_TOKEN: WX.token,
       WECHAT_APP_ID: WX.appId,
       WECHAT_APP_SECRET: WX.appSecret,

@@ -15,13 +15,7 @@ describeChannelContract('telegram', async (): Promise<ChannelDriver> => {
   const api = await startFakeTelegramApi(TOKEN);
   const server = await startTestServer({
     channels: [telegramChannel],
-    env: {
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_MODE: 'webhook',
-      TELEGRAM_WEBHOOK_URL: 'https://bot.example.gov.cn/channels/telegram/webhook',
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_API_ROOT: api.url,
-    },
+    env: api.webhookEnv(SECRET),
   });
   const chats = new Map<string, number>();
   const chatId = (user: string): number => {

@@ -14,6 +14,8 @@ export interface RecordedCall {
 export interface FakeTelegramApi {
   /** The value for TELEGRAM_API_ROOT. */
   url: string;
+  /** The settings that run the Telegram channel in webhook mode against this fake (with `secret` as the webhook secret). */
+  webhookEnv(secret: string): NodeJS.ProcessEnv;
   calls: RecordedCall[];
   /** Parameters of every call of one method, oldest first. */
   callsOf(method: string): Record<string, unknown>[];
@@ -108,8 +110,16 @@ export async function startFakeTelegramApi(token: string): Promise<FakeTelegramA
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const callsOf = (method: string): Record<string, unknown>[] => calls.filter((c) => c.method === method).map((c) => c.params);
+  const url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    webhookEnv: (secret) => ({
+      TELEGRAM_BOT_TOKEN: token,
+      TELEGRAM_MODE: 'webhook',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.gov.cn/channels/telegram/webhook',
+      TELEGRAM_WEBHOOK_SECRET: secret,
+      TELEGRAM_API_ROOT: url,
+    }),
     calls,
     callsOf,
     sentTo: (chatId) => callsOf('sendMessage').filter((p) => String(p.chat_id) === String(chatId)),

@@ -44,11 +44,7 @@ beforeAll(async () => {
     channels: [webChannel, telegramChannel, wechatChannel],
     logger: createLogger('trace', sink),
     env: {
-      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
-      TELEGRAM_MODE: 'webhook',
-      TELEGRAM_WEBHOOK_URL: 'https://bot.example.gov.cn/channels/telegram/webhook',
-      TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
-      TELEGRAM_API_ROOT: telegram.url,
+      ...telegram.webhookEnv(TELEGRAM_SECRET),
       WECHAT_TOKEN,
       WECHAT_APP_ID,
       WECHAT_APP_SECRET,

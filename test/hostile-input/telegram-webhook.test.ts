@@ -17,13 +17,7 @@ beforeAll(async () => {
   api = await startFakeTelegramApi(TOKEN);
   server = await startTestServer({
     channels: [telegramChannel],
-    env: {
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_MODE: 'webhook',
-      TELEGRAM_WEBHOOK_URL: 'https://bot.example.gov.cn/channels/telegram/webhook',
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_API_ROOT: api.url,
-    },
+    env: api.webhookEnv(SECRET),
     config: { RATE_LIMIT_CONVERSATION_PER_MINUTE: '3' },
   });
 });

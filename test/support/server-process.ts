@@ -36,6 +36,8 @@ export interface ServerProcess {
   stderr(): string;
   /** Resident set size of the server process in bytes (Linux /proc), 0 once it ended. */
   rss(): number;
+  /** CPU time the server process has used (user + system, all its threads) in ms, 0 once it ended. */
+  cpuMs(): number;
   /** SIGKILL: the crash. */
   kill9(): Promise<void>;
   /** SIGTERM: the graceful shutdown; resolves with the exit code. */
@@ -112,6 +114,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     exited,
     stderr: () => stderr,
     rss: () => residentBytes(child.pid),
+    cpuMs: () => cpuMillis(child.pid),
     kill9: async () => {
       if (!ended) child.kill('SIGKILL');
       await exited;
@@ -129,6 +132,17 @@ export function residentBytes(pid: number | undefined): number {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** User + system CPU time of a process in ms, from /proc (0 when it is gone or not on Linux). */
+export function cpuMillis(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return 0;
   }
