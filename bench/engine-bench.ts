@@ -50,7 +50,7 @@ function percentile(sorted: number[], q: number): number {
 async function measure(name: string, kb: KnowledgeBase): Promise<void> {
   const questions = kb.entries.flatMap((e) => (e.questions.zh ?? []).slice(0, 2));
   const model = await loadOrTrainModel(kb, null);
-  const engine = new Engine(model);
+  const engine = new Engine(model, [], { analysisCacheSize: 0 });
   const times: number[] = [];
   const started = performance.now();
   for (let i = 0; i < questions.length; i++) {

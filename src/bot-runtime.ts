@@ -1,14 +1,14 @@
 /** Loads the knowledge base, intents and the trained model into an engine; reloads keep the last good one on failure. */
-import { Engine } from './core/engine.ts';
+import { Engine, type EngineOptions } from './core/engine.ts';
 import { loadIntents } from './knowledge/intents-loader.ts';
 import { loadKnowledgeBase } from './knowledge/knowledge-loader.ts';
 import { loadOrTrainModel } from './nlu/bot-model.ts';
 import type { Config } from './config.ts';
 
 /** Builds an engine from the configured folders, training (or loading the cached model) as needed. */
-export async function buildEngine(config: Pick<Config, 'KNOWLEDGE_DIR' | 'INTENTS_DIR' | 'MODEL_CACHE_DIR'>): Promise<Engine> {
+export async function buildEngine(config: Pick<Config, 'KNOWLEDGE_DIR' | 'INTENTS_DIR' | 'MODEL_CACHE_DIR'>, options: EngineOptions = {}): Promise<Engine> {
   const kb = loadKnowledgeBase(config.KNOWLEDGE_DIR);
   const intents = loadIntents(config.INTENTS_DIR);
   const model = await loadOrTrainModel(kb, intents, { cacheDir: config.MODEL_CACHE_DIR });
-  return new Engine(model, intents);
+  return new Engine(model, intents, options);
 }

@@ -57,6 +57,7 @@ describe('engine threads', () => {
   it('answer as the engine on the main thread does, conversation context included', async () => {
     expect(pool.size).toBe(2);
     const before = pool.answered;
+    const analysed = pool.analysisStats.hits + pool.analysisStats.misses;
     const questions = ['出生证明丢了怎么补办', '公积金余额怎么查', '租房可以提取公积金吗', '今天天气怎么样', 'how do I check my housing fund balance'];
     for (const q of questions) {
       const viaThreads = await ask(q);
@@ -69,6 +70,8 @@ describe('engine threads', () => {
     expect(follow.outcome).toBe('answered');
     expect(follow.replies[0]?.entryId).toBe('housing-fund-loan');
     expect(pool.answered - before).toBe(questions.length + 2);
+    // The threads report their analyses (for the metrics): each message was analysed at least once.
+    expect(pool.analysisStats.hits + pool.analysisStats.misses - analysed).toBeGreaterThanOrEqual(questions.length + 2);
     expect(failures).toBe(0);
   });
 

@@ -3,14 +3,18 @@ import { Engine, type EngineTurn } from '../src/core/engine.ts';
 import { initialState, type ConversationState } from '../src/core/conversation-state.ts';
 import { loadIntents } from '../src/knowledge/intents-loader.ts';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-loader.ts';
-import { loadOrTrainModel } from '../src/nlu/bot-model.ts';
+import { loadOrTrainModel, type BotModel } from '../src/nlu/bot-model.ts';
+import type { ConversationalIntent } from '../src/knowledge/types.ts';
 
 let engine: Engine;
+let model: BotModel;
+let intents: ConversationalIntent[];
 
 beforeAll(async () => {
   const kb = loadKnowledgeBase('knowledge');
-  const intents = loadIntents('intents');
-  engine = new Engine(await loadOrTrainModel(kb, intents), intents);
+  intents = loadIntents('intents');
+  model = await loadOrTrainModel(kb, intents);
+  engine = new Engine(model, intents);
 });
 
 /** A conversation with the engine that carries its state from turn to turn. */
@@ -116,5 +120,34 @@ describe('engine', () => {
     const turn = await say('答非所问');
     expect(turn.demand?.reason).toBe('not_helpful');
     expect(turn.demand?.candidates[0]?.entryId).toBe('household-residence-permit-application');
+  });
+
+  it('answers a repeated question from memory exactly as it would compute it, follow-up context included', async () => {
+    const analysisStats = { hits: 0, misses: 0 };
+    const remembering = new Engine(model, intents, { analysisStats });
+    const computing = new Engine(model, intents, { analysisCacheSize: 0 });
+    // Two citizens ask the same things; the second one's "需要什么材料" leans on a different earlier answer.
+    const script = [
+      ['c1', '身份证丢了怎么补办'],
+      ['c1', '需要什么材料'],
+      ['c2', '居住证怎么办理'],
+      ['c2', '需要什么材料'],
+      ['c2', '那补办呢'],
+      ['c3', '那补办呢'],
+      ['c3', '身份证丢了怎么补办'],
+      ['c3', '你好'],
+      ['c4', '你好'],
+    ] as const;
+    const states = new Map<string, [ConversationState, ConversationState]>();
+    for (const [conversationId, text] of script) {
+      const [mine, theirs] = states.get(conversationId) ?? [initialState(), initialState()];
+      const message = { channel: 'test', conversationId, senderId: conversationId, text, time: new Date() };
+      const a = await remembering.respond(message, mine);
+      const b = await computing.respond(message, theirs);
+      expect(a).toEqual(b);
+      states.set(conversationId, [a.state, b.state]);
+    }
+    expect(analysisStats.hits).toBeGreaterThanOrEqual(4);
+    expect(analysisStats.hits + analysisStats.misses).toBeGreaterThanOrEqual(script.length);
   });
 });

@@ -22,13 +22,15 @@ export class MessageMix {
     private readonly texts: readonly string[] = loadQuestions(),
     /** How many distinct conversations the messages are spread over. */
     private readonly conversations = 2000,
+    /** Makes every text unique (a number at the end), so no analysis comes from the engine's memory: the worst case. */
+    private readonly distinct = false,
   ) {}
 
   /** A message: its text, a conversation id (16+ characters, as the widget makes them) and a unique message id. */
   take(): { text: string; conversation: string; messageId: string; seq: number } {
     const seq = this.next++;
     return {
-      text: this.texts[seq % this.texts.length]!,
+      text: this.distinct ? `${this.texts[seq % this.texts.length]!} ${seq}` : this.texts[seq % this.texts.length]!,
       conversation: `bench-${this.run}-${String(seq % this.conversations).padStart(6, '0')}`,
       messageId: `${this.run}-${seq}`,
       seq,

@@ -1,7 +1,10 @@
 /** The engine: one message and the conversation's state in, replies, outcome and new state out. No I/O. */
 import type { KnowledgeEntry, KnowledgeBase, ConversationalIntent } from '../knowledge/types.ts';
 import { pick } from '../knowledge/types.ts';
+import { LRUCache } from 'lru-cache';
 import type { BotModel } from '../nlu/bot-model.ts';
+import type { MatchResult } from '../nlu/faq-matcher.ts';
+import type { IntentMatch } from '../nlu/intent-recognizer.ts';
 import { detectLanguage } from '../nlu/language.ts';
 import { normalize } from '../nlu/normalize.ts';
 import { pickChoice } from './choice-pick.ts';
@@ -35,16 +38,66 @@ const SHORT_MESSAGE_CHARS = 8;
 const INTENT_MIN_SCORE = 0.8;
 const FAQ_CONFIDENT = 0.6;
 
+export interface EngineOptions {
+  /**
+   * How many recent texts keep their FAQ match and intent (both depend on the text alone), so a question many
+   * citizens send in the same hour is analysed once. 0 turns the memory off (the evaluation measures cold).
+   */
+  analysisCacheSize?: number;
+  /** Where hits and misses are counted (shared by the engines a reload replaces, so the counts carry on). */
+  analysisStats?: AnalysisCacheStats;
+}
+
+/** How often the analysis of a text came from memory. */
+export interface AnalysisCacheStats {
+  hits: number;
+  misses: number;
+}
+
+const DEFAULT_ANALYSIS_CACHE_SIZE = 4096;
+
 export class Engine implements Responder {
   private readonly entries: Map<string, KnowledgeEntry>;
   private readonly intentsById: Map<string, ConversationalIntent>;
+  private readonly matches: LRUCache<string, MatchResult> | null;
+  private readonly intentMatches: LRUCache<string, IntentMatch> | null;
+  private readonly analysisStats: AnalysisCacheStats;
 
   constructor(
     private readonly model: BotModel,
     intents: readonly ConversationalIntent[] = [],
+    options: EngineOptions = {},
   ) {
     this.entries = new Map(model.kb.entries.map((e) => [e.id, e]));
     this.intentsById = new Map(intents.map((i) => [i.id, i]));
+    const max = options.analysisCacheSize ?? DEFAULT_ANALYSIS_CACHE_SIZE;
+    this.matches = max > 0 ? new LRUCache({ max }) : null;
+    this.intentMatches = max > 0 ? new LRUCache({ max }) : null;
+    this.analysisStats = options.analysisStats ?? { hits: 0, misses: 0 };
+  }
+
+  /** The FAQ matcher's verdict on `text`, from memory when the text was seen lately. */
+  private match(text: string): MatchResult {
+    const cached = this.matches?.get(text);
+    if (cached) {
+      this.analysisStats.hits++;
+      return cached;
+    }
+    this.analysisStats.misses++;
+    const match = this.model.matcher.match(text);
+    this.matches?.set(text, match);
+    return match;
+  }
+
+  private async recognizeIntent(text: string, lang: Lang): Promise<IntentMatch | null> {
+    const intents = this.model.intents;
+    if (!intents) return null;
+    const key = `${lang}\u0000${text}`;
+    const cached = this.intentMatches?.get(key);
+    if (cached) return cached;
+    const intent = await intents.recognize(text, lang);
+    this.intentMatches?.set(key, intent);
+    return intent;
   }
 
   get knowledgeBase(): KnowledgeBase {
@@ -58,7 +111,7 @@ export class Engine implements Responder {
 
   /** The best-matching entries for a text with their scores (for routing a case by its question). */
   candidates(text: string): Candidate[] {
-    return this.model.matcher.match(text).candidates.map((c) => ({ entryId: c.id, score: c.score }));
+    return this.match(text).candidates.map((c) => ({ entryId: c.id, score: c.score }));
   }
 
   /** Entries for a staff search box: titles and questions containing the text first, then the matcher's best guesses. */
@@ -95,9 +148,9 @@ export class Engine implements Responder {
       if (chosen) return this.answer(chosen, lang, state, turn, []);
     }
 
-    const match = this.model.matcher.match(text);
+    const match = this.match(text);
     const candidates: Candidate[] = match.candidates.map((c) => ({ entryId: c.id, score: c.score }));
-    const intent = this.model.intents ? await this.model.intents.recognize(text, lang) : null;
+    const intent = await this.recognizeIntent(text, lang);
     const normalized = normalize(text);
     const isShort = normalized.replace(/\s/g, '').length <= SHORT_MESSAGE_CHARS || normalized.split(' ').length <= 6;
     const strongIntent = intent && intent.intent !== 'None' && intent.score >= INTENT_MIN_SCORE ? intent.intent : null;
@@ -142,7 +195,7 @@ export class Engine implements Responder {
         // first keyword, else its title), preferring an entry of the same department. Getting the last
         // entry back means the topic alone matched.
         const topic = last.keywords[0] ?? pick(last.title, lang) ?? '';
-        const contextual = this.model.matcher.match(`${topic} ${text}`);
+        const contextual = this.match(`${topic} ${text}`);
         const related = contextual.candidates
           .map((c) => this.entries.get(c.id))
           .find((e) => e !== undefined && e.id !== last.id && e.department === last.department);

@@ -11,7 +11,7 @@ export async function evaluateKnowledgeBase(
   intents: readonly ConversationalIntent[] | null = null,
 ): Promise<EvalMetrics & { calibration: unknown }> {
   const model = await loadOrTrainModel(kb, intents);
-  const engine = new Engine(model, intents ?? []);
+  const engine = new Engine(model, intents ?? [], { analysisCacheSize: 0 });
   const results = [];
   let n = 0;
   for (const c of cases) {

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AnalysisCacheStats } from '../core/engine.ts';
 import type { EngineResult, IncomingMessage } from '../core/message.ts';
 import type { MessageService } from '../core/message-service.ts';
 import type { HandoffService } from '../handoff/handoff-service.ts';
@@ -23,6 +24,8 @@ export interface MetricsDeps {
   groupCommit?: () => { batches: number; writes: number };
   /** Engine threads running now (ENGINE_THREADS). */
   engineThreads?: () => number;
+  /** Texts whose analysis came from the engines' memory (hits) or was computed (misses), all threads, since the start. */
+  analysisCache?: () => AnalysisCacheStats;
 }
 
 export interface Metrics {
@@ -186,6 +189,20 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       this.set(deps.engineThreads?.() ?? 0);
     },
   });
+  const analysisCache = deps.analysisCache;
+  if (analysisCache) {
+    new Gauge({
+      name: 'huiying_engine_analyses',
+      help: 'Texts the engines analysed since the start, by source: "memory" (the same text was analysed lately) or "computed".',
+      labelNames: ['source'] as const,
+      registers,
+      collect() {
+        const { hits, misses } = analysisCache();
+        this.set({ source: 'memory' }, hits);
+        this.set({ source: 'computed' }, misses);
+      },
+    });
+  }
   const fallbacks = new Counter({
     name: 'huiying_engine_thread_fallbacks_total',
     help: 'Messages the main thread answered because their engine thread failed or died.',

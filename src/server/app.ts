@@ -37,6 +37,8 @@ export const BODY_LIMIT = '64kb';
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag (a hash of every body) on API answers: nothing revalidates them. Static files set their own.
+  app.set('etag', false);
   app.set('trust proxy', trustProxyValue(deps.trustProxy));
   app.use(requestIds());
   app.use(accessLog(deps.logger));

@@ -60,7 +60,9 @@ const SWEEP_MS = 30_000;
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const started = performance.now();
-  const engine = await buildEngine(config);
+  /** Analysis-cache counts of the engines on this thread (a reload's engine carries them on). */
+  const analysisStats = { hits: 0, misses: 0 };
+  const engine = await buildEngine(config, { analysisStats });
   const hours = loadServiceHours(config.KNOWLEDGE_DIR);
   let cannedReplies: CannedReply[] = loadCannedReplies(config.KNOWLEDGE_DIR);
   const store = new SqliteStore(config.DATABASE_PATH);
@@ -99,6 +101,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     now: options.now,
     groupCommit: () => store.batcher.stats,
     engineThreads: () => (closing ? 0 : (threadPool?.size ?? 0)),
+    analysisCache: () => ({
+      hits: analysisStats.hits + (threadPool?.analysisStats.hits ?? 0),
+      misses: analysisStats.misses + (threadPool?.analysisStats.misses ?? 0),
+    }),
   });
   let tracker: RequestTracker | undefined;
 
@@ -136,7 +142,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   let reloading: Promise<Error | null> | null = null;
   const reload = (): Promise<Error | null> => {
-    reloading ??= buildEngine(config)
+    reloading ??= buildEngine(config, { analysisStats })
       .then(async (next) => {
         generation++;
         service.setResponder(null);

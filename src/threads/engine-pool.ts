@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ConversationState } from '../core/conversation-state.ts';
-import type { EngineTurn, Responder } from '../core/engine.ts';
+import type { AnalysisCacheStats, EngineTurn, Responder } from '../core/engine.ts';
 import type { IncomingMessage } from '../core/message.ts';
 import type { EngineThreadSettings, FromEngineThread, ToEngineThread } from './engine-protocol.ts';
 
@@ -35,11 +35,12 @@ class EngineThread {
   private constructor(
     private readonly worker: Worker,
     private readonly onExit: (thread: EngineThread, code: number) => void,
+    private readonly analysis: AnalysisCacheStats,
   ) {}
 
-  static start(settings: EngineThreadSettings, onExit: (thread: EngineThread, code: number) => void): Promise<EngineThread> {
+  static start(settings: EngineThreadSettings, onExit: (thread: EngineThread, code: number) => void, analysis: AnalysisCacheStats): Promise<EngineThread> {
     const worker = new Worker(bootstrap(), { eval: true, workerData: settings });
-    const thread = new EngineThread(worker, onExit);
+    const thread = new EngineThread(worker, onExit, analysis);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new Error('the engine thread did not load its model in time'));
@@ -88,7 +89,11 @@ class EngineThread {
     const p = this.pending.get(message.id);
     if (!p) return;
     this.pending.delete(message.id);
-    if (message.kind === 'turn') p.resolve(message.turn);
+    if (message.kind === 'turn') {
+      this.analysis.hits += message.analysis.hits;
+      this.analysis.misses += message.analysis.misses;
+      p.resolve(message.turn);
+    }
     else if (message.kind === 'reloaded') p.resolve(undefined);
     else p.reject(new Error(message.error));
   }
@@ -108,6 +113,8 @@ export class EnginePool implements Responder {
   private closed = false;
   private lastRestart = 0;
   private turns = 0;
+  /** Analysis-cache hits and misses of all threads, past ones included. */
+  readonly analysisStats: AnalysisCacheStats = { hits: 0, misses: 0 };
 
   private constructor(
     private readonly settings: EngineThreadSettings,
@@ -119,7 +126,7 @@ export class EnginePool implements Responder {
   static async start(settings: EngineThreadSettings, size: number, onProblem: (message: string) => void = () => undefined): Promise<EnginePool> {
     const threads: EngineThread[] = [];
     const pool = new EnginePool(settings, threads, onProblem);
-    const started = await Promise.allSettled(Array.from({ length: size }, () => EngineThread.start(settings, (t, code) => pool.restart(t, code))));
+    const started = await Promise.allSettled(Array.from({ length: size }, () => EngineThread.start(settings, (t, code) => pool.restart(t, code), pool.analysisStats)));
     for (const s of started) if (s.status === 'fulfilled') threads.push(s.value);
     const failure = started.find((s) => s.status === 'rejected');
     if (failure) {
@@ -172,7 +179,7 @@ export class EnginePool implements Responder {
     this.lastRestart = Date.now() + wait;
     setTimeout(() => {
       if (this.closed) return;
-      EngineThread.start(this.settings, (t, c) => this.restart(t, c)).then(
+      EngineThread.start(this.settings, (t, c) => this.restart(t, c), this.analysisStats).then(
         (fresh) => {
           if (this.closed) return void fresh.stop();
           const at = this.threads.indexOf(thread);

@@ -1,6 +1,6 @@
 /** Messages between the main thread and an engine thread (structured clone: plain data and Dates only). */
 import type { ConversationState } from '../core/conversation-state.ts';
-import type { EngineTurn } from '../core/engine.ts';
+import type { AnalysisCacheStats, EngineTurn } from '../core/engine.ts';
 import type { IncomingMessage } from '../core/message.ts';
 
 /** The folders an engine thread builds its engine from (the model comes from the cache the main thread wrote). */
@@ -17,6 +17,7 @@ export type ToEngineThread =
 export type FromEngineThread =
   | { kind: 'ready' }
   | { kind: 'failed'; error: string }
-  | { kind: 'turn'; id: number; turn: EngineTurn }
+  /** `analysis`: the thread's analysis-cache hits and misses since its previous turn message. */
+  | { kind: 'turn'; id: number; turn: EngineTurn; analysis: AnalysisCacheStats }
   | { kind: 'reloaded'; id: number }
   | { kind: 'error'; id: number; error: string };

@@ -1,7 +1,7 @@
 /** An engine thread: builds its own engine from the configured folders and answers the main thread's requests. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildEngine } from '../bot-runtime.ts';
-import type { Engine } from '../core/engine.ts';
+import type { AnalysisCacheStats, Engine } from '../core/engine.ts';
 import type { EngineThreadSettings, FromEngineThread, ToEngineThread } from './engine-protocol.ts';
 
 const port = parentPort!;
@@ -9,9 +9,18 @@ const settings = workerData as EngineThreadSettings;
 const post = (message: FromEngineThread): void => port.postMessage(message);
 const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** Counted by every engine this thread builds; each turn message carries what was added since the last one. */
+const stats: AnalysisCacheStats = { hits: 0, misses: 0 };
+const reported: AnalysisCacheStats = { hits: 0, misses: 0 };
+const analysisSinceLastTurn = (): AnalysisCacheStats => {
+  const delta = { hits: stats.hits - reported.hits, misses: stats.misses - reported.misses };
+  Object.assign(reported, stats);
+  return delta;
+};
+
 let engine: Engine;
 try {
-  engine = await buildEngine(settings);
+  engine = await buildEngine(settings, { analysisStats: stats });
   post({ kind: 'ready' });
 } catch (err) {
   post({ kind: 'failed', error: reason(err) });
@@ -21,11 +30,11 @@ try {
 port.on('message', (request: ToEngineThread) => {
   if (request.kind === 'respond') {
     engine.respond(request.message, request.state).then(
-      (turn) => post({ kind: 'turn', id: request.id, turn }),
+      (turn) => post({ kind: 'turn', id: request.id, turn, analysis: analysisSinceLastTurn() }),
       (err: unknown) => post({ kind: 'error', id: request.id, error: reason(err) }),
     );
   } else {
-    buildEngine(settings).then(
+    buildEngine(settings, { analysisStats: stats }).then(
       (next) => {
         engine = next;
         post({ kind: 'reloaded', id: request.id });

@@ -105,14 +105,18 @@ describe('/metrics', () => {
   it('counts messages by channel and outcome, times answers, and reports the model and process', async () => {
     expect((await ask(server, '居住证怎么办理', 'metrics-conv-0001')).outcome).toBe('answered');
     expect((await ask(server, '量子计算机原理是什么', 'metrics-conv-0002')).outcome).toBe('unanswered');
+    expect((await ask(server, '居住证怎么办理', 'metrics-conv-0003')).outcome).toBe('answered');
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
-    expect(sample(text, 'huiying_messages_total', { channel: 'api', outcome: 'answered' })).toBe(1);
+    expect(sample(text, 'huiying_messages_total', { channel: 'api', outcome: 'answered' })).toBe(2);
     expect(sample(text, 'huiying_messages_total', { channel: 'api', outcome: 'unanswered' })).toBe(1);
-    expect(sample(text, 'huiying_answer_duration_seconds_count', { channel: 'api' })).toBe(2);
-    expect(sample(text, 'huiying_answer_duration_seconds_bucket', { channel: 'api', le: '+Inf' })).toBe(2);
+    expect(sample(text, 'huiying_answer_duration_seconds_count', { channel: 'api' })).toBe(3);
+    expect(sample(text, 'huiying_answer_duration_seconds_bucket', { channel: 'api', le: '+Inf' })).toBe(3);
+    // The repeated question was analysed once.
+    expect(sample(text, 'huiying_engine_analyses', { source: 'computed' })).toBe(2);
+    expect(sample(text, 'huiying_engine_analyses', { source: 'memory' })).toBe(1);
     expect(sample(text, 'huiying_demand_signals_total', { reason: 'no_match' })).toBe(1);
     expect(sample(text, 'huiying_model_training_seconds')).toBeGreaterThan(0);
     expect(sample(text, 'huiying_model_from_cache')).toBe(1);

@@ -54,6 +54,8 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // 32 MB of page cache (the default is 2 MB): the conversation and message indexes of a busy day stay in memory.
+    this.db.pragma('cache_size = -32768');
     migrate(this.db);
     this.conversations = new SqliteConversations(this.db);
     this.messages = new SqliteMessages(this.db);
