@@ -199,7 +199,7 @@ describe('FAQ drafts from a demand topic', () => {
     // Never twice for one publication.
     const before = telegram.sentTo(7001).length;
     const again = await notifyAskers(
-      { store: server.store, deliver: (c, r, o) => server.outbound.deliver(c, r, o) },
+      { store: server.store, deliver: (c, r, o) => server.outbound.deliver(c, r, o), replyWindowHours: (c) => server.outbound.replyWindowHours(c) },
       { draftId: draft.id, entryId: published.body.entryId, title: draft.title, answer: ANSWER },
       [{ conversationId: 'telegram:7001', channel: 'telegram', lang: 'zh' }],
     );

@@ -27,6 +27,8 @@ interface Opened {
 
 export class WeChatAdapter implements ChannelAdapter {
   readonly name = CHANNEL;
+  /** The customer-service message API takes messages for 48 hours after the citizen's last one. */
+  readonly replyWindowHours = 48;
   readonly capabilities: ChannelCapabilities = {
     buttons: false,
     richLinks: false,

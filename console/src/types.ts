@@ -1,10 +1,15 @@
-/** The shapes the staff API returns (see `/api/v1/openapi.json`); dates arrive as ISO strings. */
+/**
+ * The shapes the staff API returns (see `/api/v1/openapi.json`); dates arrive as ISO strings. The value sets
+ * (roles, case states, ratings, languages) are the server's own types, imported for their names only.
+ */
+import type { Lang } from '../../src/core/message.ts';
+import type { EscalationState, EscalationTrigger, Rating, StaffRole } from '../../src/handoff/types.ts';
+import type { Localized as LocalizedOf } from '../../src/knowledge/types.ts';
 
-export type Role = 'agent' | 'supervisor' | 'admin';
-export type CaseState = 'pending' | 'assigned' | 'transferred' | 'expired' | 'resolved';
-export type Rating = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
-export type Lang = 'zh' | 'en';
-export type Localized = Partial<Record<Lang, string>>;
+export type { Lang, Rating };
+export type Role = StaffRole;
+export type CaseState = EscalationState;
+export type Localized = LocalizedOf<string>;
 
 export interface Staff {
   id: number;
@@ -28,7 +33,7 @@ export interface Case {
   channel: string;
   department: string;
   state: CaseState;
-  trigger: 'asked_for_human' | 'repeated_misses' | 'staff_opened';
+  trigger: EscalationTrigger;
   assigneeId: number | null;
   assignee?: { id: number; displayName: string } | null;
   question: string;

@@ -17,6 +17,8 @@ export type DeliveryResult = { status: 'sent' } | { status: 'undeliverable'; rea
 /** The outbound half of a channel: what the core needs to reach a citizen later. */
 export interface ReplySender {
   readonly name: string;
+  /** Hours after the citizen's last message during which the platform takes a message from the bot (WeChat: 48); absent, no limit. */
+  readonly replyWindowHours?: number;
   /** Sends replies to a conversation of this channel; never throws, reports failure in the result. */
   send(conversationId: string, replies: readonly Reply[]): Promise<DeliveryResult>;
 }

@@ -17,6 +17,11 @@ export class OutboundRouter {
     this.senders.set(sender.name, sender);
   }
 
+  /** How long after the citizen's last message the channel still takes the bot's messages (hours); undefined: no limit. */
+  replyWindowHours(channel: string): number | undefined {
+    return this.senders.get(channel)?.replyWindowHours;
+  }
+
   /** The channels that can currently send. */
   get channels(): string[] {
     return [...this.senders.keys()];

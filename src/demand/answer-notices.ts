@@ -1,17 +1,14 @@
 /**
  * Tells the citizens who asked a question the bot could not answer that it now can: once an FAQ draft is published,
  * each of their conversations gets the answer on its own channel, in the citizen's language where known, at most once
- * per publication, and only while the platform still lets the bot write (WeChat: 48 hours after the citizen's last
- * message); the others are skipped and counted.
+ * per publication, and only while the platform still lets the bot write (the channel's reply window; WeChat: 48
+ * hours after the citizen's last message); the others are skipped and counted.
  */
 import type { DeliveryResult } from '../core/delivery.ts';
 import type { Lang, Outcome, Reply } from '../core/message.ts';
 import type { Store } from '../core/ports.ts';
 
 const HOUR_MS = 3_600_000;
-
-/** Hours after the citizen's last message during which a channel accepts a message from the bot; absent: no limit. */
-export const REPLY_WINDOW_HOURS: Readonly<Record<string, number>> = { wechat: 48 };
 
 /** Someone whose question the published answer covers. */
 export interface Asker {
@@ -35,6 +32,8 @@ export interface NoticeDeps {
   store: Store;
   /** Writes the replies to the transcript and the outbox, then sends them (the outbound router). */
   deliver: (conversationId: string, replies: readonly Reply[], outcome: Outcome) => Promise<DeliveryResult>;
+  /** The channel's reply window in hours (ReplySender.replyWindowHours); undefined: no limit. */
+  replyWindowHours: (channel: string) => number | undefined;
   now?: () => Date;
 }
 
@@ -55,8 +54,7 @@ export function distinctAskers(askers: readonly Asker[]): Asker[] {
 }
 
 /** Whether the channel's reply window is still open for the conversation at `now`. */
-export function withinReplyWindow(store: Store, conversationId: string, channel: string, now: Date): boolean {
-  const hours = REPLY_WINDOW_HOURS[channel];
+export function withinReplyWindow(store: Store, conversationId: string, hours: number | undefined, now: Date): boolean {
   if (hours === undefined) return true;
   const lastIn = store.messages
     .listByConversation(conversationId, 200)
@@ -86,7 +84,7 @@ export async function notifyAskers(
       counts.skipped++;
       continue;
     }
-    if (!withinReplyWindow(deps.store, asker.conversationId, channel, now())) {
+    if (!withinReplyWindow(deps.store, asker.conversationId, deps.replyWindowHours(channel), now())) {
       drafts.settleNotice(publication.draftId, asker.conversationId, 'skipped', 'window_closed');
       counts.skipped++;
       continue;

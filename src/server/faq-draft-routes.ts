@@ -243,7 +243,7 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
       let notifications: NoticeCounts | null = null;
       if (body.notify) {
         notifications = await notifyAskers(
-          { store, deliver: deliverWithRetry },
+          { store, deliver: deliverWithRetry, replyWindowHours: (channel) => deps.outbound?.replyWindowHours(channel) },
           { draftId: draft.id, entryId, title: draft.title, answer: draft.answer },
           askersOf(draft),
         );
