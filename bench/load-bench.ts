@@ -6,6 +6,8 @@
  *
  * The server runs with ENGINE_THREADS=auto unless `--engine-threads N` says otherwise; "server CPU" is the
  * process's user + system time per message (all its threads), the figure to compare across machines.
+ * "loop max" is the server's longest event-loop delay during the scenario and "slowest fsync" the bucket of
+ * its slowest WAL sync (the disk): a p99 far above p95 comes from one of them.
  *
  * The messages are the evaluation set's questions in turn, so most texts repeat and their analysis comes from
  * the engine's memory (as in a real burst, where many citizens ask the same thing); `--distinct-texts` makes
@@ -26,6 +28,7 @@ import { runHttpLoad, type LoadResult } from './support/http-load.ts';
 import { runPacedLoad } from './support/paced-load.ts';
 import { MessageMix } from './support/message-mix.ts';
 import { runWidgetLoad } from './support/widget-load.ts';
+import { stallSnapshot, stallsSince, type Stalls } from './support/server-stalls.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,6 +56,8 @@ interface Row extends LoadResult {
   cpuMsPerMessage: number;
   /** True when the requests were messages the server must store. */
   stores: boolean;
+  /** The server's longest event-loop delay and slowest WAL fsync during the run (absent without a server). */
+  stalls?: Stalls;
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -66,11 +71,13 @@ async function measure(scenario: string, stores: boolean, server: ServerProcess 
     rssMax = Math.max(rssMax, server?.rss() ?? 0);
   };
   process.stdout.write(`  ${scenario} …`);
+  const snapshot = server ? await stallSnapshot(server.url) : undefined;
   const cpuBefore = server?.cpuMs() ?? 0;
   const result = await run(onTick);
   onTick();
   const cpuMsPerMessage = server ? (server.cpuMs() - cpuBefore) / result.ok : Number.NaN;
-  const row = { scenario, stores, rssMax, cpuMsPerMessage, ...result };
+  const stalls = server && snapshot ? await stallsSince(server.url, snapshot) : undefined;
+  const row = { scenario, stores, rssMax, cpuMsPerMessage, stalls, ...result };
   process.stdout.write(` ${Math.round(result.ok / result.seconds)} msgs/s\n`);
   rows.push(row);
   return row;
@@ -92,6 +99,19 @@ const telegramBody = (): string => {
   const m = mix.take();
   return JSON.stringify(textUpdate({ updateId: ++updateId, chatId: 1_000_000 + (m.seq % 2000), text: m.text }));
 };
+
+/** Mean and bucketed p50/p99 of the server's WAL fsync times (huiying_store_sync_seconds), which bound the latency. */
+function walSyncSummary(metrics: string): string {
+  const buckets = [...metrics.matchAll(/^huiying_store_sync_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => ({ le: Number(m[1]), count: Number(m[2]) }));
+  const count = Number(/^huiying_store_sync_seconds_count (\S+)$/m.exec(metrics)?.[1] ?? 0);
+  const sum = Number(/^huiying_store_sync_seconds_sum (\S+)$/m.exec(metrics)?.[1] ?? 0);
+  if (count === 0) return 'no syncs';
+  const within = (q: number): string => {
+    const bound = buckets.find((b) => b.count >= q * count)?.le ?? Number.POSITIVE_INFINITY;
+    return Number.isFinite(bound) ? `≤ ${bound * 1000} ms` : '> 1 s';
+  };
+  return `${count} syncs, mean ${((sum / count) * 1000).toFixed(1)} ms, p50 ${within(0.5)}, p99 ${within(0.99)}`;
+}
 
 function fmt(ms: number): string {
   return Number.isNaN(ms) ? '-' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
@@ -137,12 +157,14 @@ async function main(): Promise<void> {
     );
 
     console.log('');
-    console.log('| scenario | messages | msgs/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | server RSS MB | server CPU ms/msg |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('| scenario | messages | msgs/s | p50 ms | p95 ms | p99 ms | errors | non-2xx | server RSS MB | server CPU ms/msg | loop max ms | slowest fsync ms |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) {
       const rss = r.rssMax ? (r.rssMax / 2 ** 20).toFixed(0) : '-';
+      const loop = r.stalls ? fmt(r.stalls.loopMaxMs) : '-';
+      const sync = !r.stalls ? '-' : Number.isFinite(r.stalls.slowestSyncMs) ? `≤ ${r.stalls.slowestSyncMs}` : '> 1000';
       console.log(
-        `| ${r.scenario} | ${r.ok} | ${Math.round(r.ok / r.seconds)} | ${fmt(r.latency.percentile(0.5))} | ${fmt(r.latency.percentile(0.95))} | ${fmt(r.latency.percentile(0.99))} | ${r.errors} | ${r.non2xx} | ${rss} | ${fmt(r.cpuMsPerMessage)} |`,
+        `| ${r.scenario} | ${r.ok} | ${Math.round(r.ok / r.seconds)} | ${fmt(r.latency.percentile(0.5))} | ${fmt(r.latency.percentile(0.95))} | ${fmt(r.latency.percentile(0.99))} | ${r.errors} | ${r.non2xx} | ${rss} | ${fmt(r.cpuMsPerMessage)} | ${loop} | ${sync} |`,
       );
     }
     const rate = (r: Row): number => r.ok / r.seconds;
@@ -152,6 +174,7 @@ async function main(): Promise<void> {
     const gauge = (name: string): number => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
     const commits = gauge('huiying_store_commits');
     console.log(`group commit: ${gauge('huiying_store_writes')} units of work in ${commits} transactions (${(gauge('huiying_store_writes') / commits).toFixed(1)} per fsync)`);
+    console.log(`WAL fsync (the disk): ${walSyncSummary(metrics)}`);
     const fromMemory = gauge('huiying_engine_analyses{source="memory"}');
     const computed = gauge('huiying_engine_analyses{source="computed"}');
     console.log(`engine analyses: ${computed} computed, ${fromMemory} from memory (${((100 * fromMemory) / (fromMemory + computed)).toFixed(1)} % of ${fromMemory + computed})`);

@@ -12,6 +12,8 @@ import type { HandoffService } from '../handoff/handoff-service.ts';
 import { GENERAL_QUEUE } from '../handoff/routing.ts';
 import { OPEN_STATES, type Escalation } from '../handoff/types.ts';
 import type { DemandRecord } from '../core/ports.ts';
+import type { EventEmitter } from 'node:events';
+import type { WriteBatcherEvents } from '../store/sqlite/write-batcher.ts';
 
 export interface MetricsDeps {
   service: MessageService;
@@ -22,6 +24,8 @@ export interface MetricsDeps {
   now?: () => Date;
   /** The store's group-commit counters: transactions committed and units of work they carried. */
   groupCommit?: () => { batches: number; writes: number };
+  /** The store's writer, whose `synced` events (WAL fsync times) feed a histogram. */
+  walSyncs?: EventEmitter<WriteBatcherEvents>;
   /** Engine threads running now (ENGINE_THREADS). */
   engineThreads?: () => number;
   /** Texts whose analysis came from the engines' memory (hits) or was computed (misses), all threads, since the start. */
@@ -189,6 +193,14 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       this.set(deps.engineThreads?.() ?? 0);
     },
   });
+  const walSync = new Histogram({
+    name: 'huiying_store_sync_seconds',
+    help: "Time the disk took to make a group commit durable (fsync of SQLite's WAL); every message waits for one before it is acknowledged.",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers,
+  });
+  const onSynced = (ms: number): void => walSync.observe(ms / 1000);
+  deps.walSyncs?.on('synced', onSynced);
   const analysisCache = deps.analysisCache;
   if (analysisCache) {
     new Gauge({
@@ -243,6 +255,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       deps.service.off('demand', onDemand);
       deps.service.off('responderFailed', onFallback);
       deps.handoff?.off('changed', onChanged);
+      deps.walSyncs?.off('synced', onSynced);
       registry.clear();
     },
   };

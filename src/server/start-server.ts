@@ -100,6 +100,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     db: store.db,
     now: options.now,
     groupCommit: () => store.batcher.stats,
+    walSyncs: store.batcher,
     engineThreads: () => (closing ? 0 : (threadPool?.size ?? 0)),
     analysisCache: () => ({
       hits: analysisStats.hits + (threadPool?.analysisStats.hits ?? 0),

@@ -117,6 +117,9 @@ describe('/metrics', () => {
     // The repeated question was analysed once.
     expect(sample(text, 'huiying_engine_analyses', { source: 'computed' })).toBe(2);
     expect(sample(text, 'huiying_engine_analyses', { source: 'memory' })).toBe(1);
+    // Each answer waited for a WAL sync, and the disk's time for them is on record.
+    expect(sample(text, 'huiying_store_sync_seconds_count')).toBeGreaterThanOrEqual(3);
+    expect(sample(text, 'huiying_store_sync_seconds_sum')).toBeGreaterThan(0);
     expect(sample(text, 'huiying_demand_signals_total', { reason: 'no_match' })).toBe(1);
     expect(sample(text, 'huiying_model_training_seconds')).toBeGreaterThan(0);
     expect(sample(text, 'huiying_model_from_cache')).toBe(1);

@@ -9,6 +9,7 @@
  * as with `synchronous=FULL`. Units arriving meanwhile gather and commit together when the sync ends, so the
  * batches grow with the disk's latency. Writes outside the batcher keep FULL.
  */
+import { EventEmitter } from 'node:events';
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 
@@ -48,7 +49,12 @@ export class StoreClosedError extends Error {
   override name = 'StoreClosedError';
 }
 
-export class WriteBatcher {
+export interface WriteBatcherEvents {
+  /** A WAL sync ended: how long it took (ms) and how many units of work it made durable. */
+  synced: [ms: number, units: number];
+}
+
+export class WriteBatcher extends EventEmitter<WriteBatcherEvents> {
   readonly stats: WriteBatcherStats = { batches: 0, writes: 0, largestBatch: 0 };
   private queue: Queued[] = [];
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
@@ -70,6 +76,7 @@ export class WriteBatcher {
     private readonly db: Database.Database,
     private readonly options: WriteBatcherOptions = {},
   ) {
+    super();
     this.windowMs = options.windowMs ?? 2;
     this.maxBatch = options.maxBatch ?? 512;
     this.statements = {
@@ -209,8 +216,10 @@ export class WriteBatcher {
     const settles = this.awaitingSync;
     this.awaitingSync = [];
     this.syncingUnits = settles;
+    const started = performance.now();
     this.syncWal((error) => {
       this.syncingUnits = [];
+      if (!error) this.emit('synced', performance.now() - started, settles.length);
       for (const settle of settles) settle(error);
       if (this.queue.length > 0 && !this.closed) this.flush();
       else this.startSync();
