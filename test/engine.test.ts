@@ -150,4 +150,18 @@ describe('engine', () => {
     expect(analysisStats.hits).toBeGreaterThanOrEqual(4);
     expect(analysisStats.hits + analysisStats.misses).toBeGreaterThanOrEqual(script.length);
   });
+
+  it('keeps no text with personal data in its memory: the same message with a phone number is analysed each time', async () => {
+    const analysisStats = { hits: 0, misses: 0 };
+    const remembering = new Engine(model, intents, { analysisStats });
+    const say = (text: string) => remembering.respond({ channel: 'test', conversationId: 'p1', senderId: 'p1', text, time: new Date() }, initialState());
+    const withPhone = '我的电话13812345678，社保卡丢了怎么补办';
+    const first = await say(withPhone);
+    const second = await say(withPhone);
+    expect(second.result).toEqual(first.result);
+    expect(analysisStats.hits).toBe(0);
+    await say('社保卡丢了怎么补办');
+    await say('社保卡丢了怎么补办');
+    expect(analysisStats.hits).toBe(1);
+  });
 });

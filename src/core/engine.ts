@@ -7,6 +7,7 @@ import type { MatchResult } from '../nlu/faq-matcher.ts';
 import type { IntentMatch } from '../nlu/intent-recognizer.ts';
 import { detectLanguage } from '../nlu/language.ts';
 import { normalize } from '../nlu/normalize.ts';
+import { maskPersonalData } from '../privacy/mask.ts';
 import { pickChoice } from './choice-pick.ts';
 import type { ConversationState } from './conversation-state.ts';
 import { followUpAspect } from './follow-up.ts';
@@ -41,7 +42,9 @@ const FAQ_CONFIDENT = 0.6;
 export interface EngineOptions {
   /**
    * How many recent texts keep their FAQ match and intent (both depend on the text alone), so a question many
-   * citizens send in the same hour is analysed once. 0 turns the memory off (the evaluation measures cold).
+   * citizens send in the same hour is analysed once. Texts with personal data in them (an ID or phone number)
+   * are never kept: they do not repeat, and the memory should not hold them. 0 turns the memory off (the
+   * evaluation measures cold).
    */
   analysisCacheSize?: number;
   /** Where hits and misses are counted (shared by the engines a reload replaces, so the counts carry on). */
@@ -85,7 +88,7 @@ export class Engine implements Responder {
     }
     this.analysisStats.misses++;
     const match = this.model.matcher.match(text);
-    this.matches?.set(text, match);
+    if (this.matches && rememberable(text)) this.matches.set(text, match);
     return match;
   }
 
@@ -96,7 +99,7 @@ export class Engine implements Responder {
     const cached = this.intentMatches?.get(key);
     if (cached) return cached;
     const intent = await intents.recognize(text, lang);
-    this.intentMatches?.set(key, intent);
+    if (this.intentMatches && rememberable(text)) this.intentMatches.set(key, intent);
     return intent;
   }
 
@@ -242,6 +245,11 @@ export class Engine implements Responder {
 
 function unansweredReplyFor(key: 'notHelpful', lang: Lang): Reply {
   return { ...unansweredReply(lang), text: phrase(key, lang) };
+}
+
+/** Whether a text may stay in the analysis memory: not when it carries personal data. */
+function rememberable(text: string): boolean {
+  return maskPersonalData(text) === text;
 }
 
 /** Words that mark a message as leaning on the previous topic ("那补办呢?", "what about renewing?"). */
