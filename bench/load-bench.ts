@@ -28,7 +28,7 @@ import { runHttpLoad, type LoadResult } from './support/http-load.ts';
 import { runPacedLoad } from './support/paced-load.ts';
 import { MessageMix } from './support/message-mix.ts';
 import { runWidgetLoad } from './support/widget-load.ts';
-import { stallSnapshot, stallsSince, type Stalls } from './support/server-stalls.ts';
+import { stallSnapshot, stallsSince, walSyncSummary, type Stalls } from './support/server-stalls.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -99,19 +99,6 @@ const telegramBody = (): string => {
   const m = mix.take();
   return JSON.stringify(textUpdate({ updateId: ++updateId, chatId: 1_000_000 + (m.seq % 2000), text: m.text }));
 };
-
-/** Mean and bucketed p50/p99 of the server's WAL fsync times (huiying_store_sync_seconds), which bound the latency. */
-function walSyncSummary(metrics: string): string {
-  const buckets = [...metrics.matchAll(/^huiying_store_sync_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => ({ le: Number(m[1]), count: Number(m[2]) }));
-  const count = Number(/^huiying_store_sync_seconds_count (\S+)$/m.exec(metrics)?.[1] ?? 0);
-  const sum = Number(/^huiying_store_sync_seconds_sum (\S+)$/m.exec(metrics)?.[1] ?? 0);
-  if (count === 0) return 'no syncs';
-  const within = (q: number): string => {
-    const bound = buckets.find((b) => b.count >= q * count)?.le ?? Number.POSITIVE_INFINITY;
-    return Number.isFinite(bound) ? `≤ ${bound * 1000} ms` : '> 1 s';
-  };
-  return `${count} syncs, mean ${((sum / count) * 1000).toFixed(1)} ms, p50 ${within(0.5)}, p99 ${within(0.99)}`;
-}
 
 function fmt(ms: number): string {
   return Number.isNaN(ms) ? '-' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);

@@ -28,6 +28,19 @@ function syncBuckets(metrics: string): Map<number, number> {
   return buckets;
 }
 
+/** Mean and bucketed p50/p99 of all the server's WAL fsync times so far (huiying_store_sync_seconds). */
+export function walSyncSummary(metrics: string): string {
+  const buckets = [...syncBuckets(metrics)].sort(([a], [b]) => a - b);
+  const count = Number(/^huiying_store_sync_seconds_count (\S+)$/m.exec(metrics)?.[1] ?? 0);
+  const sum = Number(/^huiying_store_sync_seconds_sum (\S+)$/m.exec(metrics)?.[1] ?? 0);
+  if (count === 0) return 'no syncs';
+  const within = (q: number): string => {
+    const bound = buckets.find(([, n]) => n >= q * count)?.[0] ?? Number.POSITIVE_INFINITY;
+    return Number.isFinite(bound) ? `≤ ${bound * 1000} ms` : '> 1 s';
+  };
+  return `${count} syncs, mean ${((sum / count) * 1000).toFixed(1)} ms, p50 ${within(0.5)}, p99 ${within(0.99)}`;
+}
+
 /** Call before the run: resets the event-loop maximum and notes the sync counts so far. */
 export async function stallSnapshot(url: string): Promise<StallSnapshot> {
   return { syncBuckets: syncBuckets(await scrape(url)) };

@@ -59,11 +59,16 @@ export interface AnalysisCacheStats {
 
 const DEFAULT_ANALYSIS_CACHE_SIZE = 4096;
 
+/** What the engine remembers of a text: the FAQ matcher's verdict, and the intent per language once recognised. */
+interface Analysis {
+  match: MatchResult;
+  intents: Partial<Record<Lang, IntentMatch>>;
+}
+
 export class Engine implements Responder {
   private readonly entries: Map<string, KnowledgeEntry>;
   private readonly intentsById: Map<string, ConversationalIntent>;
-  private readonly matches: LRUCache<string, MatchResult> | null;
-  private readonly intentMatches: LRUCache<string, IntentMatch> | null;
+  private readonly analyses: LRUCache<string, Analysis> | null;
   private readonly analysisStats: AnalysisCacheStats;
 
   constructor(
@@ -74,32 +79,32 @@ export class Engine implements Responder {
     this.entries = new Map(model.kb.entries.map((e) => [e.id, e]));
     this.intentsById = new Map(intents.map((i) => [i.id, i]));
     const max = options.analysisCacheSize ?? DEFAULT_ANALYSIS_CACHE_SIZE;
-    this.matches = max > 0 ? new LRUCache({ max }) : null;
-    this.intentMatches = max > 0 ? new LRUCache({ max }) : null;
+    this.analyses = max > 0 ? new LRUCache({ max }) : null;
     this.analysisStats = options.analysisStats ?? { hits: 0, misses: 0 };
   }
 
   /** The FAQ matcher's verdict on `text`, from memory when the text was seen lately. */
   private match(text: string): MatchResult {
-    const cached = this.matches?.get(text);
+    const cached = this.analyses?.get(text);
     if (cached) {
       this.analysisStats.hits++;
-      return cached;
+      return cached.match;
     }
     this.analysisStats.misses++;
     const match = this.model.matcher.match(text);
-    if (this.matches && rememberable(text)) this.matches.set(text, match);
+    if (this.analyses && rememberable(text)) this.analyses.set(text, { match, intents: {} });
     return match;
   }
 
+  /** The intent recognised in `text`; kept beside the text's match when the text is in memory (match it first). */
   private async recognizeIntent(text: string, lang: Lang): Promise<IntentMatch | null> {
     const intents = this.model.intents;
     if (!intents) return null;
-    const key = `${lang}\u0000${text}`;
-    const cached = this.intentMatches?.get(key);
+    const remembered = this.analyses?.peek(text);
+    const cached = remembered?.intents[lang];
     if (cached) return cached;
     const intent = await intents.recognize(text, lang);
-    if (this.intentMatches && rememberable(text)) this.intentMatches.set(key, intent);
+    if (remembered) remembered.intents[lang] = intent;
     return intent;
   }
 
