@@ -16,8 +16,18 @@ import type { ConversationRecord, DemandRecord, Store } from './ports.ts';
 export interface ConversationInterceptor {
   /** A turn to use instead of the bot's (staff hold the conversation, a rating), or null to let the bot answer. */
   before(message: IncomingMessage, conversation: ConversationRecord | undefined): EngineTurn | null;
-  /** May add replies (a case number) or change the outcome after the bot answered. */
-  after(message: IncomingMessage, turn: EngineTurn): EngineTurn;
+  /**
+   * May add replies (a case number) or change the outcome after the bot answered. It runs inside the write
+   * that stores the message and its replies, so what it writes (a new case) commits with them or not at all.
+   */
+  after(message: IncomingMessage, turn: EngineTurn): InterceptedTurn;
+}
+
+/** The turn as the interceptor left it. */
+export interface InterceptedTurn {
+  turn: EngineTurn;
+  /** Called once the turn is durable (to announce a case it opened). */
+  committed?: () => void;
 }
 
 export interface HandledMessage extends EngineResult {
@@ -145,35 +155,48 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       stored = true;
       options.onStored();
     }
-    let turn: EngineTurn;
-    try {
-      const taken = this.interceptor?.before(masked, conversation) ?? null;
-      turn = taken ?? (await this.respond(message, conversation?.state ?? initialState()));
-      if (!taken && this.interceptor) turn = this.interceptor.after(masked, turn);
-    } catch (err) {
-      // What the citizen wrote is kept even when no answer could be produced.
+    // What the citizen wrote is kept even when no answer could be produced or stored.
+    const keepMessage = async (): Promise<void> => {
       if (!stored) await this.store.write(saveInbound).catch(() => undefined);
+    };
+    let taken: EngineTurn | null = null;
+    let answer: EngineTurn;
+    try {
+      taken = this.interceptor?.before(masked, conversation) ?? null;
+      answer = taken ?? (await this.respond(message, conversation?.state ?? initialState()));
+    } catch (err) {
+      await keepMessage();
       throw err;
     }
-    const { result, state, demand } = turn;
     const now = new Date();
-    const outgoing = options.send && result.replies.length > 0;
-    const written = await this.store.write(() => {
-      if (!stored && saveInbound()) return null;
-      this.store.messages.saveOutbound(message.conversationId, message.channel, result.outcome, result.replies, now);
-      this.store.conversations.save({
-        id: message.conversationId,
-        channel: message.channel,
-        senderId: message.senderId,
-        state: maskState(state),
-        createdAt: conversation?.createdAt ?? message.time,
-        updatedAt: now,
+    const interceptor = taken ? null : this.interceptor;
+    let written;
+    try {
+      written = await this.store.write(() => {
+        if (!stored && saveInbound()) return null;
+        const { turn, committed } = interceptor ? interceptor.after(masked, answer) : { turn: answer, committed: undefined };
+        const { result, state, demand } = turn;
+        this.store.messages.saveOutbound(message.conversationId, message.channel, result.outcome, result.replies, now);
+        this.store.conversations.save({
+          id: message.conversationId,
+          channel: message.channel,
+          senderId: message.senderId,
+          state: maskState(state),
+          createdAt: conversation?.createdAt ?? message.time,
+          updatedAt: now,
+        });
+        const demandRecord = demand ? this.recordDemand(message, result, demand) : undefined;
+        const outboxId = options.send && result.replies.length > 0 ? this.store.outbox.add(message.conversationId, message.channel, result.replies, now) : undefined;
+        return { result, demandRecord, outboxId, committed };
       });
-      const demandRecord = demand ? this.recordDemand(message, result, demand) : undefined;
-      const outboxId = outgoing ? this.store.outbox.add(message.conversationId, message.channel, result.replies, now) : undefined;
-      return { demandRecord, outboxId };
-    });
+    } catch (err) {
+      // The turn rolled back as a whole, a case it opened included.
+      await keepMessage();
+      throw err;
+    }
     if (!written) return duplicateResult();
+    const { result } = written;
+    written.committed?.();
     if (written.demandRecord) this.emit('demand', written.demandRecord);
     this.emit('handled', masked, result, performance.now() - started);
     if (written.outboxId === undefined || !options.send) return { ...result, duplicate: false };

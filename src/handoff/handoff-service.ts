@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { EngineTurn } from '../core/engine.ts';
 import type { DeliveryResult } from '../core/delivery.ts';
 import type { Candidate, EngineResult, IncomingMessage, Lang } from '../core/message.ts';
-import type { ConversationInterceptor } from '../core/message-service.ts';
+import type { ConversationInterceptor, InterceptedTurn } from '../core/message-service.ts';
 import type { OutboundRouter } from '../core/outbound-router.ts';
 import type { ConversationRecord, Store } from '../core/ports.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
@@ -51,6 +51,17 @@ export interface HandoffDeps {
   /** The knowledge-base entries that best match a text, with scores. */
   candidatesFor: (text: string) => Candidate[];
   now?: () => Date;
+}
+
+/** What opens a case. */
+export interface OpenCaseInput {
+  conversationId: string;
+  channel: string;
+  trigger: EscalationTrigger;
+  question: string;
+  candidates: Candidate[];
+  /** The entry the bot just answered in this conversation: the citizen wants a person about it, so its department takes the case. */
+  contextEntryId?: string;
 }
 
 export class HandoffService extends EventEmitter<HandoffEvents> implements ConversationInterceptor {
@@ -98,8 +109,11 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     return null;
   }
 
-  /** After the bot answered: open a case when the citizen asked for a person, or after repeated misses. */
-  after(message: IncomingMessage, turn: EngineTurn): EngineTurn {
+  /**
+   * After the bot answered: open a case when the citizen asked for a person, or after repeated misses. Runs
+   * inside the write that stores the turn; the new case is announced once that write is durable.
+   */
+  after(message: IncomingMessage, turn: EngineTurn): InterceptedTurn {
     const state = { ...turn.state, ratingFor: undefined };
     const { result } = turn;
     let trigger: EscalationTrigger | null = null;
@@ -107,7 +121,7 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     else if (result.outcome === 'unanswered' && this.deps.policy.mode === 'escalate' && state.misses >= this.deps.policy.missesBeforeEscalation) {
       trigger = 'repeated_misses';
     }
-    if (!trigger) return { ...turn, state };
+    if (!trigger) return { turn: { ...turn, state } };
     // "转人工" on its own says nothing: the case shows the question the citizen could not get answered
     // (the engine's demand text), else their previous message, and is routed by that question, or by the
     // entry the bot just answered when the citizen wants a person about it.
@@ -115,7 +129,7 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     const wantsPersonAboutAnswer = trigger === 'asked_for_human' && demandText === message.text;
     const question = wantsPersonAboutAnswer ? (this.previousQuestion(message) ?? message.text) : demandText;
     const candidates = question === message.text ? (turn.demand?.candidates ?? result.candidates) : this.deps.candidatesFor(question);
-    const { escalation, created } = this.open({
+    const { escalation, created } = this.openQuietly({
       conversationId: message.conversationId,
       channel: message.channel,
       trigger,
@@ -125,26 +139,25 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     });
     const notice = created ? this.openedNotice(escalation, result.lang) : alreadyQueuedNotice(result.lang, escalation.caseNumber);
     const replies = trigger === 'asked_for_human' ? [notice] : [...result.replies, notice];
-    return { ...turn, state: { ...state, misses: 0 }, result: { ...result, outcome: 'escalated', replies } };
+    return {
+      turn: { ...turn, state: { ...state, misses: 0 }, result: { ...result, outcome: 'escalated', replies } },
+      committed: created ? () => this.emit('changed', escalation) : undefined,
+    };
   }
 
   /** Opens a case (or returns the conversation's open one). Staff use this from the demand log. */
-  open(input: {
-    conversationId: string;
-    channel: string;
-    trigger: EscalationTrigger;
-    question: string;
-    candidates: Candidate[];
-    /** The entry the bot just answered in this conversation: the citizen wants a person about it, so its department takes the case. */
-    contextEntryId?: string;
-  }): {
-    escalation: Escalation;
-    created: boolean;
-  } {
+  open(input: OpenCaseInput): { escalation: Escalation; created: boolean } {
+    const opened = this.openQuietly(input);
+    if (opened.created) this.emit('changed', opened.escalation);
+    return opened;
+  }
+
+  /** Opens a case without announcing it. */
+  private openQuietly(input: OpenCaseInput): { escalation: Escalation; created: boolean } {
     const now = this.now();
     const fromContext = input.contextEntryId ? this.deps.departmentOf(input.contextEntryId) : undefined;
     const department = fromContext ?? routeDepartment(input.candidates, this.deps.departmentOf);
-    const opened = this.store.escalations.open({
+    return this.store.escalations.open({
       conversationId: input.conversationId,
       channel: input.channel,
       department,
@@ -155,8 +168,6 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
       dueAt: this.deps.hours.addBusinessMinutes(now, this.deps.hours.targetMinutes(department)),
       caseDay: this.deps.hours.formatLocal(now).slice(0, 10).replaceAll('-', ''),
     });
-    if (opened.created) this.emit('changed', opened.escalation);
-    return opened;
   }
 
   /** Claims a waiting case: of two staff claiming at once, exactly one wins. */
@@ -271,9 +282,10 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     return this.store.escalations.list({ states, departments: staff.role === 'agent' ? staff.departments : undefined });
   }
 
-  /** The citizen's message before this one, if any (this one is stored with its answer, after `after`). */
+  /** The citizen's last message other than this one, if any. */
   private previousQuestion(message: IncomingMessage): string | undefined {
-    return this.store.messages.listByConversation(message.conversationId, 20).findLast((m) => m.direction === 'in')?.text;
+    // The message itself may already be stored (it is written in the same unit, or before the answer on WeChat).
+    return this.store.messages.listByConversation(message.conversationId, 20).findLast((m) => m.direction === 'in' && m.text !== message.text)?.text;
   }
 
   private held(id: number, staff: StaffMember): Escalation {
