@@ -1,8 +1,8 @@
 /**
- * `npm run bench:crash`: the crash test, long. The server runs under load (HTTP API, Telegram webhook, a
- * staff member claiming and replying) and is killed with SIGKILL `--crashes` times, `--seconds` apart, and
- * restarted; then every acknowledged message must be stored exactly once, every decided Telegram reply sent,
- * every claimed case still claimed.
+ * `npm run bench:crash`: the crash test, long. The server runs under load (HTTP API, Telegram webhook, WeChat
+ * callback, a staff member claiming and replying) and is killed with SIGKILL `--crashes` times, `--seconds`
+ * apart, and restarted; then every acknowledged message must be stored exactly once, every decided Telegram
+ * and WeChat reply sent, every claimed case still claimed.
  *
  *   npm run bench:crash -- [--crashes 10] [--seconds 10] [--senders 8] [--knowledge DIR]
  */
@@ -31,7 +31,8 @@ console.log('');
 console.log(`crashes: ${args.crashes}, ${((performance.now() - started) / 1000).toFixed(0)} s`);
 console.log(`acknowledged messages: ${report.acknowledged.length} (all stored exactly once: ${report.problems.some((p) => p.startsWith('acknowledged ')) ? 'no' : 'yes'})`);
 console.log(`cases opened by "转人工": ${new Set(report.askedForPerson).size} chats; claimed: ${report.claimed.length}; staff replies acknowledged: ${report.staffReplies.length}`);
-console.log(`Telegram replies sent more than once (a crash between sending and marking sent): ${report.resentTwice}`);
+console.log(`WeChat answers: ${report.passiveReplies.length} passive (in the callback's response), ${report.wechatApiSends} through the customer-service API`);
+console.log(`replies that reached the citizen more than once (a crash between sending and marking sent): ${report.resentTwice}`);
 if (report.problems.length > 0) {
   console.log(`FAIL: ${report.problems.length} problems`);
   for (const p of report.problems.slice(0, 30)) console.log(`  ${p}`);

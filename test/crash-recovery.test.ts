@@ -1,8 +1,9 @@
 /**
- * Durability under crashes: the real server under load (HTTP API, Telegram webhook, a staff member replying)
- * is killed with SIGKILL twice and restarted. Every message that got a 2xx must be stored exactly once,
- * every reply decided for Telegram (bot answers, staff replies) must have reached the (fake) Telegram, and
- * claimed cases must still be claimed. It fails if a channel acknowledged before the commit was durable.
+ * Durability under crashes: the real server under load (HTTP API, Telegram webhook, WeChat callback, a staff
+ * member replying) is killed with SIGKILL twice and restarted. Every message that got a 2xx must be stored
+ * exactly once, every reply decided for Telegram (bot answers, staff replies) and WeChat (passive or later
+ * answers) must have reached the (fake) platform, and claimed cases must still be claimed. It fails if a
+ * channel acknowledged before the commit was durable.
  */
 import { describe, expect, it } from 'vitest';
 import { runCrashScenario } from './support/crash-scenario.ts';
@@ -16,5 +17,7 @@ describe('crash recovery', () => {
     expect(report.acknowledged.length).toBeGreaterThan(50);
     expect(report.askedForPerson.length).toBeGreaterThan(0);
     expect(report.staffReplies.length).toBeGreaterThan(0);
+    expect(report.passiveReplies.length).toBeGreaterThan(0);
+    expect(report.wechatApiSends).toBeGreaterThan(0);
   }, 240_000);
 });

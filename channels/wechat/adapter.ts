@@ -112,14 +112,27 @@ export class WeChatAdapter implements ChannelAdapter {
     }
   }
 
-  /** Runs the question through the core; answers passively if it is ready within the budget, else later. */
+  /**
+   * Runs the question through the core. The answer is written to the outbox with the message, then goes out
+   * passively when it is ready within the budget (a long answer's rest through the customer-service API), else
+   * all of it through the API after "success". A crash before it went out re-sends it from the outbox.
+   */
   private async answer(message: IncomingMessage, res: Response, passive: (content: string) => void): Promise<void> {
     const openId = message.senderId;
+    const send = async (replies: readonly Reply[]): Promise<DeliveryResult> => {
+      const pieces = renderTexts(replies);
+      if (!canReplyPassively(res)) return this.sendTexts(openId, pieces);
+      const [now, ...rest] = pieces;
+      if (now !== undefined) passive(now);
+      return this.sendTexts(openId, rest);
+    };
     // The message is stored before the engine runs, so a "success" sent after the budget acknowledges a
     // message that is already durable.
     let markStored!: () => void;
     const stored = new Promise<void>((resolve) => (markStored = resolve));
-    const handling = this.deps.service.handle(message, { onStored: markStored });
+    const handling = this.deps.service.handle(message, { onStored: markStored, send });
+    // Shutdown waits for it: the rest of a long answer may still be going out after the response.
+    this.track(handling.then((handled) => this.reportDelivery(handled)));
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), this.config.WECHAT_REPLY_BUDGET_MS);
@@ -127,23 +140,16 @@ export class WeChatAdapter implements ChannelAdapter {
     const first = await Promise.race([handling, budget]).finally(() => clearTimeout(timer));
     if (first === 'late') {
       await Promise.race([stored, handling]);
-      res.type('text/plain').send('success');
-      this.track(handling.then((handled) => this.deliverLate(openId, handled)));
+      if (!res.headersSent) res.type('text/plain').send('success');
       return;
     }
-    const [now, ...rest] = first.duplicate ? [] : renderTexts(first.replies);
-    if (now === undefined) {
-      res.type('text/plain').send('success');
-      return;
-    }
-    passive(now);
-    if (rest.length > 0) this.track(this.deliverLate(openId, null, rest));
+    // A duplicate, a conversation staff hold, or an answer without text.
+    if (!res.headersSent) res.type('text/plain').send('success');
   }
 
-  private async deliverLate(openId: string, handled: HandledMessage | null, pieces = handled && !handled.duplicate ? renderTexts(handled.replies) : []): Promise<void> {
-    if (pieces.length === 0) return;
-    const result = await this.sendTexts(openId, pieces);
-    if (result.status !== 'sent') this.deps.logger.warn({ reason: result.reason, detail: result.detail }, 'wechat late answer not delivered');
+  private reportDelivery(handled: HandledMessage): void {
+    const delivery = handled.delivery;
+    if (delivery && delivery.status !== 'sent') this.deps.logger.warn({ reason: delivery.reason, detail: delivery.detail }, 'wechat answer not delivered');
   }
 
   private async sendTexts(openId: string, pieces: readonly string[]): Promise<DeliveryResult> {
@@ -155,7 +161,7 @@ export class WeChatAdapter implements ChannelAdapter {
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((err: Error) => this.deps.logger.error({ err: err.message }, 'wechat late answer failed'));
+    const tracked = work.catch((err: Error) => this.deps.logger.error({ err: err.message }, 'wechat answer failed'));
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
   }
@@ -233,6 +239,11 @@ export class WeChatAdapter implements ChannelAdapter {
     const signature = wechatSignature(this.config.WECHAT_TOKEN, timestamp, nonce, encrypt);
     res.type('application/xml').send(encryptedReplyXml(encrypt, signature, timestamp, nonce));
   }
+}
+
+/** WeChat still waits for this callback's response (it gives up after 5 seconds and retries). */
+function canReplyPassively(res: Response): boolean {
+  return !res.headersSent && !res.destroyed && res.socket?.destroyed !== true;
 }
 
 function queryString(req: Request, name: string): string {

@@ -1,16 +1,20 @@
 /**
  * The crash scenario shared by test/crash-recovery.test.ts (short) and `npm run bench:crash` (long): the real
- * server under load from the HTTP API, the Telegram webhook and a staff member, killed with SIGKILL several
- * times and restarted; then what was acknowledged is checked against the database and the fake Telegram.
+ * server under load from the HTTP API, the Telegram webhook, the WeChat callback and a staff member, killed
+ * with SIGKILL several times and restarted; then what was acknowledged is checked against the database, the
+ * fake Telegram and the fake WeChat API.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { renderReplies } from '../../channels/telegram/render.ts';
+import { renderTexts } from '../../channels/wechat/render.ts';
 import type { Reply } from '../../src/core/message.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { startFakeTelegramApi, textUpdate, type FakeTelegramApi } from '../fakes/telegram-api.ts';
+import { startFakeWeChatApi, type FakeWeChatApi } from '../fakes/wechat-api.ts';
+import { WeChatCallbackClient } from '../fakes/wechat-callback.ts';
 import { BENCH_TELEGRAM_TOKEN, BENCH_WEBHOOK_SECRET, freePort, startServerProcess, type ServerProcess } from './server-process.ts';
 import { createStaff, login, type StaffClient } from './staff-client.ts';
 
@@ -19,7 +23,7 @@ export interface CrashScenarioOptions {
   crashes: number;
   /** How long the load runs before each kill. */
   loadMs: number;
-  /** Concurrent senders on the HTTP API and on the Telegram webhook (each). */
+  /** Concurrent senders on the HTTP API, the Telegram webhook and the WeChat callback (each). */
   senders: number;
   modelCacheDir: string;
   knowledgeDir?: string;
@@ -36,14 +40,19 @@ export interface CrashReport {
   claimed: number[];
   /** Telegram chats whose "转人工" was acknowledged. */
   askedForPerson: number[];
+  /** WeChat answers that came back in the callback's response (passive replies): the OpenID and the text. */
+  passiveReplies: { openId: string; text: string }[];
+  /** WeChat answers sent later through the customer-service API. */
+  wechatApiSends: number;
   /** What does not hold; empty when the store and the fake Telegram agree with what was acknowledged. */
   problems: string[];
-  /** Replies the fake Telegram got more than once (allowed: delivery is at least once). */
+  /** Replies that reached the citizen more than once, on Telegram or WeChat (allowed: delivery is at least once). */
   resentTwice: number;
 }
 
 const QUESTIONS = ['居住证怎么办理?', '公积金怎么提取', 'How do I apply for a residence permit?', '营业执照要什么材料', '火星签证怎么办', '社保卡丢了怎么办'];
 const STAFF = 'crashlead';
+const WX = { token: 'crashwxtoken', appId: 'wxc0ffee0123456789', appSecret: 'crash-wechat-secret' };
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runCrashScenario(options: CrashScenarioOptions): Promise<CrashReport> {
@@ -53,10 +62,22 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
   await createStaff(seed, STAFF, 'supervisor', []);
   seed.close();
   const fake = await startFakeTelegramApi(BENCH_TELEGRAM_TOKEN);
+  const weixin = await startFakeWeChatApi(WX);
   const port = await freePort();
-  const env = { MODEL_CACHE_DIR: options.modelCacheDir, ...(options.knowledgeDir ? { KNOWLEDGE_DIR: options.knowledgeDir } : {}) };
-  const start = (): Promise<ServerProcess> => startServerProcess({ dir, port, telegramApiRoot: fake.url, env });
-  const report: CrashReport = { acknowledged: [], staffReplies: [], claimed: [], askedForPerson: [], problems: [], resentTwice: 0 };
+  const env = {
+    MODEL_CACHE_DIR: options.modelCacheDir,
+    ...(options.knowledgeDir ? { KNOWLEDGE_DIR: options.knowledgeDir } : {}),
+    WECHAT_TOKEN: WX.token,
+    WECHAT_APP_ID: WX.appId,
+    WECHAT_APP_SECRET: WX.appSecret,
+    WECHAT_API_BASE: weixin.url,
+  };
+  // WeChat's answers take both ways: runs with an even number answer within a short budget (mostly passive
+  // replies in the callback's response), odd ones with none (every answer later through the customer-service API).
+  let run = 0;
+  const start = (): Promise<ServerProcess> =>
+    startServerProcess({ dir, port, telegramApiRoot: fake.url, env: { ...env, WECHAT_REPLY_BUDGET_MS: run++ % 2 === 0 ? '50' : '0' } });
+  const report: CrashReport = { acknowledged: [], staffReplies: [], claimed: [], askedForPerson: [], passiveReplies: [], wechatApiSends: 0, problems: [], resentTwice: 0 };
   let server = await start();
   let next = 0;
   try {
@@ -66,6 +87,7 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
       const loops = [
         ...Array.from({ length: options.senders }, () => apiLoop(server.url, until, report, () => next++)),
         ...Array.from({ length: options.senders }, () => telegramLoop(server.url, until, report, () => next++)),
+        ...Array.from({ length: options.senders }, () => wechatLoop(server.url, until, report, () => next++)),
         staffLoop(staff, until, report),
       ];
       await delay(options.loadMs);
@@ -80,8 +102,9 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
   } finally {
     await server.stop();
     await fake.stop();
+    await weixin.stop();
   }
-  check(join(dir, 'huiying.db'), fake, report);
+  check(join(dir, 'huiying.db'), fake, weixin, report);
   rmSync(dir, { recursive: true, force: true });
   return report;
 }
@@ -125,6 +148,20 @@ async function telegramLoop(base: string, until: Until, report: CrashReport, id:
   }
 }
 
+async function wechatLoop(base: string, until: Until, report: CrashReport, id: () => number): Promise<void> {
+  const wechat = new WeChatCallbackClient({ url: `${base}/channels/wechat`, token: WX.token, appId: WX.appId });
+  while (!until.stop) {
+    const n = id();
+    const openId = `o-crash-${n % 53}`;
+    const msgId = String(700_000_000 + n);
+    const res = await wechat.text(openId, QUESTIONS[n % QUESTIONS.length]!, msgId).catch(() => null);
+    if (!res) return;
+    if (res.status !== 200) continue;
+    report.acknowledged.push(['wechat', msgId]);
+    if (res.reply?.Content) report.passiveReplies.push({ openId, text: res.reply.Content });
+  }
+}
+
 /** Claims waiting Telegram cases and replies to each once. */
 async function staffLoop(staff: StaffClient, until: Until, report: CrashReport): Promise<void> {
   let n = 0;
@@ -149,8 +186,8 @@ async function staffLoop(staff: StaffClient, until: Until, report: CrashReport):
   }
 }
 
-/** Compares what was acknowledged with the database and with what the fake Telegram received. */
-function check(path: string, fake: FakeTelegramApi, report: CrashReport): void {
+/** Compares what was acknowledged with the database and with what the fake Telegram and WeChat received. */
+function check(path: string, fake: FakeTelegramApi, weixin: FakeWeChatApi, report: CrashReport): void {
   const problems = report.problems;
   const db = new Database(path, { readonly: true });
   const count = db.prepare('SELECT COUNT(*) FROM messages WHERE channel = ? AND platform_message_id = ?').pluck();
@@ -184,6 +221,7 @@ function check(path: string, fake: FakeTelegramApi, report: CrashReport): void {
   for (const { chatId, text } of report.staffReplies) {
     if (![...sent.keys()].some((key) => key.startsWith(`${chatId}\n`) && key.endsWith(text))) problems.push(`acknowledged staff reply "${text}" never reached chat ${chatId}`);
   }
+  checkWeChat(db, weixin, report);
   const escalation = db.prepare('SELECT state, assignee_id FROM escalations WHERE id = ?');
   for (const id of report.claimed) {
     const row = escalation.get(id) as { state: string; assignee_id: number | null } | undefined;
@@ -194,4 +232,34 @@ function check(path: string, fake: FakeTelegramApi, report: CrashReport): void {
     if ((cases.get(`telegram:${chatId}`) as number) === 0) problems.push(`chat ${chatId} asked for a person (acknowledged) but has no case`);
   }
   db.close();
+}
+
+/** Every answer decided for a WeChat conversation reached the citizen: in the callback's response or through the API. */
+function checkWeChat(db: Database.Database, weixin: FakeWeChatApi, report: CrashReport): void {
+  const got = new Map<string, number>();
+  const count = (openId: string, text: string): void => void got.set(`${openId}\n${text}`, (got.get(`${openId}\n${text}`) ?? 0) + 1);
+  for (const { openId, text } of report.passiveReplies) count(openId, text);
+  for (const { touser, content } of weixin.sent) count(touser, content);
+  report.wechatApiSends = weixin.sent.length;
+  const decided = new Map<string, number>();
+  // WeChat gets a turn's replies as one text (split by length), so the rows of a turn (one time) go together.
+  const rows = db.prepare("SELECT conversation_id, created_at, reply FROM messages WHERE channel = 'wechat' AND direction = 'out' ORDER BY id").all() as { conversation_id: string; created_at: number; reply: string }[];
+  const turns = new Map<string, typeof rows>();
+  for (const row of rows) {
+    const key = `${row.conversation_id}\n${row.created_at}`;
+    turns.set(key, [...(turns.get(key) ?? []), row]);
+  }
+  for (const turn of turns.values()) {
+    const openId = turn[0]!.conversation_id.slice('wechat:'.length);
+    for (const text of renderTexts(turn.map((row) => JSON.parse(row.reply) as Reply))) {
+      const key = `${openId}\n${text}`;
+      decided.set(key, (decided.get(key) ?? 0) + 1);
+    }
+  }
+  if (decided.size === 0) report.problems.push('no WeChat answer was decided: the WeChat channel did not run');
+  for (const [key, n] of decided) {
+    const reached = got.get(key) ?? 0;
+    if (reached < n) report.problems.push(`a WeChat answer was decided ${n} times but reached the citizen ${reached} times: ${key.replace('\n', ': ').slice(0, 80)}`);
+  }
+  for (const [key, reached] of got) report.resentTwice += Math.max(0, reached - (decided.get(key) ?? 0));
 }
