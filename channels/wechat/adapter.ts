@@ -128,8 +128,14 @@ export class WeChatAdapter implements ChannelAdapter {
     };
     // The message is stored before the engine runs, so a "success" sent after the budget acknowledges a
     // message that is already durable.
+    let isStored = false;
     let markStored!: () => void;
-    const stored = new Promise<void>((resolve) => (markStored = resolve));
+    const stored = new Promise<void>((resolve) => {
+      markStored = () => {
+        isStored = true;
+        resolve();
+      };
+    });
     const handling = this.deps.service.handle(message, { onStored: markStored, send });
     // Shutdown waits for it: the rest of a long answer may still be going out after the response.
     this.track(handling.then((handled) => this.reportDelivery(handled)));
@@ -137,13 +143,11 @@ export class WeChatAdapter implements ChannelAdapter {
     const budget = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), this.config.WECHAT_REPLY_BUDGET_MS);
     });
-    const first = await Promise.race([handling, budget]).finally(() => clearTimeout(timer));
-    if (first === 'late') {
-      await Promise.race([stored, handling]);
-      if (!res.headersSent) res.type('text/plain').send('success');
-      return;
-    }
-    // A duplicate, a conversation staff hold, or an answer without text.
+    const first = await Promise.race([handling.catch((error: unknown) => ({ error })), budget]).finally(() => clearTimeout(timer));
+    if (first === 'late') await Promise.race([stored, handling]);
+    // Not stored: 500, and WeChat sends it again. Stored, it awaits its answer, which the next start gives.
+    else if ('error' in first && !isStored) throw first.error;
+    // "success" for a late answer, a duplicate, a conversation staff hold, or an answer without text.
     if (!res.headersSent) res.type('text/plain').send('success');
   }
 

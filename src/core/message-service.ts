@@ -10,7 +10,7 @@ import { initialState, type ConversationState } from './conversation-state.ts';
 import type { DemandSignal, Engine, EngineTurn, Responder } from './engine.ts';
 import type { DeliveryResult } from './delivery.ts';
 import type { EngineResult, IncomingMessage, Reply } from './message.ts';
-import type { ConversationRecord, DemandRecord, Store } from './ports.ts';
+import type { AwaitingMessage, ConversationRecord, DemandRecord, Store } from './ports.ts';
 
 /** Lets the human side take a conversation over before the bot answers, and act on the bot's outcome after. */
 export interface ConversationInterceptor {
@@ -106,9 +106,23 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
    * acknowledges a message only after it is stored. Messages of one conversation are handled in order.
    */
   handle(message: IncomingMessage, options: HandleOptions = {}): Promise<HandledMessage> {
-    const key = message.conversationId;
+    return this.inOrder(message.conversationId, () => this.process(message, options));
+  }
+
+  /**
+   * Answers a message that was acknowledged before its answer was stored, when a crash came in between
+   * (`store.messages.awaitingAnswers()`): the same turn as `handle`, on the stored message, sent through `send`.
+   */
+  resume(awaiting: AwaitingMessage, send?: HandleOptions['send']): Promise<HandledMessage> {
+    const opened = awaiting.sealedText && this.sealer ? this.sealer.open(awaiting.sealedText) : null;
+    const message = { ...awaiting.message, text: opened ?? awaiting.message.text };
+    return this.inOrder(message.conversationId, () => this.process(message, { send }, awaiting.id));
+  }
+
+  /** Runs `work` after the conversation's earlier messages. */
+  private inOrder(key: string, work: () => Promise<HandledMessage>): Promise<HandledMessage> {
     const previous = this.inFlight.get(key);
-    const run = previous ? previous.then(() => this.process(message, options)) : this.process(message, options);
+    const run = previous ? previous.then(work) : work();
     const tail = run.catch(() => undefined);
     this.inFlight.set(key, tail);
     void tail.then(() => {
@@ -129,7 +143,8 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     return this.engine.respond(message, state);
   }
 
-  private async process(message: IncomingMessage, options: HandleOptions): Promise<HandledMessage> {
+  /** `storedId`: the message is stored already (resumed), under this id. */
+  private async process(message: IncomingMessage, options: HandleOptions, storedId?: number): Promise<HandledMessage> {
     const started = performance.now();
     const { address, ...rest } = message;
     const masked = { ...rest, text: maskPersonalData(message.text) };
@@ -142,22 +157,27 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       candidates: [],
       duplicate: true,
     });
-    if (message.platformMessageId && this.store.messages.seen(message.channel, message.platformMessageId)) return duplicateResult();
+    if (storedId === undefined && message.platformMessageId && this.store.messages.seen(message.channel, message.platformMessageId)) return duplicateResult();
     const sealed = this.sealer && masked.text !== message.text ? this.sealer.seal(message.text) : undefined;
-    const saveInbound = (): boolean => {
+    const saveInbound = (): { id: number; duplicate: boolean } => {
       const saved = this.store.messages.saveInbound(masked, sealed);
       if (address && !saved.duplicate) this.store.addresses.save(message.conversationId, message.channel, address);
-      return saved.duplicate;
+      return saved;
     };
-    let stored = false;
-    if (options.onStored) {
-      if (await this.store.write(saveInbound)) return duplicateResult();
-      stored = true;
+    if (storedId === undefined && options.onStored) {
+      // Acknowledged before the answer exists: noted, so that the next start answers it if a crash comes first.
+      const saved = await this.store.write(() => {
+        const saved = saveInbound();
+        if (!saved.duplicate) this.store.messages.awaitAnswer(saved.id, new Date());
+        return saved;
+      });
+      if (saved.duplicate) return duplicateResult();
+      storedId = saved.id;
       options.onStored();
     }
     // What the citizen wrote is kept even when no answer could be produced or stored.
     const keepMessage = async (): Promise<void> => {
-      if (!stored) await this.store.write(saveInbound).catch(() => undefined);
+      if (storedId === undefined) await this.store.write(saveInbound).catch(() => undefined);
     };
     let taken: EngineTurn | null = null;
     let answer: EngineTurn;
@@ -173,7 +193,9 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     let written;
     try {
       written = await this.store.write(() => {
-        if (!stored && saveInbound()) return null;
+        if (storedId === undefined) {
+          if (saveInbound().duplicate) return null;
+        } else this.store.messages.answered(storedId);
         const { turn, committed } = interceptor ? interceptor.after(masked, answer) : { turn: answer, committed: undefined };
         const { result, state, demand } = turn;
         this.store.messages.saveOutbound(message.conversationId, message.channel, result.outcome, result.replies, now);

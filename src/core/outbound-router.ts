@@ -51,17 +51,19 @@ export class OutboundRouter {
     return sent;
   }
 
-  private async send(id: number, conversationId: string, channel: string, replies: readonly Reply[]): Promise<DeliveryResult> {
+  /** Sends through the conversation's channel without storing anything: for callers that stored the replies and their outbox entry. */
+  async sendNow(conversationId: string, channel: string, replies: readonly Reply[]): Promise<DeliveryResult> {
     const sender = this.senders.get(channel);
-    let result: DeliveryResult;
-    if (!sender) result = { status: 'undeliverable', reason: 'no_route', detail: `channel ${channel} is not running` };
-    else {
-      try {
-        result = await sender.send(conversationId, replies);
-      } catch (err) {
-        result = { status: 'undeliverable', reason: 'failed', detail: (err as Error).message };
-      }
+    if (!sender) return { status: 'undeliverable', reason: 'no_route', detail: `channel ${channel} is not running` };
+    try {
+      return await sender.send(conversationId, replies);
+    } catch (err) {
+      return { status: 'undeliverable', reason: 'failed', detail: (err as Error).message };
     }
+  }
+
+  private async send(id: number, conversationId: string, channel: string, replies: readonly Reply[]): Promise<DeliveryResult> {
+    const result = await this.sendNow(conversationId, channel, replies);
     await this.store.write(() => this.store.outbox.mark(id, result.status === 'sent' ? 'sent' : 'undeliverable', result.status === 'sent' ? null : result.reason));
     return result;
   }

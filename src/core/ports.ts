@@ -61,6 +61,21 @@ export interface MessageRepository {
   saveOutbound(conversationId: string, channel: string, outcome: Outcome, replies: readonly Reply[], time: Date): void;
   /** The newest `limit` (default 200) messages of a conversation with an id above `afterId`, oldest first. */
   listByConversation(conversationId: string, limit?: number, afterId?: number): StoredMessage[];
+  /** Notes that an inbound message was acknowledged before its answer was stored. */
+  awaitAnswer(messageId: number, time: Date): void;
+  /** The answer to the message is stored. */
+  answered(messageId: number): void;
+  /** Inbound messages still waiting for their answer (a crash came between acknowledging and answering), oldest first. */
+  awaitingAnswers(): AwaitingMessage[];
+}
+
+/** An inbound message acknowledged but not answered, as stored (masked text; the sealed original if any). */
+export interface AwaitingMessage {
+  id: number;
+  message: IncomingMessage;
+  sealedText?: string;
+  /** When it was acknowledged, by this server's clock. */
+  acknowledgedAt: Date;
 }
 
 export interface DemandRepository {

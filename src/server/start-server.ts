@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { buildEngine } from '../bot-runtime.ts';
 import type { Config } from '../config.ts';
+import { answerAwaiting } from '../core/awaiting-answers.ts';
 import { MessageService } from '../core/message-service.ts';
 import { OutboundRouter } from '../core/outbound-router.ts';
 import { HandoffService } from '../handoff/handoff-service.ts';
@@ -189,6 +190,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   // Replies a previous run stored but never sent (a crash mid-delivery), read before new ones can be queued.
   const unsent = store.outbox.pending();
+  const awaiting = store.messages.awaitingAnswers();
   try {
     for (const plugin of options.channels ?? []) {
       const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }), limits });
@@ -226,6 +228,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   const resent = await outbound.flushPending(unsent);
+  const late = await answerAwaiting(awaiting, { service, store, outbound });
+  if (awaiting.length > 0) logger.warn({ late }, 'answered messages a previous run acknowledged but did not answer (it stopped in between)');
   const sweep = setInterval(() => {
     handoff.sweep().catch((err: Error) => logger.error({ err: err.message }, 'expiry sweep failed'));
   }, SWEEP_MS);

@@ -257,6 +257,14 @@ function checkWeChat(db: Database.Database, weixin: FakeWeChatApi, report: Crash
     }
   }
   if (decided.size === 0) report.problems.push('no WeChat answer was decided: the WeChat channel did not run');
+  // WeChat was told "success" once a message was stored: each stored question must have had its answer decided
+  // (each answer is one outbox entry), those a crash caught in between at the next start.
+  const questions = db.prepare("SELECT conversation_id AS id, COUNT(*) AS n FROM messages WHERE channel = 'wechat' AND direction = 'in' GROUP BY conversation_id").all() as { id: string; n: number }[];
+  const answers = db.prepare("SELECT COUNT(*) FROM outbox WHERE conversation_id = ?").pluck();
+  for (const { id, n } of questions) {
+    const m = answers.get(id) as number;
+    if (m !== n) report.problems.push(`${id}: ${n} questions stored, ${m} answers decided`);
+  }
   for (const [key, n] of decided) {
     const reached = got.get(key) ?? 0;
     if (reached < n) report.problems.push(`a WeChat answer was decided ${n} times but reached the citizen ${reached} times: ${key.replace('\n', ': ').slice(0, 80)}`);

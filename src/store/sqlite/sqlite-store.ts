@@ -6,6 +6,7 @@ import type { ConversationState } from '../../core/conversation-state.ts';
 import type { DemandReason } from '../../core/engine.ts';
 import type { IncomingMessage, Lang, Outcome, Reply } from '../../core/message.ts';
 import type {
+  AwaitingMessage,
   ChannelAddress,
   ChannelAddressRepository,
   ConversationRecord,
@@ -139,6 +140,9 @@ class SqliteMessages implements MessageRepository {
   private readonly insert;
   private readonly list;
   private readonly seenStmt;
+  private readonly awaitStmt;
+  private readonly answeredStmt;
+  private readonly awaitingStmt;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(`
@@ -148,6 +152,33 @@ class SqliteMessages implements MessageRepository {
     this.list = db.prepare(`
       SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`);
     this.seenStmt = db.prepare('SELECT 1 FROM messages WHERE channel = ? AND platform_message_id = ?').pluck();
+    this.awaitStmt = db.prepare('INSERT OR IGNORE INTO awaiting_answers (message_id, created_at) VALUES (?, ?)');
+    this.answeredStmt = db.prepare('DELETE FROM awaiting_answers WHERE message_id = ?');
+    this.awaitingStmt = db.prepare('SELECT m.*, a.created_at AS acknowledged_at FROM awaiting_answers a JOIN messages m ON m.id = a.message_id ORDER BY m.id');
+  }
+
+  awaitAnswer(messageId: number, time: Date): void {
+    this.awaitStmt.run(messageId, time.getTime());
+  }
+
+  answered(messageId: number): void {
+    this.answeredStmt.run(messageId);
+  }
+
+  awaitingAnswers(): AwaitingMessage[] {
+    return (this.awaitingStmt.all() as Row[]).map((row) => ({
+      id: row.id as number,
+      message: {
+        channel: row.channel as string,
+        conversationId: row.conversation_id as string,
+        senderId: (row.sender_id as string | null) ?? '',
+        text: row.text as string,
+        time: new Date(row.created_at as number),
+        ...(row.platform_message_id ? { platformMessageId: row.platform_message_id as string } : {}),
+      },
+      ...(row.sealed_text ? { sealedText: row.sealed_text as string } : {}),
+      acknowledgedAt: new Date(row.acknowledged_at as number),
+    }));
   }
 
   seen(channel: string, platformMessageId: string): boolean {
