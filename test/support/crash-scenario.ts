@@ -196,28 +196,15 @@ function check(path: string, fake: FakeTelegramApi, weixin: FakeWeChatApi, repor
     if (n !== 1) problems.push(`acknowledged ${channel} message ${id} is stored ${n} times`);
   }
   // How often each text reached each chat, and how often the transcript says it was decided.
-  const sent = new Map<string, number>();
-  for (const call of fake.callsOf('sendMessage')) {
-    const key = `${String(call.chat_id)}\n${String(call.text)}`;
-    sent.set(key, (sent.get(key) ?? 0) + 1);
-  }
+  const sent = tally(fake.callsOf('sendMessage').map((call) => `${String(call.chat_id)}\n${String(call.text)}`));
   const pending = db.prepare("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").pluck().get() as number;
   if (pending > 0) problems.push(`${pending} outbox items are still pending after the restart`);
   // Every reply decided for a Telegram conversation (bot answers and staff replies, as stored in the transcript) reached the fake.
-  const decided = new Map<string, number>();
   const rows = db.prepare("SELECT conversation_id, reply FROM messages WHERE channel = 'telegram' AND direction = 'out'").all() as { conversation_id: string; reply: string }[];
-  for (const row of rows) {
-    const chat = row.conversation_id.slice('telegram:'.length);
-    for (const { text } of renderReplies([JSON.parse(row.reply) as Reply])) {
-      const key = `${chat}\n${text}`;
-      decided.set(key, (decided.get(key) ?? 0) + 1);
-    }
-  }
-  for (const [key, n] of decided) {
-    const got = sent.get(key) ?? 0;
-    if (got < n) problems.push(`a reply was decided ${n} times but sent ${got} times: ${key.replace('\n', ': ').slice(0, 80)}`);
-  }
-  for (const [key, got] of sent) report.resentTwice += Math.max(0, got - (decided.get(key) ?? 0));
+  const decided = tally(
+    rows.flatMap((row) => renderReplies([JSON.parse(row.reply) as Reply]).map(({ text }) => `${row.conversation_id.slice('telegram:'.length)}\n${text}`)),
+  );
+  compareDeliveries('a Telegram reply', decided, sent, report);
   for (const { chatId, text } of report.staffReplies) {
     if (![...sent.keys()].some((key) => key.startsWith(`${chatId}\n`) && key.endsWith(text))) problems.push(`acknowledged staff reply "${text}" never reached chat ${chatId}`);
   }
@@ -236,12 +223,8 @@ function check(path: string, fake: FakeTelegramApi, weixin: FakeWeChatApi, repor
 
 /** Every answer decided for a WeChat conversation reached the citizen: in the callback's response or through the API. */
 function checkWeChat(db: Database.Database, weixin: FakeWeChatApi, report: CrashReport): void {
-  const got = new Map<string, number>();
-  const count = (openId: string, text: string): void => void got.set(`${openId}\n${text}`, (got.get(`${openId}\n${text}`) ?? 0) + 1);
-  for (const { openId, text } of report.passiveReplies) count(openId, text);
-  for (const { touser, content } of weixin.sent) count(touser, content);
+  const got = tally([...report.passiveReplies.map(({ openId, text }) => `${openId}\n${text}`), ...weixin.sent.map(({ touser, content }) => `${touser}\n${content}`)]);
   report.wechatApiSends = weixin.sent.length;
-  const decided = new Map<string, number>();
   // WeChat gets a turn's replies as one text (split by length), so the rows of a turn (one time) go together.
   const rows = db.prepare("SELECT conversation_id, created_at, reply FROM messages WHERE channel = 'wechat' AND direction = 'out' ORDER BY id").all() as { conversation_id: string; created_at: number; reply: string }[];
   const turns = new Map<string, typeof rows>();
@@ -249,13 +232,12 @@ function checkWeChat(db: Database.Database, weixin: FakeWeChatApi, report: Crash
     const key = `${row.conversation_id}\n${row.created_at}`;
     turns.set(key, [...(turns.get(key) ?? []), row]);
   }
-  for (const turn of turns.values()) {
-    const openId = turn[0]!.conversation_id.slice('wechat:'.length);
-    for (const text of renderTexts(turn.map((row) => JSON.parse(row.reply) as Reply))) {
-      const key = `${openId}\n${text}`;
-      decided.set(key, (decided.get(key) ?? 0) + 1);
-    }
-  }
+  const decided = tally(
+    [...turns.values()].flatMap((turn) => {
+      const openId = turn[0]!.conversation_id.slice('wechat:'.length);
+      return renderTexts(turn.map((row) => JSON.parse(row.reply) as Reply)).map((text) => `${openId}\n${text}`);
+    }),
+  );
   if (decided.size === 0) report.problems.push('no WeChat answer was decided: the WeChat channel did not run');
   // WeChat was told "success" once a message was stored: each stored question must have had its answer decided
   // (each answer is one outbox entry), those a crash caught in between at the next start.
@@ -265,9 +247,21 @@ function checkWeChat(db: Database.Database, weixin: FakeWeChatApi, report: Crash
     const m = answers.get(id) as number;
     if (m !== n) report.problems.push(`${id}: ${n} questions stored, ${m} answers decided`);
   }
+  compareDeliveries('a WeChat answer', decided, got, report);
+}
+
+/** How often each key occurs. */
+function tally(keys: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
+}
+
+/** Each decided "citizen\ntext" reached the citizen at least as often as decided; more often counts as resent. */
+function compareDeliveries(what: string, decided: Map<string, number>, delivered: Map<string, number>, report: CrashReport): void {
   for (const [key, n] of decided) {
-    const reached = got.get(key) ?? 0;
-    if (reached < n) report.problems.push(`a WeChat answer was decided ${n} times but reached the citizen ${reached} times: ${key.replace('\n', ': ').slice(0, 80)}`);
+    const got = delivered.get(key) ?? 0;
+    if (got < n) report.problems.push(`${what} was decided ${n} times but reached the citizen ${got} times: ${key.replace('\n', ': ').slice(0, 80)}`);
   }
-  for (const [key, reached] of got) report.resentTwice += Math.max(0, reached - (decided.get(key) ?? 0));
+  for (const [key, got] of delivered) report.resentTwice += Math.max(0, got - (decided.get(key) ?? 0));
 }
