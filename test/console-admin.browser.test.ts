@@ -2,7 +2,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchBrowser } from './support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff } from './support/staff-client.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
@@ -15,7 +16,7 @@ beforeAll(async () => {
   cpSync('knowledge', knowledge, { recursive: true });
   server = await startTestServer({ config: { KNOWLEDGE_DIR: knowledge } });
   await createStaff(server.store, 'root', 'admin', [], 'correct-horse-battery');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

@@ -2,7 +2,8 @@
  * The staff console in a real browser (Debian's Chromium driven by playwright-core), next to a citizen in
  * the web widget: a case appears live, is claimed, answered, resolved and rated.
  */
-import { chromium, type Browser, type BrowserContext, type Locator, type Page, type WebSocketRoute } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page, type WebSocketRoute } from 'playwright-core';
+import { launchBrowser } from './support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webChannel } from '../channels/web/index.ts';
 import { hashPassword } from '../src/handoff/passwords.ts';
@@ -20,10 +21,7 @@ async function addStaff(name: string, displayName: string, role: StaffRole, depa
 
 beforeAll(async () => {
   server = await startTestServer({ channels: [webChannel] });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchBrowser();
   // "居住证怎么办理" then "转人工" lands in the public-security queue of the sample knowledge base.
   await addStaff('wangfang', '王芳', 'agent', ['public-security']);
   await addStaff('lina', '李娜', 'agent', ['public-security']);

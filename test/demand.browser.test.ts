@@ -7,7 +7,8 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchBrowser } from './support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webChannel } from '../channels/web/index.ts';
 import { citizen, createStaff } from './support/staff-client.ts';
@@ -26,10 +27,7 @@ beforeAll(async () => {
   knowledgeDir = join(mkdtempSync(join(tmpdir(), 'huiying-demand-ui-')), 'knowledge');
   cpSync('knowledge', knowledgeDir, { recursive: true });
   server = await startTestServer({ channels: [webChannel], config: { KNOWLEDGE_DIR: knowledgeDir } });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchBrowser();
   await createStaff(server.store, 'demand-super', 'supervisor', []);
   await createStaff(server.store, 'demand-admin', 'admin', []);
   await createStaff(server.store, 'demand-agent', 'agent', ['public-security']);

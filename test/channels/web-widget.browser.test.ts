@@ -1,5 +1,6 @@
 /** The widget in a real browser (Debian's Chromium driven by playwright-core) on the demo portal. */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webChannel } from '../../channels/web/index.ts';
 import { eventually, startTestServer, type TestServer } from '../support/test-server.ts';
@@ -9,10 +10,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer({ channels: [webChannel] });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

@@ -2,7 +2,8 @@
  * Script and HTML payloads sent as a citizen's messages do not run in the widget (on the demo portal) nor in
  * the staff console, and show as the text that was typed. Debian's Chromium driven by playwright-core.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webChannel } from '../../channels/web/index.ts';
 import { hashPassword } from '../../src/handoff/passwords.ts';
@@ -22,7 +23,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer({ channels: [webChannel] });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchBrowser();
   await server.store.staff.create({ name: 'xssvisor', displayName: '监督', role: 'supervisor', departments: [], passwordHash: await hashPassword(PASSWORD) });
 });
 
