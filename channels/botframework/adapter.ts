@@ -9,6 +9,7 @@ import { CHANNEL, parseActivity } from './inbound.ts';
 import { isLoopbackAddress } from './loopback.ts';
 import { MAX_TEXT_LENGTH, renderReplies } from './render.ts';
 import { createTurnLogic } from './turn.ts';
+import { undeliverable } from './undeliverable.ts';
 
 /** Where Azure Bot Service (and the Emulator) posts activities: the bot's "messaging endpoint". */
 export const MESSAGES_PATH = '/api/messages';
@@ -97,11 +98,4 @@ export class BotFrameworkAdapter implements ChannelAdapter {
       res.status(500).json({ error: 'internal', message: 'internal error' });
     }
   }
-}
-
-/** A connector error as staff see it: 403 means the user blocked or removed the bot. */
-export function undeliverable(err: unknown): DeliveryResult {
-  const status = (err as { statusCode?: unknown }).statusCode;
-  const detail = status === undefined ? (err as Error).message : `${String(status)} ${(err as Error).message}`;
-  return { status: 'undeliverable', reason: status === 403 ? 'blocked' : 'failed', detail };
 }

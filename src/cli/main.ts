@@ -36,9 +36,12 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger(config.LOG_LEVEL);
-      const running = await startServer(config, { channels, logger });
+      const starting = startServer(config, { channels, logger });
       // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_TIMEOUT_MS), close the database.
-      installSignalHandlers(running, logger);
+      // Installed before the start ends: a signal while the start re-sends what the last run left (it listens
+      // meanwhile) lets that finish first instead of killing the process half-way.
+      installSignalHandlers({ close: async () => (await starting).close() }, logger);
+      const running = await starting;
       console.log(`Huiying is running: ${running.url}/`);
     });
 

@@ -75,7 +75,7 @@ describe('botframework adapter (Emulator mode, fake connector)', () => {
     expect(await adapter.send('botframework:never-seen', [{ text: 'hi' }])).toMatchObject({ status: 'undeliverable', reason: 'no_route' });
   });
 
-  it('still acknowledges and stores a message when the connector refuses the answer', async () => {
+  it('still acknowledges and stores a message when the connector refuses the answer, and shows the answer as undeliverable', async () => {
     connector.failWith(403);
     try {
       const { status } = await postActivity(server.url, messageActivity(connector, 'adapter-refused', '护照怎么换发', 'refused-1'));
@@ -83,8 +83,18 @@ describe('botframework adapter (Emulator mode, fake connector)', () => {
     } finally {
       connector.failWith(null);
     }
-    const stored = server.store.messages.listByConversation(`botframework:${conversationOf('adapter-refused')}`);
+    const id = `botframework:${conversationOf('adapter-refused')}`;
+    const stored = server.store.messages.listByConversation(id);
     expect(stored.filter((m) => m.direction === 'in')).toHaveLength(1);
+    expect(server.store.outbox.forConversation(id).map((o) => [o.status, o.reason])).toEqual([['undeliverable', 'blocked']]);
+  });
+
+  it('writes the answer to the outbox and marks it sent once the connector took it', async () => {
+    await postActivity(server.url, messageActivity(connector, 'adapter-outbox', '居住证怎么办理', 'outbox-1'));
+    const [item] = server.store.outbox.forConversation(`botframework:${conversationOf('adapter-outbox')}`);
+    expect(item?.status).toBe('sent');
+    expect(item?.replies.map((r) => r.text).join()).toContain('居住证');
+    expect(texts('adapter-outbox')).toEqual([expect.stringContaining('居住证')]);
   });
 
   it('answers malformed bodies with 400 and a message', async () => {

@@ -23,6 +23,15 @@ export interface FakeConnector {
   forConversation(conversationId: string): RecordedActivity[];
   /** Answers every send with this status from now on (403: the user blocked the bot or left). */
   failWith(status: number | null): void;
+  /**
+   * While on, sends are taken in but neither answered nor recorded (a connector that hangs, or a bot killed
+   * before the send completed); turning it off answers the held ones with an error.
+   */
+  holdSends(on: boolean): void;
+  /** Sends taken in while holding, not answered. */
+  held(): number;
+  /** Every send from now on waits this long before it is answered (a slow connector, or a busy machine). */
+  delaySends(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -32,6 +41,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const activities: RecordedActivity[] = [];
   let failure: number | null = null;
   let counter = 0;
+  let holding = false;
+  let delayMs = 0;
+  const held = new Set<() => void>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -42,19 +54,33 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         res.end(JSON.stringify(body));
       };
       if (req.method !== 'POST' || !match) return reply(404, { error: { code: 'NotFound', message: 'no such route' } });
-      if (failure !== null) return reply(failure, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
-      let activity: Record<string, unknown>;
-      try {
-        activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      } catch {
-        return reply(400, { error: { code: 'BadArgument', message: 'body is not JSON' } });
+      if (holding) {
+        const release = (): void => reply(503, { error: { code: 'ServiceError', message: 'held' } });
+        held.add(release);
+        res.on('close', () => held.delete(release));
+        return;
       }
-      const conversationId = decodeURIComponent(match[1]!);
-      const replyToId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
-      activities.push({ conversationId, replyToId, authorization: req.headers.authorization, activity });
-      reply(200, { id: `sent-${++counter}` });
+      if (delayMs > 0) {
+        setTimeout(() => answer(match, chunks, req.headers.authorization, reply), delayMs);
+        return;
+      }
+      answer(match, chunks, req.headers.authorization, reply);
     });
   });
+  /** Records the activity and answers like the connector (or with the failure switched on). */
+  const answer = (match: RegExpExecArray, chunks: Buffer[], authorization: string | undefined, reply: (status: number, body: unknown) => void): void => {
+    if (failure !== null) return reply(failure, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
+    let activity: Record<string, unknown>;
+    try {
+      activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return reply(400, { error: { code: 'BadArgument', message: 'body is not JSON' } });
+    }
+    const conversationId = decodeURIComponent(match[1]!);
+    const replyToId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
+    activities.push({ conversationId, replyToId, authorization, activity });
+    reply(200, { id: `sent-${++counter}` });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -63,6 +89,14 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     forConversation: (id) => activities.filter((a) => a.conversationId === id),
     failWith: (status) => {
       failure = status;
+    },
+    holdSends: (on) => {
+      holding = on;
+      if (!on) for (const release of [...held]) release();
+    },
+    held: () => held.size,
+    delaySends: (ms) => {
+      delayMs = ms;
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -27,6 +27,8 @@ export interface FakeWeChatApi {
   failNextSends(...errcodes: number[]): void;
   /** Every token handed out so far stops working (WeChat answers 40001), as after a reset elsewhere. */
   invalidateTokens(): void;
+  /** Every send from now on waits this long before it is answered (a slow platform, or a busy machine). */
+  delaySends(ms: number): void;
   messagesFor(openId: string): RecordedMessage[];
   stop(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function startFakeWeChatApi(credentials: { appId: string; appSecret
   const valid = new Set<string>();
   const failures: number[] = [];
   let issued = 0;
+  let sendDelayMs = 0;
 
   const json = (res: ServerResponse, body: unknown): void => {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -64,6 +67,7 @@ export async function startFakeWeChatApi(credentials: { appId: string; appSecret
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { touser?: string; msgtype?: string; text?: { content?: string } };
+      if (sendDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, sendDelayMs));
       const failure = failures.shift();
       if (failure !== undefined) return json(res, { errcode: failure, errmsg: ERRMSG[failure] ?? 'error' });
       if (!body.touser || body.msgtype !== 'text' || typeof body.text?.content !== 'string') {
@@ -87,6 +91,9 @@ export async function startFakeWeChatApi(credentials: { appId: string; appSecret
     tokensIssued: () => issued,
     failNextSends: (...errcodes) => failures.push(...errcodes),
     invalidateTokens: () => valid.clear(),
+    delaySends: (ms) => {
+      sendDelayMs = ms;
+    },
     messagesFor: (openId) => sent.filter((m) => m.touser === openId),
     stop: () =>
       new Promise<void>((resolve) => {
