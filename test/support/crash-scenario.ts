@@ -1,17 +1,20 @@
 /**
  * The crash scenario shared by test/crash-recovery.test.ts (short) and `npm run bench:crash` (long): the real
- * server under load from the HTTP API, the Telegram webhook, the WeChat callback and a staff member, killed
- * with SIGKILL several times and restarted; then what was acknowledged is checked against the database, the
- * fake Telegram and the fake WeChat API.
+ * server under load from the HTTP API, the Telegram webhook, the WeChat callback, the Bot Framework endpoint and
+ * a staff member, killed with SIGKILL several times and restarted, then stopped with SIGTERM; then what was
+ * acknowledged is checked against the database, the fake Telegram, the fake WeChat API and the fake connector.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { renderReplies as renderActivities } from '../../channels/botframework/render.ts';
 import { renderReplies } from '../../channels/telegram/render.ts';
 import { renderTexts } from '../../channels/wechat/render.ts';
 import type { Reply } from '../../src/core/message.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { messageActivity } from '../fakes/botframework-client.ts';
+import { startFakeConnector, type FakeConnector } from '../fakes/botframework-connector.ts';
 import { startFakeTelegramApi, textUpdate, type FakeTelegramApi } from '../fakes/telegram-api.ts';
 import { startFakeWeChatApi, type FakeWeChatApi } from '../fakes/wechat-api.ts';
 import { WeChatCallbackClient } from '../fakes/wechat-callback.ts';
@@ -23,8 +26,14 @@ export interface CrashScenarioOptions {
   crashes: number;
   /** How long the load runs before each kill. */
   loadMs: number;
-  /** Concurrent senders on the HTTP API, the Telegram webhook and the WeChat callback (each). */
+  /** Concurrent senders on the HTTP API, the Telegram webhook, the WeChat callback and the Bot Framework endpoint (each). */
   senders: number;
+  /**
+   * Every send to the fake WeChat API and the fake Bot Framework connector takes this long (ms): the delay a
+   * busy machine or a slow platform causes, which leaves more in the outbox at each kill and makes the restart's
+   * re-sending outlast the moment the scenario stops the server.
+   */
+  platformDelayMs?: number;
   modelCacheDir: string;
   knowledgeDir?: string;
   /** Progress lines (the bench prints them). */
@@ -44,9 +53,11 @@ export interface CrashReport {
   passiveReplies: { openId: string; text: string }[];
   /** WeChat answers sent later through the customer-service API. */
   wechatApiSends: number;
+  /** Activities the fake Bot Framework connector received (answers in the turn, and re-sent after a restart). */
+  botframeworkSends: number;
   /** What does not hold; empty when the store and the fake Telegram agree with what was acknowledged. */
   problems: string[];
-  /** Replies that reached the citizen more than once, on Telegram or WeChat (allowed: delivery is at least once). */
+  /** Replies that reached the citizen more than once, on Telegram, WeChat or Bot Framework (allowed: delivery is at least once). */
   resentTwice: number;
 }
 
@@ -54,6 +65,8 @@ const QUESTIONS = ['居住证怎么办理?', '公积金怎么提取', 'How do I 
 const STAFF = 'crashlead';
 const WX = { token: 'crashwxtoken', appId: 'wxc0ffee0123456789', appSecret: 'crash-wechat-secret' };
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** A run is killed only once this many messages were acknowledged in it (and a staff reply, and a passive reply where the run gives them). */
+const MIN_ACKNOWLEDGED_PER_RUN = 30;
 
 export async function runCrashScenario(options: CrashScenarioOptions): Promise<CrashReport> {
   const log = options.log ?? (() => undefined);
@@ -63,6 +76,9 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
   seed.close();
   const fake = await startFakeTelegramApi(BENCH_TELEGRAM_TOKEN);
   const weixin = await startFakeWeChatApi(WX);
+  const connector = await startFakeConnector();
+  weixin.delaySends(options.platformDelayMs ?? 0);
+  connector.delaySends(options.platformDelayMs ?? 0);
   const port = await freePort();
   const env = {
     MODEL_CACHE_DIR: options.modelCacheDir,
@@ -71,13 +87,14 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
     WECHAT_APP_ID: WX.appId,
     WECHAT_APP_SECRET: WX.appSecret,
     WECHAT_API_BASE: weixin.url,
+    BOTFRAMEWORK_EMULATOR: '1',
   };
   // WeChat's answers take both ways: runs with an even number answer within a short budget (mostly passive
   // replies in the callback's response), odd ones with none (every answer later through the customer-service API).
   let run = 0;
   const start = (): Promise<ServerProcess> =>
     startServerProcess({ dir, port, telegramApiRoot: fake.url, env: { ...env, WECHAT_REPLY_BUDGET_MS: run++ % 2 === 0 ? '50' : '0' } });
-  const report: CrashReport = { acknowledged: [], staffReplies: [], claimed: [], askedForPerson: [], passiveReplies: [], wechatApiSends: 0, problems: [], resentTwice: 0 };
+  const report: CrashReport = { acknowledged: [], staffReplies: [], claimed: [], askedForPerson: [], passiveReplies: [], wechatApiSends: 0, botframeworkSends: 0, problems: [], resentTwice: 0 };
   let server = await start();
   let next = 0;
   try {
@@ -88,23 +105,35 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
         ...Array.from({ length: options.senders }, () => apiLoop(server.url, until, report, () => next++)),
         ...Array.from({ length: options.senders }, () => telegramLoop(server.url, until, report, () => next++)),
         ...Array.from({ length: options.senders }, () => wechatLoop(server.url, until, report, () => next++)),
+        ...Array.from({ length: options.senders }, () => botframeworkLoop(server.url, connector, until, report, () => next++)),
         staffLoop(staff, until, report),
       ];
+      // At least loadMs, and on a busy machine until this run has really been under load (capped).
+      const before = { acknowledged: report.acknowledged.length, staffReplies: report.staffReplies.length, passive: report.passiveReplies.length };
+      const passiveRun = (run - 1) % 2 === 0;
+      const loaded = (): boolean =>
+        report.acknowledged.length - before.acknowledged >= MIN_ACKNOWLEDGED_PER_RUN &&
+        report.staffReplies.length > before.staffReplies &&
+        (!passiveRun || report.passiveReplies.length > before.passive);
       await delay(options.loadMs);
+      const cap = Date.now() + Math.max(options.loadMs * 10, 30_000);
+      while (!loaded() && Date.now() < cap) await delay(50);
       await server.kill9();
       until.stop = true;
       await Promise.all(loops);
       log(`crash ${crash}: killed with ${report.acknowledged.length} messages and ${report.staffReplies.length} staff replies acknowledged so far`);
       server = await start();
     }
-    // The restart re-sends what was left in the outbox; give it a moment, then stop cleanly.
-    await delay(500);
   } finally {
-    await server.stop();
+    // The last start re-sends what the last kill left in the outbox and answers what it left unanswered; a
+    // SIGTERM meanwhile lets that finish, then the server exits cleanly (0).
+    const exit = await server.stop();
+    if (exit !== 0) report.problems.push(`the last run did not stop cleanly on SIGTERM (exit ${String(exit)}): ${server.stderr().slice(-500)}`);
     await fake.stop();
     await weixin.stop();
+    await connector.stop();
   }
-  check(join(dir, 'huiying.db'), fake, weixin, report);
+  check(join(dir, 'huiying.db'), fake, weixin, connector, report);
   rmSync(dir, { recursive: true, force: true });
   return report;
 }
@@ -132,11 +161,12 @@ async function apiLoop(base: string, until: Until, report: CrashReport, id: () =
 }
 
 async function telegramLoop(base: string, until: Until, report: CrashReport, id: () => number): Promise<void> {
-  while (!until.stop) {
+  for (let sent = 0; !until.stop; sent++) {
     const n = id();
     const chatId = 5_000_000 + (n % 61);
-    // Every ninth message asks for a person: a case opens (or the open one is named again).
-    const text = n % 9 === 0 ? '转人工' : QUESTIONS[n % QUESTIONS.length]!;
+    // Each sender's first and every ninth message asks for a person: a case opens (or the open one is named
+    // again), also when a busy machine lets each sender send only a few.
+    const text = sent % 9 === 0 ? '转人工' : QUESTIONS[n % QUESTIONS.length]!;
     const status = await post(`${base}/channels/telegram/webhook`, textUpdate({ updateId: 100_000 + n, chatId, text }), {
       'x-telegram-bot-api-secret-token': BENCH_WEBHOOK_SECRET,
     });
@@ -159,6 +189,17 @@ async function wechatLoop(base: string, until: Until, report: CrashReport, id: (
     if (res.status !== 200) continue;
     report.acknowledged.push(['wechat', msgId]);
     if (res.reply?.Content) report.passiveReplies.push({ openId, text: res.reply.Content });
+  }
+}
+
+async function botframeworkLoop(base: string, connector: FakeConnector, until: Until, report: CrashReport, id: () => number): Promise<void> {
+  while (!until.stop) {
+    const n = id();
+    const user = `bf-crash-${n % 47}`;
+    const activity = messageActivity(connector, user, QUESTIONS[n % QUESTIONS.length]!, `activity-${n}`);
+    const status = await post(`${base}/api/messages`, activity);
+    if (status === null) return;
+    if (status === 200) report.acknowledged.push(['botframework', `conv-${user}/activity-${n}`]);
   }
 }
 
@@ -187,7 +228,7 @@ async function staffLoop(staff: StaffClient, until: Until, report: CrashReport):
 }
 
 /** Compares what was acknowledged with the database and with what the fake Telegram and WeChat received. */
-function check(path: string, fake: FakeTelegramApi, weixin: FakeWeChatApi, report: CrashReport): void {
+function check(path: string, fake: FakeTelegramApi, weixin: FakeWeChatApi, connector: FakeConnector, report: CrashReport): void {
   const problems = report.problems;
   const db = new Database(path, { readonly: true });
   const count = db.prepare('SELECT COUNT(*) FROM messages WHERE channel = ? AND platform_message_id = ?').pluck();
@@ -209,6 +250,7 @@ function check(path: string, fake: FakeTelegramApi, weixin: FakeWeChatApi, repor
     if (![...sent.keys()].some((key) => key.startsWith(`${chatId}\n`) && key.endsWith(text))) problems.push(`acknowledged staff reply "${text}" never reached chat ${chatId}`);
   }
   checkWeChat(db, weixin, report);
+  checkBotFramework(db, connector, report);
   const escalation = db.prepare('SELECT state, assignee_id FROM escalations WHERE id = ?');
   for (const id of report.claimed) {
     const row = escalation.get(id) as { state: string; assignee_id: number | null } | undefined;
@@ -248,6 +290,20 @@ function checkWeChat(db: Database.Database, weixin: FakeWeChatApi, report: Crash
     if (m !== n) report.problems.push(`${id}: ${n} questions stored, ${m} answers decided`);
   }
   compareDeliveries('a WeChat answer', decided, got, report);
+}
+
+/** Every answer decided for a Bot Framework conversation reached the connector, as the activities it renders to. */
+function checkBotFramework(db: Database.Database, connector: FakeConnector, report: CrashReport): void {
+  report.botframeworkSends = connector.activities.length;
+  const got = tally(connector.activities.map(({ conversationId, activity }) => `${conversationId}\n${String(activity.text)}`));
+  const rows = db.prepare("SELECT conversation_id, reply FROM messages WHERE channel = 'botframework' AND direction = 'out'").all() as { conversation_id: string; reply: string }[];
+  const decided = tally(
+    rows.flatMap((row) =>
+      renderActivities([JSON.parse(row.reply) as Reply]).map((activity) => `${row.conversation_id.slice('botframework:'.length)}\n${String(activity.text)}`),
+    ),
+  );
+  if (decided.size === 0) report.problems.push('no Bot Framework answer was decided: the Bot Framework channel did not run');
+  compareDeliveries('a Bot Framework answer', decided, got, report);
 }
 
 /** How often each key occurs. */
