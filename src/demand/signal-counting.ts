@@ -65,9 +65,9 @@ export function floodPattern(text: string): string {
     .replace(/[\p{N}\p{P}\p{S}\s零〇一二两三四五六七八九十百千万]/gu, '');
 }
 
-/** The text that repeats compare: masked, width- and case-folded, spaces collapsed. */
+/** The text that repeats compare (stored masked): width- and case-folded, spaces collapsed. */
 function repeatKey(text: string): string {
-  return maskPersonalData(text).normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** Signals (any order) counted as people: floods set aside, repeats folded. */
@@ -84,8 +84,13 @@ export function countSignals(records: readonly DemandRecord[], options: CountOpt
     const byAddress = s.sourceKey ? `a\u0000${s.sourceKey}\u0000${text}` : undefined;
     const t = s.createdAt.getTime();
     const same = latest.get(byConversation);
-    const within = (k: CountedSignal | undefined): k is CountedSignal => k !== undefined && t - k.createdAt.getTime() <= options.windowMs;
-    const kept = (same && FOLLOW_UPS.has(s.reason) ? same : undefined) ?? (within(same) ? same : undefined) ?? [byAddress ? latest.get(byAddress) : undefined].find(within);
+    const fromAddress = byAddress === undefined ? undefined : latest.get(byAddress);
+    const kept =
+      same && (FOLLOW_UPS.has(s.reason) || t - same.createdAt.getTime() <= options.windowMs)
+        ? same
+        : fromAddress && t - fromAddress.createdAt.getTime() <= options.windowMs
+          ? fromAddress
+          : undefined;
     if (kept) {
       if (!kept.reasons.includes(s.reason)) kept.reasons.push(s.reason);
       kept.messages++;
@@ -108,12 +113,11 @@ function findFloods(sorted: readonly DemandRecord[], options: CountOptions): { f
     const group = groups.get(key) ?? groups.set(key, { source, sourceId, pattern, members: [] }).get(key)!;
     group.members.push(s);
   };
-  for (const s of sorted) {
-    const pattern = floodPattern(s.text);
-    // Addresses first: a flood spread over conversations of one address is reported once, as the address's.
-    if (s.sourceKey) add('address', s.sourceKey, s, pattern);
-  }
-  for (const s of sorted) add('conversation', s.conversationId, s, floodPattern(s.text));
+  const patterns = new Map<string, string>();
+  const patternOf = (text: string): string => patterns.get(text) ?? patterns.set(text, floodPattern(text)).get(text)!;
+  // Addresses first: a flood spread over conversations of one address is reported once, as the address's.
+  for (const s of sorted) if (s.sourceKey) add('address', s.sourceKey, s, patternOf(s.text));
+  for (const s of sorted) add('conversation', s.conversationId, s, patternOf(s.text));
   const flooded = new Set<number>();
   const floods: Flood[] = [];
   const min = Math.max(2, options.floodMessages);
