@@ -39,6 +39,13 @@ const schema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   /** `anonymise` (default: text replaced, demand signals kept masked) or `delete` (rows removed). */
   RETENTION_MODE: z.enum(['anonymise', 'delete']).default('anonymise'),
+  /**
+   * Demand log: the same masked text from one conversation or client address within this many hours counts once,
+   * and floods are looked for within it.
+   */
+  DEMAND_DEDUP_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /** Demand log: this many near-identical texts (digits and punctuation aside) from one address or conversation within the window are a flood, left out of the topics. */
+  DEMAND_FLOOD_MESSAGES: z.coerce.number().int().min(2).max(100_000).default(10),
   /** How long a shutdown waits for requests in flight before it closes their connections. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });

@@ -155,4 +155,19 @@ describe('Demand page', () => {
 
     for (const page of [supervisor, agent, admin]) expect((page as Page & { problems?: string[] }).problems).toEqual([]);
   });
+
+  it('marks a flood from one address with a badge and its count, leaves it out of the topics and lists it on request', async () => {
+    // A script on the HTTP API: a new conversation for each of 12 near-identical texts, all from one address.
+    for (let i = 1; i <= 12; i++) await citizen(server.url, `flood-script-${i}`)(`测试${i}`);
+    const supervisor = await logIn('demand-super');
+    await supervisor.getByRole('button', { name: '需求分析', exact: true }).click();
+    const note = supervisor.getByRole('note').filter({ has: supervisor.locator('.badge-flood', { hasText: '刷屏' }) });
+    await note.filter({ hasText: '12 条刷屏消息（1 个来源）未计入主题和排名' }).waitFor();
+    expect(await supervisor.locator('.topic-list li', { hasText: '测试' }).count()).toBe(0);
+    await note.getByRole('button', { name: '查看刷屏消息', exact: true }).click();
+    await note.getByText(/同一地址 #.+12 条消息，12 个会话/).waitFor();
+    await note.getByText('查看 12 条消息', { exact: true }).click();
+    await note.locator('.flood-texts li', { hasText: '测试12' }).waitFor();
+    expect((supervisor as Page & { problems?: string[] }).problems).toEqual([]);
+  });
 });

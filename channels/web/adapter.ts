@@ -150,7 +150,8 @@ export class WebChannelAdapter implements ChannelAdapter {
       return;
     }
     const before = after ?? this.newestId(conversationId);
-    const result = await this.deps.service.handle(toIncomingMessage(opaque, text, id, req.headers.origin, new Date()));
+    const clientAddress = this.deps.limits?.addressOf(req) ?? ipKeyGenerator(req.socket.remoteAddress ?? 'unknown');
+    const result = await this.deps.service.handle({ ...toIncomingMessage(opaque, text, id, req.headers.origin, new Date()), clientAddress });
     this.push(conversationId);
     res.json({ conversationId: opaque, duplicate: result.duplicate, messages: this.transcript(conversationId, before) });
   }
@@ -283,7 +284,8 @@ export class WebChannelAdapter implements ChannelAdapter {
       return;
     }
     const opaque = client.conversationId.slice('web:'.length);
-    const result = await this.deps.service.handle(toIncomingMessage(opaque, frame.text, frame.id, client.origin, new Date()));
+    const message = { ...toIncomingMessage(opaque, frame.text, frame.id, client.origin, new Date()), clientAddress: client.rateKey };
+    const result = await this.deps.service.handle(message);
     this.push(client.conversationId);
     sendFrame(client.ws, { type: 'ack', id: frame.id, duplicate: result.duplicate });
   }

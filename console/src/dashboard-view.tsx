@@ -25,6 +25,8 @@ interface Dashboard {
   ratings: Array<{ day: string; satisfied: number; basically_satisfied: number; dissatisfied: number }>;
   topTopics: BriefTopic[];
   risingTopics: BriefTopic[];
+  /** Demand signals of the period: logged, counted once repeats are folded and floods left out. */
+  demand: { signals: number; counted: number; repeats: number; floodMessages: number; floods: number };
 }
 
 const OUTCOMES = ['answered', 'escalated', 'unanswered', 'other'] as const;
@@ -108,6 +110,15 @@ export function DashboardView(props: { deptName: (id: string) => string }) {
               <span class="muted">{d.escalationRate}</span>
               <strong>{pct(data.totals.escalationRate)}%</strong>
             </div>
+            {data.demand.floodMessages > 0 && (
+              <div class="figure">
+                <span class="muted">
+                  <span class="badge badge-flood">{d.floodBadge}</span>
+                </span>
+                <strong>{data.demand.floodMessages}</strong>
+                <span class="muted">{d.floodNote(data.demand.floodMessages, data.demand.floods)}</span>
+              </div>
+            )}
           </div>
           <div class="grid">
             <section class="panel" aria-labelledby="chart-per-day">

@@ -10,7 +10,7 @@ import './demand.css';
 import { useDemandStrings } from './demand-i18n.ts';
 import { pick, useI18n } from './i18n.ts';
 import { localDateTime } from './time.ts';
-import type { TopicView } from '../../src/demand/demand-topics.ts';
+import type { FloodView, TopicQuestion, TopicView } from '../../src/demand/demand-topics.ts';
 import type { Department, KbEntry, Staff } from './types.ts';
 
 /** A topic as the demand API returns it (one definition, on the server). */
@@ -18,7 +18,7 @@ export type DemandTopic = TopicView;
 
 interface TopicDetail {
   topic: DemandTopic;
-  questions: Array<{ id: number; text: string; channel: string; reason: string; createdAt: string }>;
+  questions: TopicQuestion[];
   nearestEntries: Array<{ entryId: string; title: string | null; department: string | null; signals: number; bestScore: number; meanScore: number }>;
   draftSuggestion: { title: string; department: string | null; questions: string[]; lang: 'zh' | 'en'; dueAt: string };
 }
@@ -28,6 +28,13 @@ const KINDS = ['咨询', '投诉/求助', '建言'];
 const STATUSES = ['open', 'drafted', 'covered', 'ignored'];
 const DAY_MS = 86_400_000;
 const CHINA_MS = 8 * 3_600_000;
+
+/** What the topic list says about the period's signals: logged, counted, set aside as floods. */
+interface SignalCounts {
+  signals: number;
+  counted: number;
+  floods: { messages: number; sources: number };
+}
 
 /** The China-time date (YYYY-MM-DD) of an ISO time, as a date input shows it. */
 const chinaDate = (iso: string): string => new Date(Date.parse(iso) + CHINA_MS).toISOString().slice(0, 10);
@@ -41,7 +48,7 @@ export function DemandView(props: { me: Staff; departments: Department[]; deptNa
   const [status, setStatus] = useState('');
   const [channels, setChannels] = useState<string[]>([]);
   const [topics, setTopics] = useState<DemandTopic[] | null>(null);
-  const [signals, setSignals] = useState(0);
+  const [counts, setCounts] = useState<SignalCounts>({ signals: 0, counted: 0, floods: { messages: 0, sources: 0 } });
   const [error, setError] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const [from] = useState(() => Date.now());
@@ -51,9 +58,9 @@ export function DemandView(props: { me: Staff; departments: Department[]; deptNa
 
   const load = async () => {
     try {
-      const r = await api.get<{ topics: DemandTopic[]; signals: number }>(`/api/v1/demand/topics${qs(filters)}`);
+      const r = await api.get<{ topics: DemandTopic[] } & SignalCounts>(`/api/v1/demand/topics${qs(filters)}`);
       setTopics(r.topics);
-      setSignals(r.signals);
+      setCounts({ signals: r.signals, counted: r.counted, floods: r.floods });
       setChannels((known) => [...new Set([...known, ...r.topics.flatMap((t) => t.channels.map((c) => c.channel))])].sort());
       setError(null);
     } catch (err) {
@@ -117,13 +124,14 @@ export function DemandView(props: { me: Staff; departments: Department[]; deptNa
             {error}
           </p>
         )}
+        {topics !== null && counts.floods.messages > 0 && <FloodNote counts={counts} query={qs({ ...period, channel: channel || undefined })} />}
         {topics === null ? (
           <p class="placeholder">{d.loading}</p>
         ) : topics.length === 0 ? (
           <p class="placeholder">{d.noTopics}</p>
         ) : (
           <>
-            <p class="muted">{d.signals(signals)}</p>
+            <p class="muted">{counts.counted === counts.signals ? d.signals(counts.signals) : d.counted(counts.signals, counts.counted)}</p>
             <ul class="topic-list">
               {topics.map((t) => (
                 <li key={t.id} aria-current={t.id === openId ? 'true' : undefined}>
@@ -132,7 +140,8 @@ export function DemandView(props: { me: Staff; departments: Department[]; deptNa
                     <span class={`badge badge-${t.status}`}>{d.statuses[t.status]}</span>
                   </button>
                   <span class="meta muted">
-                    {d.kinds[t.kind] ?? t.kind} · {d.size} {t.size} · {d.thisWeek} {t.thisWeek} · {t.department ? props.deptName(t.department) : d.unknownDepartment}
+                    {d.kinds[t.kind] ?? t.kind} · {d.size} {t.size}
+                    {t.messages > t.size ? ` (${d.messages} ${t.messages})` : ''} · {d.thisWeek} {t.thisWeek} · {t.department ? props.deptName(t.department) : d.unknownDepartment}
                   </span>
                   <Sparkline values={t.weekly} label={d.trendLabel(t.label, t.weekly)} />
                 </li>
@@ -157,6 +166,65 @@ export function DemandView(props: { me: Staff; departments: Department[]; deptNa
         )}
       </section>
     </main>
+  );
+}
+
+/** The flood badge and count above the topics; the floods themselves (source, shared text, messages) on demand. */
+function FloodNote(props: { counts: SignalCounts; query: string }) {
+  const d = useDemandStrings();
+  const { lang } = useI18n();
+  const [floods, setFloods] = useState<FloodView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
+  const toggle = async () => {
+    if (open) {
+      setOpen(false);
+      return;
+    }
+    setOpen(true);
+    try {
+      setFloods((await api.get<{ floods: FloodView[] }>(`/api/v1/demand/floods${props.query}`)).floods);
+      setError(null);
+    } catch (err) {
+      setError(d.failed((err as Error).message));
+    }
+  };
+  const { messages, sources } = props.counts.floods;
+  return (
+    <div class="flood-note" role="note">
+      <span class="badge badge-flood">{d.floodBadge}</span> {d.floodNote(messages, sources)}{' '}
+      <button type="button" aria-expanded={open} onClick={() => void toggle()}>
+        {open ? d.hideFloods : d.showFloods}
+      </button>
+      {open && (
+        <section class="floods" aria-label={d.floodsTitle}>
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+          {!floods && !error && <p class="placeholder">{d.loading}</p>}
+          <ul>
+            {(floods ?? []).map((f) => (
+              <li key={`${f.source}-${f.sourceId}-${f.pattern}`}>
+                <strong>{d.floodSource(f.source, f.sourceId)}</strong> · {f.channel} · {d.floodSummary(f.messages, f.conversations)} · {d.floodPattern}: “{f.pattern}” ·{' '}
+                {localDateTime(f.first, lang)} – {localDateTime(f.last, lang)}
+                <details>
+                  <summary>{d.floodTexts(f.texts.length)}</summary>
+                  <ul class="flood-texts">
+                    {f.texts.map((t) => (
+                      <li key={t.id}>
+                        {t.text} <span class="muted">· {localDateTime(t.createdAt, lang)}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
   );
 }
 
@@ -204,7 +272,7 @@ function TopicPane(props: { id: string; query: string; me: Staff; departments: D
         <span class={`badge badge-${topic.status}`}>{d.statuses[topic.status]}</span>
       </h3>
       <p class="muted">
-        {d.kinds[topic.kind] ?? topic.kind} · {d.size} {topic.size} · {d.keywords}: {topic.keywords.join('、')}
+        {d.kinds[topic.kind] ?? topic.kind} · {d.size} {topic.size} · {d.messages} {topic.messages} · {d.keywords}: {topic.keywords.join('、')}
         {topic.firstSeen ? ` · ${d.firstSeen} ${localDateTime(topic.firstSeen, lang)}` : ''}
         {topic.lastSeen ? ` · ${d.lastSeen} ${localDateTime(topic.lastSeen, lang)}` : ''}
         {topic.reason ? ` · ${topic.reason}` : ''}
@@ -265,7 +333,11 @@ function TopicPane(props: { id: string; query: string; me: Staff; departments: D
       <ul class="questions">
         {detail.questions.map((q) => (
           <li key={q.id}>
-            {q.text} <span class="muted">· {q.channel} · {localDateTime(q.createdAt, lang)}</span>
+            {q.text}{' '}
+            <span class="muted">
+              · {q.channel} · {q.reasons.map((r) => d.reasons[r] ?? r).join(' + ')}
+              {q.messages > 1 ? ` · ${d.repeated(q.messages)}` : ''} · {localDateTime(q.createdAt, lang)}
+            </span>
           </li>
         ))}
       </ul>

@@ -4,6 +4,7 @@
  * demand signals.
  */
 import { EventEmitter } from 'node:events';
+import { AddressKeys } from '../privacy/address-key.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import type { TextSealer } from '../privacy/sealed-text.ts';
 import { initialState, type ConversationState } from './conversation-state.ts';
@@ -64,6 +65,8 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
   /** The last message being handled per conversation; the next one waits for it. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private sealer: TextSealer | null = null;
+  /** Hashes client addresses for the demand log (keyed by the data key); none before a sealer is set. */
+  private addressKeys: AddressKeys | null = null;
   private responder: Responder | null = null;
 
   constructor(
@@ -73,9 +76,13 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     super();
   }
 
-  /** Keeps the original of masked messages sealed, for the staff member who holds the case; without it only the masked text is kept. */
+  /**
+   * Keeps the original of masked messages sealed, for the staff member who holds the case; without it only the masked
+   * text is kept. Its key also keys the hashes of client addresses in the demand log.
+   */
   setSealer(sealer: TextSealer): void {
     this.sealer = sealer;
+    this.addressKeys = new AddressKeys(sealer.deriveKey('huiying demand source address'));
   }
 
   /** Installs the human side (escalations); without it the bot alone answers. */
@@ -261,6 +268,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       reason: demand.reason,
       candidates: demand.candidates,
       createdAt: message.time,
+      sourceKey: message.clientAddress && this.addressKeys ? this.addressKeys.of(message.clientAddress) : undefined,
     };
     return { id: this.store.demand.record(record), ...record };
   }

@@ -17,6 +17,11 @@ export interface IncomingMessage {
   platformMessageId?: string;
   /** How the channel can reach this conversation again later (kept for staff replies and late answers). */
   address?: Record<string, unknown>;
+  /**
+   * The client's network address (HTTP API, web widget), in memory only: the demand log keeps a keyed hash of it
+   * to count people rather than messages, and nothing stores the address itself.
+   */
+  clientAddress?: string;
 }
 
 /** A numbered choice; `value` is what the citizen's pick sends back as text. */

@@ -43,6 +43,8 @@ export interface DemandRecord {
   reason: DemandReason;
   candidates: Candidate[];
   createdAt: Date;
+  /** Keyed one-way hash of the client's network address (HTTP API, web widget), never the address itself. */
+  sourceKey?: string | undefined;
 }
 
 export interface ConversationRepository {

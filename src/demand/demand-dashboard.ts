@@ -33,6 +33,11 @@ export interface DashboardOptions {
   utcOffsetMs?: number;
   departmentOf: (entryId: string) => string | undefined;
   now?: Date;
+  /**
+   * The period's demand signals as counted (repeats folded, floods left out, see signal-counting.ts): the misses per
+   * department are counted from them. Absent: every logged no_match and ambiguous signal counts.
+   */
+  countedSignals?: ReadonlyArray<{ reasons: readonly string[]; candidates: ReadonlyArray<{ entryId: string }>; createdAt: Date }>;
 }
 
 export interface Dashboard {
@@ -113,12 +118,16 @@ export function demandDashboard(db: Database.Database, options: DashboardOptions
     )
     .all(liveFrom, to) as Array<{ entryId: string | null; n: number }>;
   for (const r of answeredRows) if (r.entryId) dept(options.departmentOf(r.entryId) ?? 'general').answered += r.n;
-  const missRows = db
-    .prepare(
-      `SELECT json_extract(candidates, '$[0].entryId') AS entryId, COUNT(*) AS n FROM demand_signals
-       WHERE reason IN ('no_match', 'ambiguous') AND created_at >= ? AND created_at < ? GROUP BY 1`,
-    )
-    .all(from, to) as Array<{ entryId: string | null; n: number }>;
+  const missRows = options.countedSignals
+    ? options.countedSignals
+        .filter((s) => s.createdAt.getTime() >= from && s.createdAt.getTime() < to && s.reasons.some((r) => r === 'no_match' || r === 'ambiguous'))
+        .map((s) => ({ entryId: s.candidates[0]?.entryId ?? null, n: 1 }))
+    : (db
+        .prepare(
+          `SELECT json_extract(candidates, '$[0].entryId') AS entryId, COUNT(*) AS n FROM demand_signals
+           WHERE reason IN ('no_match', 'ambiguous') AND created_at >= ? AND created_at < ? GROUP BY 1`,
+        )
+        .all(from, to) as Array<{ entryId: string | null; n: number }>);
   for (const r of missRows) dept((r.entryId && options.departmentOf(r.entryId)) || 'general').unanswered += r.n;
   const cases = db
     .prepare('SELECT department, created_at, due_at, first_response_at, resolved_at, rating FROM escalations WHERE created_at >= ? AND created_at < ?')

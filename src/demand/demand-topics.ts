@@ -4,10 +4,11 @@
  * new signals arrive, and joins each topic with its status (`demand_topics`: ignored, drafted, covered).
  */
 import type Database from 'better-sqlite3';
-import type { DemandRecord, Store } from '../core/ports.ts';
+import type { Store } from '../core/ports.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import type { Asker } from './answer-notices.ts';
 import { groupTopics } from './group-topics.ts';
+import { countSignals, type CountedSignal, type CountOptions, type Flood } from './signal-counting.ts';
 import { TopicFeaturizer } from './topic-features.ts';
 import type { Topic, TopicKind, TopicSnapshot, TopicState } from './topic-types.ts';
 
@@ -18,6 +19,8 @@ const MAX_SNAPSHOTS = 2000;
 /** A cached grouping is reused this long when no signal arrived. */
 const CACHE_MS = 5 * 60_000;
 const MAX_SIGNALS = 50_000;
+/** How signals are counted unless the server is configured otherwise: repeats within 24 hours, floods of 10. */
+export const DEFAULT_COUNTING: CountOptions = { windowMs: DAY_MS, floodMessages: 10 };
 
 export type TopicStatus = 'open' | 'ignored' | 'drafted' | 'covered';
 
@@ -44,7 +47,10 @@ export interface TopicView {
   label: string;
   keywords: string[];
   kind: TopicKind;
+  /** Distinct conversations that asked. */
   size: number;
+  /** Messages they sent about it (repeats included; floods never). */
+  messages: number;
   firstSeen: string | null;
   lastSeen: string | null;
   channels: Array<{ channel: string; count: number }>;
@@ -55,7 +61,7 @@ export interface TopicView {
   /** The most likely department, or null when the bot had no idea. */
   department: string | null;
   representatives: string[];
-  /** Messages per week, the 8 weeks up to the end of the period, oldest first. */
+  /** Conversations per week, the 8 weeks up to the end of the period, oldest first. */
   weekly: number[];
   thisWeek: number;
   growth: number;
@@ -65,10 +71,53 @@ export interface TopicView {
   entryId: string | null;
 }
 
+/** A question of a topic as the API returns it. */
+export interface TopicQuestion {
+  id: number;
+  text: string;
+  channel: string;
+  /** Its reasons joined by "+" (no_match+asked_for_human), for exports. */
+  reason: string;
+  reasons: string[];
+  /** Messages it stands for: itself and its repeats within the window. */
+  messages: number;
+  createdAt: string;
+}
+
+/** A flood as the API returns it. */
+export interface FloodView {
+  source: Flood['source'];
+  sourceId: string;
+  channel: string;
+  pattern: string;
+  messages: number;
+  conversations: number;
+  first: string;
+  last: string;
+  texts: Array<{ id: number; text: string; createdAt: string }>;
+}
+
+/** The API's form of a flood. */
+export function floodView(flood: Flood): FloodView {
+  return {
+    ...flood,
+    first: flood.first.toISOString(),
+    last: flood.last.toISOString(),
+    texts: flood.texts.map((t) => ({ ...t, createdAt: t.createdAt.toISOString() })),
+  };
+}
+
 export interface Grouping {
   from: Date;
   to: Date;
-  signals: DemandRecord[];
+  /** The signals counted (floods left out, repeats folded), oldest first; topic members index them. */
+  signals: CountedSignal[];
+  /** Signals logged in the period (and channel), before counting. */
+  received: number;
+  /** Signals folded into an earlier one of the same conversation or address. */
+  repeats: number;
+  floods: Flood[];
+  floodMessages: number;
   topics: Topic[];
   computedAt: Date;
 }
@@ -83,6 +132,7 @@ export class DemandTopics {
     private readonly store: Store,
     private readonly departmentOf: (entryId: string) => string | undefined,
     private readonly now: () => Date = () => new Date(),
+    private readonly counting: CountOptions = DEFAULT_COUNTING,
   ) {
     const saved = db.prepare("SELECT state FROM demand_topic_state WHERE key = 'state'").pluck().get() as string | undefined;
     if (saved) {
@@ -111,17 +161,36 @@ export class DemandTopics {
     const cached = this.cache.get(key);
     if (cached && cached.marker === marker && Date.now() - cached.at < CACHE_MS) return cached.grouping;
     const { from, to } = this.period(filter);
-    const signals = this.store.demand
+    const logged = this.store.demand
       .list({ since: from, limit: MAX_SIGNALS })
-      .filter((s) => s.createdAt.getTime() <= to.getTime() && (!filter.channel || s.channel === filter.channel))
-      .reverse();
+      .filter((s) => s.createdAt.getTime() <= to.getTime() && (!filter.channel || s.channel === filter.channel));
+    const counted = countSignals(logged, this.counting);
+    const { signals } = counted;
     const resolvedIn = this.resolvedDepartments();
     const result = groupTopics(
-      signals.map((s) => ({ text: s.text, time: s.createdAt, channel: s.channel, candidates: s.candidates, resolvedDepartment: resolvedIn.get(s.conversationId) })),
+      signals.map((s) => ({
+        text: s.text,
+        time: s.createdAt,
+        channel: s.channel,
+        candidates: s.candidates,
+        resolvedDepartment: resolvedIn.get(s.conversationId),
+        asker: s.conversationId,
+        messages: s.messages,
+      })),
       { previous: this.previous, departmentOf: this.departmentOf, featurizer: this.featurizer, now: to },
     );
     this.remember(result.state);
-    const grouping: Grouping = { from, to, signals, topics: result.topics, computedAt: this.now() };
+    const grouping: Grouping = {
+      from,
+      to,
+      signals,
+      received: counted.received,
+      repeats: counted.repeats,
+      floods: counted.floods,
+      floodMessages: counted.floodMessages,
+      topics: result.topics,
+      computedAt: this.now(),
+    };
     if (this.cache.size > 50) this.cache.clear();
     this.cache.set(key, { grouping, marker, at: Date.now() });
     return grouping;
@@ -189,11 +258,16 @@ export class DemandTopics {
     const row = this.statusOf(topic.id);
     const end = grouping.to.getTime();
     const weekly = Array.from({ length: 8 }, () => 0);
+    const counted = new Set<string>();
     for (const i of topic.members) {
-      const t = grouping.signals[i]?.createdAt.getTime();
-      if (t === undefined || t > end) continue;
+      const signal = grouping.signals[i];
+      const t = signal?.createdAt.getTime();
+      if (!signal || t === undefined || t > end) continue;
       const back = Math.floor((end - t) / WEEK_MS);
-      if (back < 8) weekly[7 - back]!++;
+      const key = `${back}\u0000${signal.conversationId}`;
+      if (back >= 8 || counted.has(key)) continue;
+      counted.add(key);
+      weekly[7 - back]!++;
     }
     return {
       id: topic.id,
@@ -201,6 +275,7 @@ export class DemandTopics {
       keywords: topic.keywords,
       kind: topic.kind,
       size: topic.size,
+      messages: topic.messages,
       firstSeen: topic.firstSeen?.toISOString() ?? null,
       lastSeen: topic.lastSeen?.toISOString() ?? null,
       channels: topic.channels,
@@ -218,12 +293,20 @@ export class DemandTopics {
     };
   }
 
-  /** The member signals of a topic, masked, newest first. */
-  questions(topic: Topic, grouping: Grouping): Array<{ id: number; text: string; channel: string; reason: string; createdAt: string }> {
+  /** The member signals of a topic, masked, newest first; `reasons` all it was logged for, `messages` with its repeats. */
+  questions(topic: Topic, grouping: Grouping): TopicQuestion[] {
     return topic.members
       .map((i) => grouping.signals[i]!)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
-      .map((s) => ({ id: s.id, text: maskPersonalData(s.text), channel: s.channel, reason: s.reason, createdAt: s.createdAt.toISOString() }));
+      .map((s) => ({
+        id: s.id,
+        text: maskPersonalData(s.text),
+        channel: s.channel,
+        reason: s.reasons.join('+'),
+        reasons: s.reasons,
+        messages: s.messages,
+        createdAt: s.createdAt.toISOString(),
+      }));
   }
 
   /** The entries the bot considered for the topic's messages: how often, best and mean score. */

@@ -91,7 +91,11 @@ export function groupTopics(messages: readonly DemandMessage[], options: GroupOp
   const neighbours = nearestNeighbours(corpus.vectors, corpus.vocabulary.length, { k: options.neighbours ?? 10, minSimilarity: mergeThreshold });
   lap('neighbours');
   const grouped = clusterVectors(corpus.vectors, weights, neighbours, { mergeThreshold, minSize, centroidTerms: CENTROID_TERMS });
-  const clusters = attachLeftOut(corpus.vectors, grouped, options.attachThreshold ?? 0.25);
+  const askerOf = (i: number): string => messages[i]!.asker ?? `#${i}`;
+  // A topic needs `minSize` people: several messages of one conversation are one asker.
+  const clusters = attachLeftOut(corpus.vectors, grouped, options.attachThreshold ?? 0.25).filter(
+    (cluster) => new Set(cluster.flatMap((u) => docs[u]!.members.map(askerOf))).size >= minSize,
+  );
 
   lap('cluster');
   const times = messages.map((m) => m.time).filter((t): t is Date => t instanceof Date);
@@ -125,14 +129,15 @@ export function groupTopics(messages: readonly DemandMessage[], options: GroupOp
   });
   const ids = carryIds(built.map((b) => ({ memberKeys: b.memberKeys, centroid: b.terms })), options.previous?.topics ?? []);
   const topics: Topic[] = built.map((b, i) => {
-    const growth = weeklyGrowth(b.memberMessages.map((m) => m.time), now, earliest);
+    const growth = weeklyGrowth(b.memberMessages.map((m) => m.time), now, earliest, b.members.map(askerOf));
     return {
       id: ids[i]!,
       label: topicLabel(b.keywords, b.lang),
       lang: b.lang,
       keywords: b.keywords,
       kind: b.kind,
-      size: b.members.length,
+      size: new Set(b.members.map(askerOf)).size,
+      messages: b.memberMessages.reduce((n, m) => n + (m.messages ?? 1), 0),
       members: b.members,
       representatives: b.representatives,
       ...timeSpan(b.memberMessages),

@@ -12,20 +12,29 @@ export interface Growth {
 
 /**
  * This week (the 7 days up to `now`) against the average of the previous 4 weeks, counting only weeks the data covers
- * (from `dataStart`), with add-one smoothing.
+ * (from `dataStart`), with add-one smoothing. With `askers` (one per time), a week counts each asker once.
  */
-export function weeklyGrowth(times: ReadonlyArray<Date | undefined>, now: Date, dataStart: Date | null): Growth {
+export function weeklyGrowth(times: ReadonlyArray<Date | undefined>, now: Date, dataStart: Date | null, askers?: ReadonlyArray<string | undefined>): Growth {
   const end = now.getTime();
   const weekStart = end - WEEK;
   const covered = dataStart ? Math.min(4, Math.max(0, Math.ceil((weekStart - dataStart.getTime()) / WEEK))) : 0;
   let thisWeek = 0;
   let before = 0;
-  for (const t of times) {
-    if (!t) continue;
+  const seen = new Set<string>();
+  times.forEach((t, i) => {
+    if (!t) return;
     const ms = t.getTime();
-    if (ms > weekStart && ms <= end) thisWeek++;
-    else if (ms <= weekStart && ms > weekStart - covered * WEEK) before++;
-  }
+    const week = ms > weekStart && ms <= end ? 0 : ms <= weekStart && ms > weekStart - covered * WEEK ? 1 + Math.floor((weekStart - ms) / WEEK) : -1;
+    if (week < 0) return;
+    const asker = askers?.[i];
+    if (asker !== undefined) {
+      const key = `${week}\u0000${asker}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
+    if (week === 0) thisWeek++;
+    else before++;
+  });
   const previousWeeklyAverage = covered > 0 ? before / covered : 0;
   return { thisWeek, previousWeeklyAverage, growth: (thisWeek + 1) / (previousWeeklyAverage + 1) };
 }

@@ -11,6 +11,10 @@ export interface DemandMessage {
   resolvedDepartment?: string | undefined;
   /** Knowledge-base entries the bot considered, best first (see DemandRecord.candidates). */
   candidates?: ReadonlyArray<{ entryId: string; score: number }> | undefined;
+  /** Who asked (the conversation): a topic's size counts distinct askers. Absent: each message is its own asker. */
+  asker?: string | undefined;
+  /** Messages this one stands for (repeats folded into it); default 1. */
+  messages?: number | undefined;
 }
 
 /** The kind of message: a question, a complaint or request for help, or a suggestion. */
@@ -23,8 +27,10 @@ export interface Topic {
   label: string;
   keywords: string[];
   kind: TopicKind;
-  /** Number of messages (duplicates included). */
+  /** Distinct askers (conversations) among the members; without askers, the number of members. */
   size: number;
+  /** Messages the members stand for (repeats included). */
+  messages: number;
   /** Indexes of the member messages in the input, ascending. */
   members: number[];
   /** 3-5 member texts closest to the topic's centre, personal data masked. */
@@ -36,9 +42,9 @@ export interface Topic {
   departments: Array<{ department: string; share: number; resolved?: number }>;
   /** The language most members are written in (labels use its key words first). */
   lang: 'zh' | 'en';
-  /** Messages in the last 7 days before the reference time. */
+  /** Distinct askers in the last 7 days before the reference time. */
   thisWeek: number;
-  /** Average weekly messages in the (up to) 4 weeks before that. */
+  /** Average weekly askers in the (up to) 4 weeks before that. */
   previousWeeklyAverage: number;
   /** Smoothed ratio of this week to the previous weekly average. */
   growth: number;

@@ -147,6 +147,8 @@ export function runRetention(db: Database.Database, options: RetentionOptions): 
           const masked = maskPersonalData(r.text);
           if (masked !== r.text) demandSignals += update.run(masked, r.id).changes;
         }
+        // The address hash only serves to count repeats within a day or so: it goes with the text.
+        db.prepare('UPDATE demand_signals SET source_key = NULL WHERE created_at < ? AND source_key IS NOT NULL').run(cutoff);
       } else {
         demandSignals = db
           .prepare(`DELETE FROM demand_signals WHERE created_at < ? AND conversation_id NOT IN (${held})`)

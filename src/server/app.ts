@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { ChannelAdapter } from './channel-adapter.ts';
 import { openApiDocument } from './openapi.ts';
 import { staffRouter, type StaffRouteDeps } from './staff-routes.ts';
-import { demandRouter } from './demand-routes.ts';
+import { demandRouter, type DemandRouteDeps } from './demand-routes.ts';
 import { messagesRouter } from './messages-route.ts';
 import { consoleRouter } from './console-route.ts';
 import { opsRouter, type OpsRouteDeps } from '../ops/ops-routes.ts';
@@ -26,7 +26,7 @@ export interface AppDeps {
   /** Express "trust proxy" value ("false", "true", a hop count or addresses). */
   trustProxy?: string;
   /** The staff API; absent in tools that serve citizens only. */
-  staff?: Omit<StaffRouteDeps, 'store' | 'service'>;
+  staff?: Omit<StaffRouteDeps, 'store' | 'service'> & Pick<DemandRouteDeps, 'counting'>;
   /** Readiness and Prometheus metrics (`/readyz`, `/metrics`). */
   ops?: OpsRouteDeps;
 }

@@ -15,7 +15,8 @@ import type { OutboundRouter } from '../core/outbound-router.ts';
 import { distinctAskers } from '../demand/answer-notices.ts';
 import type { Store } from '../core/ports.ts';
 import { demandDashboard, localDay } from '../demand/demand-dashboard.ts';
-import { DemandTopics, type Grouping, type TopicView } from '../demand/demand-topics.ts';
+import { DemandTopics, floodView, type Grouping, type TopicView } from '../demand/demand-topics.ts';
+import type { CountOptions } from '../demand/signal-counting.ts';
 import type { Topic } from '../demand/topic-types.ts';
 import { PUBLISHED_FOLDER } from '../handoff/faq-publisher.ts';
 import type { StaffAuth } from '../handoff/staff-auth.ts';
@@ -35,6 +36,8 @@ export interface DemandRouteDeps {
   reload: () => Promise<Error | null>;
   /** Sends published answers to the citizens who asked. */
   outbound?: OutboundRouter | undefined;
+  /** How demand signals are counted (repeat window, flood size); default 24 hours and 10 messages. */
+  counting?: CountOptions | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -84,7 +87,7 @@ export function demandRouter(deps: DemandRouteDeps): Router {
   const supervisors = requireStaff(auth, ['supervisor', 'admin']);
   const admins = requireStaff(auth, ['admin']);
   const departmentOf = (entryId: string) => service.currentEngine.knowledgeBase.entries.find((e) => e.id === entryId)?.department;
-  const topics = new DemandTopics(db, store, departmentOf);
+  const topics = new DemandTopics(db, store, departmentOf, undefined, deps.counting);
   const entryTitle = (entryId: string) => {
     const entry = service.currentEngine.knowledgeBase.entries.find((e) => e.id === entryId);
     return entry ? { title: entry.title.zh ?? entry.title.en ?? entryId, department: entry.department } : undefined;
@@ -125,9 +128,25 @@ export function demandRouter(deps: DemandRouteDeps): Router {
     res.json({
       from: grouping.from.toISOString(),
       to: grouping.to.toISOString(),
-      signals: grouping.signals.length,
+      signals: grouping.received,
+      counted: grouping.signals.length,
+      repeats: grouping.repeats,
+      floods: { messages: grouping.floodMessages, sources: grouping.floods.length },
       computedAt: grouping.computedAt.toISOString(),
       topics: views.slice(0, query.limit ?? 200).map((v) => v.view),
+    });
+  });
+
+  /** Floods of the period: near-identical texts from one address or conversation, left out of the topics. */
+  router.get('/api/v1/demand/floods', anyStaff, (req: Request, res: Response) => {
+    const query = parse(topicQuery, req.query, res);
+    if (!query) return;
+    const grouping = topics.group({ from: query.from, to: query.to, channel: query.channel });
+    res.json({
+      from: grouping.from.toISOString(),
+      to: grouping.to.toISOString(),
+      messages: grouping.floodMessages,
+      floods: grouping.floods.slice(0, query.limit ?? 50).map(floodView),
     });
   });
 
@@ -279,11 +298,13 @@ export function demandRouter(deps: DemandRouteDeps): Router {
       res.status(400).json({ error: 'bad_request', message: 'from: must be before to, at most a year apart' });
       return;
     }
-    const figures = demandDashboard(db, { fromDay, toDay, utcOffsetMs: UTC_OFFSET_MS, departmentOf });
-    const { views } = ranked({ from, to: new Date(Date.parse(`${toDay}T00:00:00Z`) - UTC_OFFSET_MS + DAY_MS - 1) }, currentStaff(res));
-    const brief = (v: TopicView) => ({ id: v.id, label: v.label, size: v.size, thisWeek: v.thisWeek, growth: v.growth, weekly: v.weekly });
+    const periodStart = new Date(Date.parse(`${fromDay}T00:00:00Z`) - UTC_OFFSET_MS);
+    const { grouping, views } = ranked({ from: periodStart, to: new Date(Date.parse(`${toDay}T00:00:00Z`) - UTC_OFFSET_MS + DAY_MS - 1) }, currentStaff(res));
+    const figures = demandDashboard(db, { fromDay, toDay, utcOffsetMs: UTC_OFFSET_MS, departmentOf, countedSignals: grouping.signals });
+    const brief = (v: TopicView) => ({ id: v.id, label: v.label, size: v.size, messages: v.messages, thisWeek: v.thisWeek, growth: v.growth, weekly: v.weekly });
     res.json({
       ...figures,
+      demand: { signals: grouping.received, counted: grouping.signals.length, repeats: grouping.repeats, floodMessages: grouping.floodMessages, floods: grouping.floods.length },
       topTopics: [...views].sort((a, b) => b.view.size - a.view.size).slice(0, 10).map((v) => brief(v.view)),
       risingTopics: [...views]
         .filter((v) => v.view.thisWeek >= 2 && v.view.growth > 1)

@@ -1,6 +1,7 @@
 /** `POST /api/v1/messages` (the citizen side of the HTTP API) and the conversation history. */
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
 import type { ReplySender } from '../core/delivery.ts';
 import type { MessageService } from '../core/message-service.ts';
@@ -54,6 +55,7 @@ export function messagesRouter(service: MessageService, store: Store, maxLength:
       lang: parsed.data.lang,
       time: new Date(),
       platformMessageId: parsed.data.messageId,
+      clientAddress: ipKeyGenerator(req.ip ?? 'unknown'),
     });
     res.json({
       conversationId: id,

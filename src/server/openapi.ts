@@ -186,7 +186,16 @@ export const openApiDocument = {
           { name: 'kind', in: 'query', schema: { enum: ['咨询', '投诉/求助', '建言'] } },
           { name: 'status', in: 'query', schema: { enum: ['open', 'drafted', 'covered', 'ignored'] } },
         ],
-        responses: ok('topics: id, label, keywords, kind, lang, size, firstSeen, lastSeen, channels, departments (share; resolved: escalations resolved there), department, representatives (masked), weekly (8 weeks), thisWeek, growth, status'),
+        responses: ok(
+          'signals (logged), counted (once repeats and floods are set aside), repeats, floods {messages, sources}; topics: id, label, keywords, kind, lang, size (distinct conversations), messages, firstSeen, lastSeen, channels, departments (share; resolved: escalations resolved there), department, representatives (masked), weekly (conversations a week, 8 weeks), thisWeek, growth, status',
+        ),
+      },
+    },
+    '/api/v1/demand/floods': {
+      get: {
+        ...staffOnly,
+        summary: 'Floods of the period (same from, to and channel as topics): near-identical texts from one client address or conversation, left out of the topics',
+        responses: ok('messages; floods: source (address or conversation), sourceId, channel, pattern, messages, conversations, first, last, texts (masked, at most 200)'),
       },
     },
     '/api/v1/demand/topics/{id}': { get: { ...staffOnly, summary: 'A topic with its questions (masked), the nearest entries with scores, and a draft suggestion', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { ...ok('topic'), 404: { description: 'no such topic in the period' } } } },

@@ -211,7 +211,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         metrics,
         metricsToken: config.METRICS_TOKEN,
       },
-      staff: { handoff, auth, knowledgeDir: config.KNOWLEDGE_DIR, reload, cannedReplies: () => cannedReplies, sealer, outbound },
+      staff: {
+        handoff,
+        auth,
+        knowledgeDir: config.KNOWLEDGE_DIR,
+        reload,
+        cannedReplies: () => cannedReplies,
+        sealer,
+        outbound,
+        counting: { windowMs: config.DEMAND_DEDUP_HOURS * 3_600_000, floodMessages: config.DEMAND_FLOOD_MESSAGES },
+      },
     });
     server = await new Promise<Server>((resolve, reject) => {
       // Express 5 calls back with the error too (EADDRINUSE): the port must really be listening.

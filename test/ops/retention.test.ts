@@ -124,6 +124,9 @@ describe('retention', () => {
     expect(demand.map((d) => d.reason)).toContain('no_match');
     expect(demand.find((d) => d.reason === 'no_match')?.text).toBe('量子计算机原理是什么');
     expect(demand.map((d) => d.text).join(' ')).not.toContain('13812345678');
+    // The hash of the client address, for counting repeats, goes with the text; recent signals keep theirs.
+    expect(demand.map((d) => d.source_key)).toEqual(demand.map(() => null));
+    expect(demandOf(db, NEW)[0]?.source_key).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const conversation = db.prepare('SELECT sender_id, state FROM conversations WHERE id = ?').get(OLD) as Row;
     expect(conversation).toEqual({ sender_id: DELETED_TEXT, state: '{"misses":0}' });
     expect(db.prepare('SELECT COUNT(*) FROM channel_addresses WHERE conversation_id = ?').pluck().get(OLD)).toBe(0);

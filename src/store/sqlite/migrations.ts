@@ -225,6 +225,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 11,
+    name: 'demand signals keep a keyed hash of the client address, to count people rather than messages',
+    sql: `
+      ALTER TABLE demand_signals ADD COLUMN source_key TEXT;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet; returns the versions applied. */

@@ -240,12 +240,12 @@ class SqliteDemand implements DemandRepository {
   constructor(db: Database.Database) {
     this.db = db;
     this.insert = db.prepare(`
-      INSERT INTO demand_signals (conversation_id, channel, lang, text, reason, candidates, created_at)
-      VALUES (@conversationId, @channel, @lang, @text, @reason, @candidates, @createdAt)`);
+      INSERT INTO demand_signals (conversation_id, channel, lang, text, reason, candidates, created_at, source_key)
+      VALUES (@conversationId, @channel, @lang, @text, @reason, @candidates, @createdAt, @sourceKey)`);
   }
 
   record(s: Omit<DemandRecord, 'id'>): number {
-    const info = this.insert.run({ ...s, candidates: JSON.stringify(s.candidates), createdAt: s.createdAt.getTime() });
+    const info = this.insert.run({ ...s, candidates: JSON.stringify(s.candidates), createdAt: s.createdAt.getTime(), sourceKey: s.sourceKey ?? null });
     return Number(info.lastInsertRowid);
   }
 
@@ -262,6 +262,7 @@ class SqliteDemand implements DemandRepository {
       reason: row.reason as DemandReason,
       candidates: JSON.parse(row.candidates as string) as DemandRecord['candidates'],
       createdAt: new Date(row.created_at as number),
+      ...(row.source_key ? { sourceKey: row.source_key as string } : {}),
     }));
   }
 }
