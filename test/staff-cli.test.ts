@@ -48,4 +48,21 @@ describe('huiying staff add', () => {
     const agentWithout = await huiying(['staff', 'add', '--name', 'li', '--password-stdin'], 'a-long-agent-password');
     expect(agentWithout.stderr).toMatch(/agent needs at least one --department/);
   }, 240_000);
+
+  it('removes an account\'s two-step verification, for an administrator who lost phone and recovery codes', async () => {
+    const store = new SqliteStore(db);
+    const id = store.staff.findByName('admin')!.id;
+    store.secondFactors.setPending(id, 'sealed-secret');
+    store.secondFactors.enable(id, new Date(), 1, ['hash']);
+    store.close();
+    const run = await huiying(['staff', 'reset-2fa', '--name', 'admin'], '');
+    expect(run.stdout).toContain('two-step verification of "admin" removed');
+    const after = new SqliteStore(db);
+    expect(after.secondFactors.get(id)).toBeUndefined();
+    expect(after.audit.list().map((e) => e.action)).toContain('totp_reset');
+    after.close();
+    const unknown = await huiying(['staff', 'reset-2fa', '--name', 'nobody'], '');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no staff member "nobody"/);
+  }, 120_000);
 });
