@@ -5,6 +5,7 @@
  * enrolment-only session of an administrator or supervisor when STAFF_REQUIRE_2FA=true).
  */
 import { generate } from 'otplib';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, login, staffClient, type StaffClient } from './support/staff-client.ts';
 import { FakeClock, startTestServer, type TestServer } from './support/test-server.ts';
@@ -30,6 +31,19 @@ async function twoStepLogin(name: string, code: string | ((pending: string) => P
   const body = await second.json();
   const client = second.status === 200 ? staffClient(server.url, second.headers.get('set-cookie')!.split(';')[0]!, body.csrfToken) : null;
   return { status: second.status, body, client, pendingToken: firstBody.pendingToken as string };
+}
+
+/** The HTTP status the live socket answers a session cookie with (101: opened). */
+function liveSocketStatus(cookie: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/v1/staff/live`, { headers: { cookie } });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', () => resolve(0));
+  });
 }
 
 /** Enrols a logged-in staff member; the secret and recovery codes. */
@@ -134,6 +148,7 @@ describe('two-factor authentication', () => {
     expect(blocked.status).toBe(403);
     expect(blocked.body.error).toBe('second_factor_required');
     expect((await boss.get('/api/v1/staff/me')).body.enrolmentRequired).toBe(true);
+    expect(await liveSocketStatus(boss.cookie)).toBe(401);
     const setup = await boss.post('/api/v1/staff/2fa/setup');
     expect(setup.body.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(setup.body.uri).toMatch(/^otpauth:\/\/totp\/Huiying:boss\?/);
@@ -143,6 +158,7 @@ describe('two-factor authentication', () => {
     expect(confirmed.body.recoveryCodes).toHaveLength(10);
     expect(new Set(confirmed.body.recoveryCodes).size).toBe(10);
     expect((await boss.get('/api/v1/escalations')).status).toBe(200);
+    expect(await liveSocketStatus(boss.cookie)).toBe(101);
     // The secret is never shown again, and is not stored in the clear.
     expect((await boss.post('/api/v1/staff/2fa/setup')).status).toBe(409);
     const stored = server.store.db.prepare('SELECT secret FROM staff_totp WHERE staff_id = ?').pluck().get(server.store.staff.findByName('boss')!.id) as string;
