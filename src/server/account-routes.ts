@@ -98,8 +98,13 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
     }
     auth.secondFactor?.reset(staffId);
     const me = currentStaff(res);
-    if (staffId === me.id) store.sessions.deleteOthers(staffId, currentSession(res).id);
-    else store.sessions.deleteForStaff(staffId);
+    if (staffId === me.id) {
+      // Resetting one's own: this session stays, but may only enrol again where that is required.
+      store.sessions.deleteOthers(staffId, currentSession(res).id);
+      if (auth.requiresSecondFactor(me)) store.sessions.setScope(currentSession(res).id, 'enrol');
+    } else {
+      store.sessions.deleteForStaff(staffId);
+    }
     audit(me.id, 'totp_reset', target.name);
     res.json({ ok: true });
   });
