@@ -184,6 +184,7 @@ describe('two-factor authentication', () => {
     expect((await twoStepLogin('root', await codeFor(adminSecret, -30))).status).toBe(200);
     const latest = server.store.audit.list().find((e) => e.action === 'login' && e.target === 'root');
     expect(latest?.detail).toBe('totp');
+    expect(server.store.audit.list().some((e) => e.action === 'login_code_failed' && e.target === 'root')).toBe(true);
   });
 
   it('accepts each recovery code once', async () => {

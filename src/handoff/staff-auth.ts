@@ -28,7 +28,9 @@ export type LoginResult =
   | { ok: false; reason: 'invalid' | 'throttled' };
 
 /** The second step: a session, or why not (`expired`: no such pending login, or it ran out of time or attempts). */
-export type SecondStepResult = (SessionGrant & { kind: 'totp' | 'recovery' }) | { ok: false; reason: 'invalid' | 'throttled' | 'expired'; attemptsLeft: number };
+export type SecondStepResult =
+  | (SessionGrant & { kind: 'totp' | 'recovery' })
+  | { ok: false; reason: 'invalid' | 'throttled' | 'expired'; attemptsLeft: number; staff?: StaffMember };
 
 export interface StaffAuthOptions {
   secondFactor?: SecondFactor;
@@ -104,7 +106,7 @@ export class StaffAuth {
     pending.attempts++;
     const attemptsLeft = Math.max(0, PENDING_LOGIN_ATTEMPTS - pending.attempts);
     if (attemptsLeft === 0 || check.reason === 'throttled') this.pending.delete(key);
-    return { ok: false, reason: check.reason, attemptsLeft: check.reason === 'throttled' ? 0 : attemptsLeft };
+    return { ok: false, reason: check.reason, attemptsLeft: check.reason === 'throttled' ? 0 : attemptsLeft, staff };
   }
 
   /** Lifts an enrolment-only session to a full one once the second factor is confirmed. */

@@ -41,6 +41,7 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
       grantSession(req, res, auth, store, result, result.kind === 'recovery' ? 'recovery code' : 'totp');
       return;
     }
+    if (result.staff) audit(result.staff.id, 'login_code_failed', result.staff.name, result.reason);
     if (result.reason === 'expired') res.status(401).json({ error: 'login_expired', message: 'the login has expired or used up its attempts; enter the password again' });
     else if (result.reason === 'throttled') res.status(429).json({ error: 'throttled', message: 'too many wrong codes; try again in 15 minutes' });
     else res.status(401).json({ error: 'invalid_code', message: 'wrong or already used code', attemptsLeft: result.attemptsLeft });
