@@ -1,7 +1,7 @@
 /**
  * Chinese patterns that zxcvbn's English and common lists lack, as extra zxcvbn dictionaries (most common
- * first: the rank is the guess count). Sources: the public leaked-password top lists of Chinese sites
- * (CSDN, 天涯 and others) and the most frequent surnames and given names in romanised form. The names
+ * first: the rank is the guess count). Written by hand after the widely published top lists of
+ * Chinese password leaks (CSDN, 天涯 …) and the most frequent surnames and given names, romanised. The names
  * carry "passwords" and "names" so zxcvbn's feedback words them like its own lists.
  */
 
