@@ -46,11 +46,16 @@ const schema = z.object({
   DEMAND_DEDUP_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   /** Demand log: this many near-identical texts (digits and punctuation aside) from one address or conversation within the window are a flood, left out of the topics. */
   DEMAND_FLOOD_MESSAGES: z.coerce.number().int().min(2).max(100_000).default(10),
+  /**
+   * Supervisors and administrators must log in with a second factor (TOTP): after the password, one without
+   * it yet can only set it up. Default: true when NODE_ENV=production, else false. Agents may always opt in.
+   */
+  STAFF_REQUIRE_2FA: z.enum(['true', 'false']).optional(),
   /** How long a shutdown waits for requests in flight before it closes their connections. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, 'STAFF_REQUIRE_2FA'> & { STAFF_REQUIRE_2FA: boolean };
 
 /** Thrown for a bad setting; the message names the variable and what is wrong. */
 export class ConfigError extends Error {
@@ -58,7 +63,8 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const config = parseEnv(schema, env);
+  const parsed = parseEnv(schema, env);
+  const config: Config = { ...parsed, STAFF_REQUIRE_2FA: parsed.STAFF_REQUIRE_2FA === undefined ? parsed.NODE_ENV === 'production' : parsed.STAFF_REQUIRE_2FA === 'true' };
   if (!env.RATE_LIMIT_IP_PER_MINUTE && config.WEB_RATE_LIMIT_PER_MINUTE !== undefined) config.RATE_LIMIT_IP_PER_MINUTE = config.WEB_RATE_LIMIT_PER_MINUTE;
   if (config.NODE_ENV === 'production' && !config.DATA_KEY) {
     throw new ConfigError('invalid configuration:\n  DATA_KEY is required when NODE_ENV=production (generate one with: openssl rand -base64 32)');

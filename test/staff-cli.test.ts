@@ -32,15 +32,37 @@ describe('huiying staff add', () => {
     expect(await verifyPassword('a-long-admin-password', account.passwordHash)).toBe(true);
   }, 60_000);
 
-  it('names the problem and exits 1 for an unknown department, a short password or a taken name', async () => {
+  it('names the problem and exits 1 for an unknown department, a short or common password or a taken name', async () => {
     const badDept = await huiying(['staff', 'add', '--name', 'li', '--department', 'moon', '--password-stdin'], 'a-long-agent-password');
     expect(badDept.code).toBe(1);
     expect(badDept.stderr).toMatch(/--department moon: unknown; known departments: public-security/);
     const short = await huiying(['staff', 'add', '--name', 'li', '--department', 'taxation', '--password-stdin'], 'short');
     expect(short.stderr).toMatch(/at least 10 characters/);
+    const common = await huiying(['staff', 'add', '--name', 'li', '--department', 'taxation', '--password-stdin'], 'password12');
+    expect(common.code).toBe(1);
+    expect(common.stderr).toMatch(/password is too weak: This is a commonly used password/);
+    const chinese = await huiying(['staff', 'add', '--name', 'li', '--department', 'taxation', '--password-stdin'], 'woaini1314');
+    expect(chinese.stderr).toMatch(/too weak: This is a frequently used password/);
     const taken = await huiying(['staff', 'add', '--name', 'admin', '--role', 'admin', '--password-stdin'], 'another-long-password');
     expect(taken.stderr).toMatch(/already exists/);
     const agentWithout = await huiying(['staff', 'add', '--name', 'li', '--password-stdin'], 'a-long-agent-password');
     expect(agentWithout.stderr).toMatch(/agent needs at least one --department/);
+  }, 240_000);
+
+  it('removes an account\'s two-step verification, for an administrator who lost phone and recovery codes', async () => {
+    const store = new SqliteStore(db);
+    const id = store.staff.findByName('admin')!.id;
+    store.secondFactors.setPending(id, 'sealed-secret');
+    store.secondFactors.enable(id, new Date(), 1, ['hash']);
+    store.close();
+    const run = await huiying(['staff', 'reset-2fa', '--name', 'admin'], '');
+    expect(run.stdout).toContain('two-step verification of "admin" removed');
+    const after = new SqliteStore(db);
+    expect(after.secondFactors.get(id)).toBeUndefined();
+    expect(after.audit.list().map((e) => e.action)).toContain('totp_reset');
+    after.close();
+    const unknown = await huiying(['staff', 'reset-2fa', '--name', 'nobody'], '');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no staff member "nobody"/);
   }, 120_000);
 });

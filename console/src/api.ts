@@ -6,16 +6,23 @@ export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
 
-/** A refused request; `code` is the API's error code (`conflict`, `forbidden`, `invalid_login`...). */
+/** A refused request; `code` is the API's error code (`conflict`, `forbidden`, `invalid_login`...), `body` all it answered. */
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
   }
+}
+
+/** The reason of a refusal in the console's language (the API words some, like weak passwords, in Chinese too). */
+export function reasonOf(err: unknown, lang: 'zh' | 'en'): string {
+  if (err instanceof ApiError && lang === 'zh' && typeof err.body.messageZh === 'string') return err.body.messageZh;
+  return (err as Error).message;
 }
 
 /** Called when any request finds the session gone (expired, logged out elsewhere, deactivated). */
@@ -36,8 +43,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
   const data = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
   if (!res.ok) {
-    if (res.status === 401 && !path.endsWith('/staff/login')) onUnauthenticated();
-    throw new ApiError(res.status, data.error ?? 'error', data.message ?? res.statusText);
+    if (res.status === 401 && !path.startsWith('/api/v1/staff/login')) onUnauthenticated();
+    throw new ApiError(res.status, data.error ?? 'error', data.message ?? res.statusText, data);
   }
   return data as T;
 }

@@ -4,6 +4,7 @@ import { api, ApiError, setCsrfToken, whenLoggedOut } from './api.ts';
 import { Workspace } from './workspace.tsx';
 import { I18nContext, rememberLang, storedLang, STRINGS } from './i18n.ts';
 import { LoginForm } from './login-form.tsx';
+import { SecurityView } from './security-view.tsx';
 import type { Lang, Staff } from './types.ts';
 
 export function App() {
@@ -11,6 +12,8 @@ export function App() {
   /** undefined while checking the session, null when logged out. */
   const [me, setMe] = useState<Staff | null | undefined>(undefined);
   const [ended, setEnded] = useState(false);
+  /** The account must set up two-step verification before anything else. */
+  const [mustEnrol, setMustEnrol] = useState(false);
   const i18n = useMemo(() => ({ lang, t: STRINGS[lang] }), [lang]);
 
   useEffect(() => {
@@ -26,9 +29,10 @@ export function App() {
       });
     });
     api
-      .get<{ staff: Staff; csrfToken: string }>('/api/v1/staff/me')
+      .get<{ staff: Staff; csrfToken: string; enrolmentRequired?: boolean }>('/api/v1/staff/me')
       .then((r) => {
         setCsrfToken(r.csrfToken);
+        setMustEnrol(Boolean(r.enrolmentRequired));
         setMe(r.staff);
       })
       .catch((err: unknown) => {
@@ -58,12 +62,24 @@ export function App() {
         <LoginForm
           langButton={langButton}
           notice={ended ? i18n.t.sessionEnded : undefined}
-          onLoggedIn={(staff, token) => {
+          onLoggedIn={(staff, token, enrol) => {
             setCsrfToken(token);
             setEnded(false);
+            setMustEnrol(enrol);
             setMe(staff);
           }}
         />
+      ) : mustEnrol ? (
+        <div class="workspace">
+          <header class="topbar">
+            <h1>{i18n.t.appName}</h1>
+            {langButton}
+            <button type="button" class="link-button" onClick={logOut}>
+              {i18n.t.logOut}
+            </button>
+          </header>
+          <SecurityView required onEnrolled={() => setMustEnrol(false)} />
+        </div>
       ) : (
         <Workspace key={me.id} me={me} langButton={langButton} onLogOut={logOut} />
       )}

@@ -1,8 +1,9 @@
 /** Administrators: staff accounts (create, change role and departments, deactivate, reset passwords). */
 import { useEffect, useState } from 'preact/hooks';
-import { api } from './api.ts';
+import { api, reasonOf } from './api.ts';
 import { DepartmentsPanel } from './departments-panel.tsx';
 import { ROLE_LABELS, useI18n } from './i18n.ts';
+import { useSecurityStrings } from './security-i18n.ts';
 import type { Department, Role, Staff } from './types.ts';
 
 type Flash = { kind: 'ok' | 'error'; text: string } | null;
@@ -52,7 +53,7 @@ function AccountFields(props: {
 }
 
 function CreateForm(props: { departments: Department[]; deptName: (id: string) => string; onCreated: (s: Staff) => void; setFlash: (f: Flash) => void }) {
-  const { t } = useI18n();
+  const { lang, t } = useI18n();
   const empty = { name: '', displayName: '', role: 'agent' as Role, departments: [] as string[], password: '' };
   const [form, setForm] = useState(empty);
   const submit = async (event: Event) => {
@@ -63,7 +64,7 @@ function CreateForm(props: { departments: Department[]; deptName: (id: string) =
       props.setFlash({ kind: 'ok', text: t.created(r.staff.name) });
       setForm(empty);
     } catch (err) {
-      props.setFlash({ kind: 'error', text: t.failed((err as Error).message) });
+      props.setFlash({ kind: 'error', text: t.failed(reasonOf(err, lang)) });
     }
   };
   return (
@@ -91,6 +92,7 @@ function CreateForm(props: { departments: Department[]; deptName: (id: string) =
 
 function StaffRow(props: { s: Staff; departments: Department[]; deptName: (id: string) => string; onSaved: (s: Staff) => void; setFlash: (f: Flash) => void }) {
   const { lang, t } = useI18n();
+  const security = useSecurityStrings();
   const { s } = props;
   const [mode, setMode] = useState<'view' | 'edit' | 'password'>('view');
   const [edit, setEdit] = useState({ displayName: s.displayName, role: s.role, departments: s.departments });
@@ -104,7 +106,16 @@ function StaffRow(props: { s: Staff; departments: Department[]; deptName: (id: s
       setMode('view');
       setPassword('');
     } catch (err) {
-      props.setFlash({ kind: 'error', text: t.failed((err as Error).message) });
+      props.setFlash({ kind: 'error', text: t.failed(reasonOf(err, lang)) });
+    }
+  };
+
+  const resetSecondFactor = async () => {
+    try {
+      await api.post(`/api/v1/staff/${s.id}/2fa/reset`);
+      props.setFlash({ kind: 'ok', text: security.reset2faDone(s.name) });
+    } catch (err) {
+      props.setFlash({ kind: 'error', text: t.failed(reasonOf(err, lang)) });
     }
   };
 
@@ -126,6 +137,9 @@ function StaffRow(props: { s: Staff; departments: Department[]; deptName: (id: s
             </button>
             <button type="button" onClick={() => patch({ active: !s.active }, t.saved)} aria-label={`${s.active ? t.deactivate : t.activate} ${s.name}`}>
               {s.active ? t.deactivate : t.activate}
+            </button>
+            <button type="button" onClick={resetSecondFactor} aria-label={`${security.reset2fa} ${s.name}`}>
+              {security.reset2fa}
             </button>
           </>
         )}

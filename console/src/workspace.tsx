@@ -15,10 +15,12 @@ import { pick, ROLE_LABELS, useI18n } from './i18n.ts';
 import { LiveConnection, type LiveStatus } from './live.ts';
 import { QueueList } from './queue-list.tsx';
 import { RatingsView } from './ratings-view.tsx';
+import { useSecurityStrings } from './security-i18n.ts';
+import { SecurityView } from './security-view.tsx';
 import { StaffView } from './staff-view.tsx';
 import type { Case, CaseDetail, Department, LiveFrame, Staff } from './types.ts';
 
-type View = 'queue' | 'ratings' | 'drafts' | 'demand' | 'dashboard' | 'staff' | 'audit';
+type View = 'queue' | 'ratings' | 'drafts' | 'demand' | 'dashboard' | 'staff' | 'audit' | 'security';
 
 /** Re-renders every `ms` so waiting times and countdowns tick. */
 function useNow(ms: number): number {
@@ -57,6 +59,7 @@ export function Workspace(props: { me: Staff; langButton: ComponentChildren; onL
   const { me } = props;
   const { lang, t } = useI18n();
   const demandText = useDemandStrings();
+  const securityText = useSecurityStrings();
   const now = useNow(1000);
   const [view, setView] = useState<View>('queue');
   const [departments, setDepartments] = useState<Department[]>([]);
@@ -170,6 +173,7 @@ export function Workspace(props: { me: Staff; langButton: ComponentChildren; onL
     ['demand', demandText.navDemand],
     ...(me.role !== 'agent' ? ([['dashboard', demandText.navDashboard]] as Array<[View, string]>) : []),
     ...(me.role === 'admin' ? ([['staff', t.navStaff], ['audit', t.navAudit]] as Array<[View, string]>) : []),
+    ['security', securityText.navSecurity],
   ];
 
   return (
@@ -238,6 +242,7 @@ export function Workspace(props: { me: Staff; langButton: ComponentChildren; onL
       {view === 'drafts' && <DraftsView me={me} departments={departments} deptName={deptName} />}
       {view === 'staff' && <StaffView departments={departments} deptName={deptName} onChanged={setStaff} onDepartments={setDepartments} />}
       {view === 'audit' && <AuditView />}
+      {view === 'security' && <SecurityView />}
       {view === 'demand' && <DemandView me={me} departments={departments} deptName={deptName} />}
       {view === 'dashboard' && <DashboardView deptName={deptName} />}
     </div>

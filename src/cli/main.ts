@@ -147,6 +147,25 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
       }
     });
 
+  staff
+    .command('reset-2fa')
+    .description("remove an account's two-step verification (a lost phone and recovery codes); it sets it up again at its next login")
+    .requiredOption('--name <name>', 'login name')
+    .action((opts: { name: string }) => {
+      const config = loadConfig();
+      const store = new SqliteStore(config.DATABASE_PATH);
+      try {
+        const account = store.staff.findByName(opts.name);
+        if (!account) throw new StaffAddError(`no staff member "${opts.name}"`);
+        store.secondFactors.clear(account.id);
+        store.sessions.deleteForStaff(account.id);
+        store.audit.record({ staffId: null, action: 'totp_reset', target: account.name, detail: 'command line', createdAt: new Date() });
+        console.log(`two-step verification of "${account.name}" removed; its sessions ended`);
+      } finally {
+        store.close();
+      }
+    });
+
   program
     .command('eval-suite')
     .description('the benchmark: shipped test set and public datasets, beside plain node-nlp')

@@ -2,7 +2,8 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import type { Store } from '../core/ports.ts';
-import { hashPassword, passwordProblem } from '../handoff/passwords.ts';
+import { passwordProblem } from '../handoff/password-policy.ts';
+import { hashPassword } from '../handoff/passwords.ts';
 import type { StaffMember, StaffRole } from '../handoff/types.ts';
 
 export interface StaffAddOptions {
@@ -58,8 +59,8 @@ export async function addStaff(store: Store, options: StaffAddOptions, password:
   const unknown = options.department.filter((d) => !knownDepartments.includes(d));
   if (unknown.length > 0) throw new StaffAddError(`--department ${unknown.join(', ')}: unknown; known departments: ${knownDepartments.join(', ')}`);
   if (options.role === 'agent' && options.department.length === 0) throw new StaffAddError('an agent needs at least one --department');
-  const problem = passwordProblem(password);
-  if (problem) throw new StaffAddError(problem);
+  const problem = passwordProblem(password, { name: options.name, displayName: options.displayName });
+  if (problem) throw new StaffAddError(problem.message);
   if (store.staff.findByName(options.name)) throw new StaffAddError(`staff member "${options.name}" already exists`);
   return store.staff.create({
     name: options.name,

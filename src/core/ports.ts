@@ -8,6 +8,7 @@ import type {
   FaqDraftRepository,
   NoteRepository,
   OutboxRepository,
+  SecondFactorRepository,
   SessionRepository,
   StaffRepository,
 } from '../handoff/ports.ts';
@@ -102,6 +103,7 @@ export interface Store {
   escalations: EscalationRepository;
   staff: StaffRepository;
   sessions: SessionRepository;
+  secondFactors: SecondFactorRepository;
   notes: NoteRepository;
   audit: AuditRepository;
   outbox: OutboxRepository;

@@ -30,9 +30,3 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash of a random password, verified against when the login name is unknown so both cases take as long. */
 export const DUMMY_HASH_PROMISE: Promise<string> = hashPassword(randomBytes(12).toString('hex'));
 
-/** Why a password is refused, or null when it is acceptable. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < 10) return 'password must be at least 10 characters';
-  if (password.length > 200) return 'password must be at most 200 characters';
-  return null;
-}

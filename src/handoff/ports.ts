@@ -79,7 +79,11 @@ export interface StaffSession {
   csrfToken: string;
   createdAt: Date;
   lastSeenAt: Date;
+  /** `enrol`: an account that must set up its second factor first may do only that (absent: `full`). */
+  scope?: SessionScope;
 }
+
+export type SessionScope = 'full' | 'enrol';
 
 export interface SessionRepository {
   create(session: StaffSession): void;
@@ -87,6 +91,38 @@ export interface SessionRepository {
   touch(id: string, at: Date): void;
   delete(id: string): void;
   deleteForStaff(staffId: number): void;
+  /** Ends every session of the account but `keepId` (a password change keeps the changer's own). */
+  deleteOthers(staffId: number, keepId: string): void;
+  setScope(id: string, scope: SessionScope): void;
+}
+
+/** An account's TOTP state; secrets are sealed (AES-256-GCM, the data key). */
+export interface TotpState {
+  /** Set once enrolment is confirmed. */
+  secret: string | null;
+  /** Generated, shown, not yet confirmed with a code. */
+  pendingSecret: string | null;
+  enabledAt: Date | null;
+  /** The last time step a code was accepted for: that code and older ones are refused (no replay). */
+  lastStep: number | null;
+  /** Wrong codes in a row, across logins. */
+  failures: number;
+  lockedUntil: Date | null;
+}
+
+export interface SecondFactorRepository {
+  get(staffId: number): TotpState | undefined;
+  setPending(staffId: number, sealedSecret: string): void;
+  /** Makes the pending secret the account's and replaces its recovery codes (SHA-256 hashes). */
+  enable(staffId: number, at: Date, step: number, recoveryCodeHashes: string[]): void;
+  acceptStep(staffId: number, step: number): void;
+  /** Stores the count of wrong codes in a row, and the lock they led to. */
+  recordFailure(staffId: number, failures: number, lockedUntil: Date | null): void;
+  /** Marks a recovery code used; false when it is unknown or was used before. */
+  useRecoveryCode(staffId: number, codeHash: string, at: Date): boolean;
+  unusedRecoveryCodes(staffId: number): number;
+  /** Removes the second factor and its recovery codes (an administrator's reset). */
+  clear(staffId: number): void;
 }
 
 export interface NoteRepository {

@@ -86,7 +86,46 @@ export const openApiDocument = {
       post: {
         summary: 'Log in; sets the session cookie and returns the CSRF token',
         requestBody: json({ type: 'object', required: ['name', 'password'], properties: { name: { type: 'string' }, password: { type: 'string' } } }),
-        responses: { ...ok('logged in', { type: 'object', properties: { csrfToken: { type: 'string' }, staff: { type: 'object' } } }), 401: { description: 'wrong name or password' }, 429: { description: 'too many failures; wait 15 minutes' } },
+        responses: {
+          ...ok('logged in (`enrolmentRequired`: the session may only set up two-step verification), or `{ secondFactor: "totp", pendingToken }` when the account has it: no session yet', {
+            type: 'object',
+            properties: { csrfToken: { type: 'string' }, staff: { type: 'object' }, enrolmentRequired: { type: 'boolean' }, secondFactor: { enum: ['totp'] }, pendingToken: { type: 'string' } },
+          }),
+          401: { description: 'wrong name or password' },
+          429: { description: 'too many failures; wait 15 minutes' },
+        },
+      },
+    },
+    '/api/v1/staff/login/second-factor': {
+      post: {
+        summary: 'The second step of a login: the 6-digit code of the TOTP app, or a recovery code (each works once); 5 tries per login, 5 minutes',
+        requestBody: json({ type: 'object', required: ['pendingToken', 'code'], properties: { pendingToken: { type: 'string' }, code: { type: 'string' } } }),
+        responses: {
+          ...ok('logged in: sets the session cookie, like login'),
+          401: { description: '`invalid_code` (with `attemptsLeft`) or `login_expired` (log in with the password again)' },
+          429: { description: '10 wrong codes in a row: the second step of the account is locked for 15 minutes' },
+        },
+      },
+    },
+    '/api/v1/staff/2fa': { get: { ...staffOnly, summary: 'Own two-step verification: `enabled`, `required`, `recoveryCodesLeft`', responses: ok('status') } },
+    '/api/v1/staff/2fa/setup': {
+      post: { ...staffOnly, summary: 'Start two-step verification: a new secret, its otpauth:// URI and a QR code (PNG data URL), shown only now', responses: { ...ok('secret, uri, qrCode'), 409: { description: 'already set up' } } },
+    },
+    '/api/v1/staff/2fa/confirm': {
+      post: {
+        ...staffOnly,
+        summary: 'Confirm with a current code: turns it on, lifts an enrolment-only session, and returns 10 recovery codes (shown only now)',
+        requestBody: json({ type: 'object', required: ['code'], properties: { code: { type: 'string' } } }),
+        responses: { ...ok('recoveryCodes'), 400: { description: 'wrong code' } },
+      },
+    },
+    '/api/v1/staff/{id}/2fa/reset': { post: { ...staffOnly, summary: 'Admins: remove someone\'s two-step verification (they set it up again); ends their sessions', parameters: [caseId], responses: ok('reset') } },
+    '/api/v1/staff/me/password': {
+      post: {
+        ...staffOnly,
+        summary: 'Change one\'s own password: needs the current one; the new one must pass the password rules; the account\'s other sessions end',
+        requestBody: json({ type: 'object', required: ['currentPassword', 'newPassword'], properties: { currentPassword: { type: 'string' }, newPassword: { type: 'string' } } }),
+        responses: { ...ok('changed'), 400: { description: '`weak_password`, with the reason in `message` (English) and `messageZh`' }, 403: { description: 'wrong current password' } },
       },
     },
     '/api/v1/staff/logout': { post: { ...staffOnly, summary: 'Log out', responses: ok('logged out') } },
@@ -167,12 +206,12 @@ export const openApiDocument = {
       get: { ...staffOnly, summary: 'Supervisors and admins: staff accounts', responses: ok('staff') },
       post: {
         ...staffOnly,
-        summary: 'Admins: create a staff account',
+        summary: 'Admins: create a staff account; a weak or common password is refused (400 `weak_password`, the reason in `message` and `messageZh`)',
         requestBody: json({ type: 'object', required: ['name', 'displayName', 'role', 'password'], properties: { name: { type: 'string' }, displayName: { type: 'string' }, role: { enum: ['agent', 'supervisor', 'admin'] }, departments: { type: 'array', items: { type: 'string' } }, password: { type: 'string', minLength: 10 } } }),
         responses: { 201: { description: 'created' }, 400: errors[400], 409: { description: 'name taken' } },
       },
     },
-    '/api/v1/staff/{id}': { patch: { ...staffOnly, summary: 'Admins: change role, departments, display name, password or deactivate', parameters: [caseId], responses: ok('updated') } },
+    '/api/v1/staff/{id}': { patch: { ...staffOnly, summary: 'Admins: change role, departments, display name, password (a reset: the password rules apply and the account\'s sessions end) or deactivate', parameters: [caseId], responses: ok('updated') } },
     '/api/v1/audit': { get: { ...staffOnly, summary: 'Admins: the audit log of staff actions', responses: ok('entries') } },
     '/api/v1/demand/topics': {
       get: {

@@ -8,13 +8,15 @@ import type { Store } from '../core/ports.ts';
 import { addDepartment, renameDepartment } from '../handoff/departments-file.ts';
 import type { CannedReply } from '../handoff/handoff-settings.ts';
 import { HandoffError, type HandoffService } from '../handoff/handoff-service.ts';
-import { hashPassword, passwordProblem } from '../handoff/passwords.ts';
+import { passwordProblem } from '../handoff/password-policy.ts';
+import { hashPassword } from '../handoff/passwords.ts';
 import { GENERAL_QUEUE } from '../handoff/routing.ts';
 import type { StaffAuth } from '../handoff/staff-auth.ts';
 import type { Escalation, StaffMember } from '../handoff/types.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import type { TextSealer } from '../privacy/sealed-text.ts';
-import { cookieIsSecure, currentStaff, requireStaff, SESSION_COOKIE, sessionToken } from './staff-session.ts';
+import { accountRouter, grantSession, refuseWeakPassword } from './account-routes.ts';
+import { currentSession, currentStaff, requireStaff, SESSION_COOKIE, sessionToken } from './staff-session.ts';
 
 export interface StaffRouteDeps {
   store: Store;
@@ -57,6 +59,8 @@ export function staffRouter(deps: StaffRouteDeps): Router {
   const anyStaff = requireStaff(auth);
   const supervisors = requireStaff(auth, ['supervisor', 'admin']);
   const admins = requireStaff(auth, ['admin']);
+  /** Routes an account that must still enrol its second factor may use. */
+  const enrolling = requireStaff(auth, undefined, { allowEnrolment: true });
 
   /** A case as the console shows it; the question is masked unless the viewer holds the case. */
   const view = (e: Escalation, staff: StaffMember) => {
@@ -78,20 +82,24 @@ export function staffRouter(deps: StaffRouteDeps): Router {
       else res.status(401).json({ error: 'invalid_login', message: 'wrong name or password' });
       return;
     }
-    auth.logout(sessionToken(req));
-    res.cookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req), path: '/' });
-    store.audit.record({ staffId: result.staff.id, action: 'login', target: result.staff.name, detail: null, createdAt: new Date() });
-    res.json({ csrfToken: result.csrfToken, staff: result.staff });
+    if ('pendingToken' in result) {
+      // The password was right; the session comes with the code (POST /api/v1/staff/login/second-factor).
+      res.json({ secondFactor: result.secondFactor, pendingToken: result.pendingToken });
+      return;
+    }
+    grantSession(req, res, auth, store, result, result.scope === 'enrol' ? 'second factor to set up' : null);
   });
 
-  router.post('/api/v1/staff/logout', anyStaff, (req: Request, res: Response) => {
+  router.use(accountRouter({ store, auth }));
+
+  router.post('/api/v1/staff/logout', enrolling, (req: Request, res: Response) => {
     auth.logout(sessionToken(req));
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.json({ ok: true });
   });
 
-  router.get('/api/v1/staff/me', anyStaff, (_req: Request, res: Response) => {
-    res.json({ staff: currentStaff(res), csrfToken: res.locals.csrfToken as string });
+  router.get('/api/v1/staff/me', enrolling, (_req: Request, res: Response) => {
+    res.json({ staff: currentStaff(res), csrfToken: res.locals.csrfToken as string, enrolmentRequired: currentSession(res).scope === 'enrol' });
   });
 
   router.get('/api/v1/departments', anyStaff, (_req: Request, res: Response) => {
@@ -316,7 +324,12 @@ export function staffRouter(deps: StaffRouteDeps): Router {
   router.post('/api/v1/staff', admins, async (req: Request, res: Response) => {
     const body = parse(staffBody, req.body, res);
     if (!body) return;
-    const problem = passwordProblem(body.password) ?? departmentProblem(body.role, body.departments, deps.service);
+    const weak = passwordProblem(body.password, body);
+    if (weak) {
+      refuseWeakPassword(res, weak);
+      return;
+    }
+    const problem = departmentProblem(body.role, body.departments, deps.service);
     if (problem) {
       res.status(400).json({ error: 'bad_request', message: problem });
       return;
@@ -332,24 +345,34 @@ export function staffRouter(deps: StaffRouteDeps): Router {
 
   router.patch('/api/v1/staff/:id', admins, async (req: Request, res: Response) => {
     const staffId = parse(id, req.params.id, res);
-    const body = parse(staffBody.omit({ name: true }).extend({ active: z.boolean() }).partial().strict(), req.body, res);
+    // No default for departments here: a patch without them (a password reset) keeps the account's own.
+    const body = parse(staffBody.omit({ name: true }).extend({ active: z.boolean(), departments: z.array(text(64)) }).partial().strict(), req.body, res);
     if (staffId === undefined || !body) return;
     const existing = store.staff.get(staffId);
     if (!existing) {
       res.status(404).json({ error: 'not_found', message: `no staff member ${staffId}` });
       return;
     }
-    const problem =
-      (body.password !== undefined ? passwordProblem(body.password) : null) ??
-      departmentProblem(body.role ?? existing.role, body.departments ?? existing.departments, deps.service);
+    const weak = body.password !== undefined ? passwordProblem(body.password, { name: existing.name, displayName: body.displayName ?? existing.displayName }) : null;
+    if (weak) {
+      refuseWeakPassword(res, weak);
+      return;
+    }
+    const problem = departmentProblem(body.role ?? existing.role, body.departments ?? existing.departments, deps.service);
     if (problem) {
       res.status(400).json({ error: 'bad_request', message: problem });
       return;
     }
     const { password, ...rest } = body;
     store.staff.update(staffId, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
-    if (password || body.active === false) store.sessions.deleteForStaff(staffId);
-    store.audit.record({ staffId: currentStaff(res).id, action: 'staff_update', target: existing.name, detail: Object.keys(body).join(','), createdAt: new Date() });
+    // A reset password or a deactivated account ends the account's sessions (an administrator resetting their own keeps this one).
+    if (password || body.active === false) {
+      if (staffId === currentStaff(res).id) store.sessions.deleteOthers(staffId, currentSession(res).id);
+      else store.sessions.deleteForStaff(staffId);
+    }
+    const me = currentStaff(res).id;
+    if (password) store.audit.record({ staffId: me, action: 'password_reset', target: existing.name, detail: null, createdAt: new Date() });
+    store.audit.record({ staffId: me, action: 'staff_update', target: existing.name, detail: Object.keys(body).join(','), createdAt: new Date() });
     res.json({ staff: store.staff.get(staffId) });
   });
 

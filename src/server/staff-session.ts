@@ -1,6 +1,7 @@
 /** Session cookie, CSRF check and role check for the staff API. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parse } from 'cookie';
+import type { SessionScope } from '../handoff/ports.ts';
 import type { StaffAuth } from '../handoff/staff-auth.ts';
 import type { StaffMember, StaffRole } from '../handoff/types.ts';
 
@@ -21,14 +22,24 @@ export function sessionToken(req: Request): string | undefined {
 export interface StaffLocals {
   staff: StaffMember;
   csrfToken: string;
+  /** The hash that identifies the session in the store. */
+  sessionId: string;
+  scope: SessionScope;
 }
 
-/** Requires a live session; state-changing methods also need the session's CSRF token in X-CSRF-Token. */
-export function requireStaff(auth: StaffAuth, roles?: readonly StaffRole[]): RequestHandler {
+/**
+ * Requires a live session; state-changing methods also need the session's CSRF token in X-CSRF-Token.
+ * A session that may only enrol its second factor passes only where `allowEnrolment` is set.
+ */
+export function requireStaff(auth: StaffAuth, roles?: readonly StaffRole[], options: { allowEnrolment?: boolean } = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const session = auth.authenticate(sessionToken(req));
+    const session = auth.authenticate(sessionToken(req), { allowEnrolment: true });
     if (!session) {
       res.status(401).json({ error: 'unauthenticated', message: 'log in first' });
+      return;
+    }
+    if (session.scope === 'enrol' && !options.allowEnrolment) {
+      res.status(403).json({ error: 'second_factor_required', message: 'set up two-factor authentication first (POST /api/v1/staff/2fa/setup)' });
       return;
     }
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.get('x-csrf-token') !== session.csrfToken) {
@@ -41,10 +52,17 @@ export function requireStaff(auth: StaffAuth, roles?: readonly StaffRole[]): Req
     }
     res.locals.staff = session.staff;
     res.locals.csrfToken = session.csrfToken;
+    res.locals.sessionId = session.sessionId;
+    res.locals.scope = session.scope;
     next();
   };
 }
 
 export function currentStaff(res: Response): StaffMember {
   return (res.locals as StaffLocals).staff;
+}
+
+export function currentSession(res: Response): { id: string; scope: SessionScope } {
+  const locals = res.locals as StaffLocals;
+  return { id: locals.sessionId, scope: locals.scope };
 }

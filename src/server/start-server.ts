@@ -10,6 +10,7 @@ import { MessageService } from '../core/message-service.ts';
 import { OutboundRouter } from '../core/outbound-router.ts';
 import { HandoffService } from '../handoff/handoff-service.ts';
 import { loadCannedReplies, loadServiceHours, type CannedReply } from '../handoff/handoff-settings.ts';
+import { SecondFactor } from '../handoff/second-factor.ts';
 import { StaffAuth } from '../handoff/staff-auth.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { TextSealer } from '../privacy/sealed-text.ts';
@@ -89,7 +90,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   service.setInterceptor(handoff);
   const sealer = config.DATA_KEY ? TextSealer.fromBase64(config.DATA_KEY) : TextSealer.fromKeyFile(join(dirname(config.DATABASE_PATH), 'data.key'));
   service.setSealer(sealer);
-  const auth = new StaffAuth(store, options.now);
+  const auth = new StaffAuth(store, options.now, {
+    secondFactor: new SecondFactor(store, sealer, options.now),
+    secondFactorRequiredFor: config.STAFF_REQUIRE_2FA ? ['supervisor', 'admin'] : [],
+  });
   const channels: ChannelAdapter[] = [];
   let server: Server | undefined;
   const live = new StaffLive(auth, store, handoff);

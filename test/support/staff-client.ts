@@ -12,6 +12,7 @@ export interface StaffClient {
   cookie: string;
   get(path: string): Promise<{ status: number; body: Body }>;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Body }>;
+  patch(path: string, body: unknown): Promise<{ status: number; body: Body }>;
 }
 
 /** Creates an account directly in the store. */
@@ -22,8 +23,13 @@ export async function createStaff(store: Store, name: string, role: StaffRole, d
 export async function login(baseUrl: string, name: string, password = `${name}-password-1`): Promise<StaffClient> {
   const res = await fetch(`${baseUrl}/api/v1/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
   const body = (await res.json()) as { csrfToken: string };
-  if (res.status !== 200) throw new Error(`login ${name} failed: ${res.status} ${JSON.stringify(body)}`);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  if (res.status !== 200 || !body.csrfToken) throw new Error(`login ${name} failed: ${res.status} ${JSON.stringify(body)}`);
+  return staffClient(baseUrl, (res.headers.get('set-cookie') ?? '').split(';')[0]!, body.csrfToken);
+}
+
+/** A client for a session already granted (its cookie and CSRF token). */
+export function staffClient(baseUrl: string, cookie: string, csrfToken: string): StaffClient {
+  const body = { csrfToken };
   const call = async (method: string, path: string, payload?: unknown, headers: Record<string, string> = {}) => {
     const r = await fetch(`${baseUrl}${path}`, {
       method,
@@ -38,6 +44,7 @@ export async function login(baseUrl: string, name: string, password = `${name}-p
     cookie,
     get: (path) => call('GET', path),
     post: (path, payload, headers) => call('POST', path, payload, headers),
+    patch: (path, payload) => call('PATCH', path, payload),
   };
 }
 

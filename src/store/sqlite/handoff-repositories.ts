@@ -19,6 +19,7 @@ import type {
   OutboxRepository,
   OutboxStatus,
   SessionRepository,
+  SessionScope,
   StaffRepository,
   StaffSession,
 } from '../../handoff/ports.ts';
@@ -220,8 +221,8 @@ export class SqliteSessions implements SessionRepository {
   constructor(private readonly db: Db) {}
 
   create(s: StaffSession): void {
-    statement(this.db, 'INSERT INTO staff_sessions (id, staff_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
-      .run(s.id, s.staffId, s.csrfToken, s.createdAt.getTime(), s.lastSeenAt.getTime());
+    statement(this.db, 'INSERT INTO staff_sessions (id, staff_id, csrf_token, created_at, last_seen_at, scope) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(s.id, s.staffId, s.csrfToken, s.createdAt.getTime(), s.lastSeenAt.getTime(), s.scope ?? 'full');
   }
 
   get(id: string): StaffSession | undefined {
@@ -233,6 +234,7 @@ export class SqliteSessions implements SessionRepository {
       csrfToken: row.csrf_token as string,
       createdAt: new Date(row.created_at as number),
       lastSeenAt: new Date(row.last_seen_at as number),
+      scope: row.scope as SessionScope,
     };
   }
 
@@ -246,6 +248,14 @@ export class SqliteSessions implements SessionRepository {
 
   deleteForStaff(staffId: number): void {
     statement(this.db, 'DELETE FROM staff_sessions WHERE staff_id = ?').run(staffId);
+  }
+
+  deleteOthers(staffId: number, keepId: string): void {
+    statement(this.db, 'DELETE FROM staff_sessions WHERE staff_id = ? AND id <> ?').run(staffId, keepId);
+  }
+
+  setScope(id: string, scope: SessionScope): void {
+    statement(this.db, 'UPDATE staff_sessions SET scope = ? WHERE id = ?').run(scope, id);
   }
 }
 

@@ -226,7 +226,29 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   {
-    version: 11,
+    version: 9,
+    name: 'second factor (TOTP) for staff: sealed secrets, recovery codes stored hashed, enrolment-only sessions',
+    sql: `
+      CREATE TABLE staff_totp (
+        staff_id INTEGER PRIMARY KEY REFERENCES staff (id) ON DELETE CASCADE,
+        secret TEXT,
+        pending_secret TEXT,
+        enabled_at INTEGER,
+        last_step INTEGER,
+        failures INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER
+      );
+      CREATE TABLE staff_recovery_codes (
+        staff_id INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+        code_hash TEXT NOT NULL,
+        used_at INTEGER,
+        PRIMARY KEY (staff_id, code_hash)
+      );
+      ALTER TABLE staff_sessions ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope IN ('full', 'enrol'));
+    `,
+  },
+  {
+    version: 10,
     name: 'demand signals keep a keyed hash of the client address, to count people rather than messages',
     sql: `
       ALTER TABLE demand_signals ADD COLUMN source_key TEXT;

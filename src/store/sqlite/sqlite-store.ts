@@ -23,11 +23,13 @@ import type {
   FaqDraftRepository,
   NoteRepository,
   OutboxRepository,
+  SecondFactorRepository,
   SessionRepository,
   StaffRepository,
 } from '../../handoff/ports.ts';
 import { SqliteAudit, SqliteEscalations, SqliteFaqDrafts, SqliteNotes, SqliteOutbox, SqliteSessions, SqliteStaff } from './handoff-repositories.ts';
 import { migrate } from './migrations.ts';
+import { SqliteSecondFactors } from './second-factor-repository.ts';
 import { WriteBatcher, type WriteBatcherOptions } from './write-batcher.ts';
 
 type Row = Record<string, unknown>;
@@ -41,6 +43,7 @@ export class SqliteStore implements Store {
   readonly escalations: EscalationRepository;
   readonly staff: StaffRepository;
   readonly sessions: SessionRepository;
+  readonly secondFactors: SecondFactorRepository;
   readonly notes: NoteRepository;
   readonly audit: AuditRepository;
   readonly outbox: OutboxRepository;
@@ -65,6 +68,7 @@ export class SqliteStore implements Store {
     this.escalations = new SqliteEscalations(this.db);
     this.staff = new SqliteStaff(this.db);
     this.sessions = new SqliteSessions(this.db);
+    this.secondFactors = new SqliteSecondFactors(this.db);
     this.notes = new SqliteNotes(this.db);
     this.audit = new SqliteAudit(this.db);
     this.outbox = new SqliteOutbox(this.db);

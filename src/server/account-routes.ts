@@ -1,0 +1,136 @@
+/**
+ * A staff member's own account security: the login's second step, two-factor enrolment (secret, QR code,
+ * confirmation, recovery codes), a password change that ends the account's other sessions, and an
+ * administrator's reset of someone's second factor. Everything is audited.
+ */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Store } from '../core/ports.ts';
+import { passwordProblem, type PasswordProblem } from '../handoff/password-policy.ts';
+import { hashPassword, verifyPassword } from '../handoff/passwords.ts';
+import type { SessionGrant, StaffAuth } from '../handoff/staff-auth.ts';
+import { parseOr400 as parse } from './request-parse.ts';
+import { cookieIsSecure, currentSession, currentStaff, requireStaff, SESSION_COOKIE, sessionToken } from './staff-session.ts';
+
+/** Answers 400 with the reason in English and Chinese (the console shows the one in its language). */
+export function refuseWeakPassword(res: Response, problem: PasswordProblem): void {
+  res.status(400).json({ error: 'weak_password', reason: problem.code, message: problem.message, messageZh: problem.messageZh });
+}
+
+/** Sets the session cookie of a new session (replacing the one the browser had) and answers like login. */
+export function grantSession(req: Request, res: Response, auth: StaffAuth, store: Store, grant: SessionGrant, detail: string | null): void {
+  auth.logout(sessionToken(req));
+  res.cookie(SESSION_COOKIE, grant.token, { httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req), path: '/' });
+  store.audit.record({ staffId: grant.staff.id, action: 'login', target: grant.staff.name, detail, createdAt: new Date() });
+  res.json({ csrfToken: grant.csrfToken, staff: grant.staff, enrolmentRequired: grant.scope === 'enrol' });
+}
+
+export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
+  const { store, auth } = deps;
+  const router = Router();
+  const anyStaff = requireStaff(auth, undefined, { allowEnrolment: true });
+  const admins = requireStaff(auth, ['admin']);
+  const audit = (staffId: number | null, action: string, target: string, detail: string | null = null) =>
+    store.audit.record({ staffId, action, target, detail, createdAt: new Date() });
+
+  router.post('/api/v1/staff/login/second-factor', async (req: Request, res: Response) => {
+    const body = parse(z.object({ pendingToken: z.string().min(1).max(100), code: z.string().trim().min(1).max(40) }).strict(), req.body, res);
+    if (!body) return;
+    const result = await auth.completeLogin(body.pendingToken, body.code);
+    if (result.ok) {
+      grantSession(req, res, auth, store, result, result.kind === 'recovery' ? 'recovery code' : 'totp');
+      return;
+    }
+    if (result.staff) audit(result.staff.id, 'login_code_failed', result.staff.name, result.reason);
+    if (result.reason === 'expired') res.status(401).json({ error: 'login_expired', message: 'the login has expired or used up its attempts; enter the password again' });
+    else if (result.reason === 'throttled') res.status(429).json({ error: 'throttled', message: 'too many wrong codes; try again in 15 minutes' });
+    else res.status(401).json({ error: 'invalid_code', message: 'wrong or already used code', attemptsLeft: result.attemptsLeft });
+  });
+
+  router.get('/api/v1/staff/2fa', anyStaff, (_req: Request, res: Response) => {
+    const staff = currentStaff(res);
+    const factor = auth.secondFactor;
+    res.json({
+      available: Boolean(factor),
+      enabled: factor?.isEnabled(staff.id) ?? false,
+      required: auth.requiresSecondFactor(staff),
+      recoveryCodesLeft: factor?.recoveryCodesLeft(staff.id) ?? 0,
+    });
+  });
+
+  router.post('/api/v1/staff/2fa/setup', anyStaff, async (_req: Request, res: Response) => {
+    const staff = currentStaff(res);
+    const enrolment = await auth.secondFactor?.begin(staff);
+    if (enrolment === undefined) {
+      res.status(404).json({ error: 'not_found', message: 'two-factor authentication is not available on this server' });
+      return;
+    }
+    if (enrolment === null) {
+      res.status(409).json({ error: 'conflict', message: 'two-factor authentication is already set up; an administrator can reset it' });
+      return;
+    }
+    audit(staff.id, 'totp_setup', staff.name);
+    res.json(enrolment);
+  });
+
+  router.post('/api/v1/staff/2fa/confirm', anyStaff, async (req: Request, res: Response) => {
+    const body = parse(z.object({ code: z.string().trim().min(1).max(20) }).strict(), req.body, res);
+    if (!body) return;
+    const staff = currentStaff(res);
+    const codes = await auth.secondFactor?.confirm(staff.id, body.code);
+    if (!codes) {
+      audit(staff.id, 'totp_confirm_failed', staff.name);
+      res.status(400).json({ error: 'invalid_code', message: 'wrong code: enter the 6 digits the app shows now (start again with setup if none works)' });
+      return;
+    }
+    const session = currentSession(res);
+    if (session.scope !== 'full') auth.upgradeSession(session.id);
+    audit(staff.id, 'totp_enrol', staff.name);
+    res.json({ recoveryCodes: codes });
+  });
+
+  router.post('/api/v1/staff/:id/2fa/reset', admins, (req: Request, res: Response) => {
+    const staffId = parse(z.coerce.number().int().positive(), req.params.id, res);
+    if (staffId === undefined) return;
+    const target = store.staff.get(staffId);
+    if (!target) {
+      res.status(404).json({ error: 'not_found', message: `no staff member ${staffId}` });
+      return;
+    }
+    auth.secondFactor?.reset(staffId);
+    const me = currentStaff(res);
+    if (staffId === me.id) {
+      // Resetting one's own: this session stays, but may only enrol again where that is required.
+      store.sessions.deleteOthers(staffId, currentSession(res).id);
+      if (auth.requiresSecondFactor(me)) store.sessions.setScope(currentSession(res).id, 'enrol');
+    } else {
+      store.sessions.deleteForStaff(staffId);
+    }
+    audit(me.id, 'totp_reset', target.name);
+    res.json({ ok: true });
+  });
+
+  router.post('/api/v1/staff/me/password', anyStaff, async (req: Request, res: Response) => {
+    const body = parse(z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().max(1000) }).strict(), req.body, res);
+    if (!body) return;
+    const staff = currentStaff(res);
+    const account = store.staff.findByName(staff.name);
+    if (!account || !(await verifyPassword(body.currentPassword, account.passwordHash))) {
+      audit(staff.id, 'password_change_failed', staff.name);
+      res.status(403).json({ error: 'wrong_password', message: 'the current password is wrong' });
+      return;
+    }
+    const problem = passwordProblem(body.newPassword, staff);
+    if (problem) {
+      refuseWeakPassword(res, problem);
+      return;
+    }
+    store.staff.update(staff.id, { passwordHash: await hashPassword(body.newPassword) });
+    // Whoever else holds a session of this account (a stolen cookie, another computer) is logged out.
+    store.sessions.deleteOthers(staff.id, currentSession(res).id);
+    audit(staff.id, 'password_change', staff.name);
+    res.json({ ok: true });
+  });
+
+  return router;
+}
