@@ -209,6 +209,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       limits,
       channels,
       trustProxy: config.TRUST_PROXY,
+      publicUrl: config.PUBLIC_URL,
       ops: {
         readiness: () => checkReadiness({ store, db: store.db, service, draining: () => tracker?.draining ?? false }),
         metrics,
