@@ -279,7 +279,7 @@ describe('staff console in a browser', () => {
     const item = caseItem(page, opened.caseNumber);
     await item.waitFor();
     const overdue = item.locator('.sla');
-    await shows(overdue, /已超时 1:\d\d/);
+    await shows(overdue, /已超时 0:01:\d\d/);
     expect(await overdue.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(180, 35, 24)');
   });
 });
