@@ -35,6 +35,17 @@ const schema = z.object({
   TRUST_PROXY: z.string().default('false'),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** `true` lets a production server serve /metrics without METRICS_TOKEN (the proxy keeps it from outside). */
+  METRICS_PUBLIC: z.enum(['true', 'false']).default('false'),
+  /**
+   * The origin citizens and staff reach this server at (e.g. https://bot.example.gov.cn): the widget's
+   * WebSocket source in the Content-Security-Policy. Never taken from a request's Host header.
+   */
+  PUBLIC_URL: z
+    .string()
+    .refine(isOrigin, 'must be an http(s) origin such as https://bot.example.gov.cn (no path, query or credentials)')
+    .transform((url) => new URL(url).origin)
+    .optional(),
   /** Days after which conversation text is deleted or anonymised (0 keeps everything). */
   RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   /** `anonymise` (default: text replaced, demand signals kept masked) or `delete` (rows removed). */
@@ -73,10 +84,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = [
       ['DATA_KEY', weakSecretReason(config.DATA_KEY ?? '', 0)],
       ['METRICS_TOKEN', config.METRICS_TOKEN === undefined ? null : weakSecretReason(config.METRICS_TOKEN, 16)],
+      ['METRICS_TOKEN', config.METRICS_TOKEN === undefined && config.METRICS_PUBLIC !== 'true' ? OPEN_METRICS : null],
     ].filter((p): p is [string, string] => p[1] !== null);
     if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.map(([name, reason]) => `  ${name}: ${reason}`).join('\n')}`);
   }
   return config;
+}
+
+const OPEN_METRICS =
+  'is required when NODE_ENV=production, or /metrics is open to anyone who reaches the server (openssl rand -hex 24); ' +
+  'set METRICS_PUBLIC=true instead only when the proxy keeps /metrics from outside';
+
+/** An http(s) URL that is only an origin: scheme, host and optional port (a trailing slash is allowed). */
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
 }
 
 /** Parts of values that only placeholders and examples contain (compared lower-case, letters and digits only). */

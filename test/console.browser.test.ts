@@ -111,8 +111,8 @@ describe('staff console in a browser', () => {
     const item = caseItem(agent, caseNumber);
     await item.waitFor();
     expect(await item.textContent()).toContain('居住证怎么办理');
-    await shows(item, /已等待 \d+:\d\d/);
-    await shows(item, /剩余 \d/);
+    await shows(item, /已等待 \d+:\d\d:\d\d/);
+    await shows(item, /剩余 \d+:\d\d:\d\d/);
     await item.click();
 
     // What the bot understood and where the citizen is writing from.
@@ -279,7 +279,7 @@ describe('staff console in a browser', () => {
     const item = caseItem(page, opened.caseNumber);
     await item.waitFor();
     const overdue = item.locator('.sla');
-    await shows(overdue, /已超时 1:\d\d/);
+    await shows(overdue, /已超时 0:01:\d\d/);
     expect(await overdue.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(180, 35, 24)');
   });
 });

@@ -60,6 +60,10 @@ describe('escalation lifecycle', () => {
     const texts = history.messages.map((m: { text: string }) => m.text);
     expect(texts).toContain('您好，请带户口簿到派出所补领。');
     expect(texts.at(-1)).toBe('需要多久能拿到?');
+    // The citizen's history names the staff member who replied, and only on staff replies.
+    const staffReply = history.messages.find((m: { text: string }) => m.text === '您好，请带户口簿到派出所补领。');
+    expect(staffReply.staffName).toBe('li display');
+    expect(history.messages.filter((m: { staffName?: string }) => m.staffName)).toHaveLength(1);
     const detail = await li.get(`/api/v1/escalations/${caseId}`);
     expect(detail.body.messages.map((m: { text: string }) => m.text)).toContain('需要多久能拿到?');
     expect(detail.body.escalation.firstResponseAt).not.toBeNull();

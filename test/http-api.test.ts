@@ -59,6 +59,15 @@ describe('HTTP API', () => {
     expect(((await res.json()) as { message: string }).message).toContain(message);
   });
 
+  it('replies in the requested language while understanding the text in the language it is written in', async () => {
+    // "OK" is small talk in English; asked for Chinese replies (the Chinese widget), the reply is Chinese small talk.
+    const res = await post(JSON.stringify({ text: 'OK', lang: 'zh' }));
+    const body = (await res.json()) as { outcome: string; lang: string; replies: Array<{ text: string }> };
+    expect(body.lang).toBe('zh');
+    expect(body.outcome).toBe('smalltalk');
+    expect(body.replies[0]?.text).toMatch(/\p{Script=Han}/u);
+  });
+
   it('rejects a body over the size limit with 413 and keeps serving', async () => {
     const res = await post(JSON.stringify({ text: 'x'.repeat(100_000) }));
     expect(res.status).toBe(413);

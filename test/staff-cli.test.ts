@@ -1,6 +1,6 @@
 /** `huiying staff add` run as a real process, the way an administrator creates the first account. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,9 +22,18 @@ function huiying(args: string[], stdin: string): Promise<{ code: number; stdout:
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('huiying staff add', () => {
-  it('creates an administrator with the password from standard input', async () => {
+  it("refuses a database that does not exist (not the server's), naming the path, and creates none", async () => {
     const run = await huiying(['staff', 'add', '--name', 'admin', '--role', 'admin', '--password-stdin'], 'a-long-admin-password\n');
-    expect(run.stdout).toContain('created admin "admin"');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`no database at ${db}: start the server once first, or run this with the server's settings`);
+    expect(existsSync(db)).toBe(false);
+  }, 60_000);
+
+  it('creates an administrator with the password from standard input, in the database it names', async () => {
+    // The server created the database at its first start.
+    new SqliteStore(db).close();
+    const run = await huiying(['staff', 'add', '--name', 'admin', '--role', 'admin', '--password-stdin'], 'a-long-admin-password\n');
+    expect(run.stdout).toContain(`created admin "admin" in ${db}`);
     const store = new SqliteStore(db);
     const account = store.staff.findByName('admin')!;
     store.close();

@@ -142,7 +142,7 @@ export class WebChannelAdapter implements ChannelAdapter {
       res.status(400).json({ error: 'bad_request', message: body.message });
       return;
     }
-    const { conversationId: opaque, text, id, after } = body.value;
+    const { conversationId: opaque, text, id, after, lang } = body.value;
     const conversationId = conversationIdFor(opaque);
     const limits = this.deps.limits;
     if (limits && (await limits.conversation(conversationId)) !== 'ok') {
@@ -151,7 +151,7 @@ export class WebChannelAdapter implements ChannelAdapter {
     }
     const before = after ?? this.newestId(conversationId);
     const clientAddress = this.deps.limits?.addressOf(req) ?? ipKeyGenerator(req.socket.remoteAddress ?? 'unknown');
-    const result = await this.deps.service.handle({ ...toIncomingMessage(opaque, text, id, req.headers.origin, new Date()), clientAddress });
+    const result = await this.deps.service.handle({ ...toIncomingMessage(opaque, text, id, req.headers.origin, new Date(), lang), clientAddress });
     this.push(conversationId);
     res.json({ conversationId: opaque, duplicate: result.duplicate, messages: this.transcript(conversationId, before) });
   }
@@ -284,7 +284,7 @@ export class WebChannelAdapter implements ChannelAdapter {
       return;
     }
     const opaque = client.conversationId.slice('web:'.length);
-    const message = { ...toIncomingMessage(opaque, frame.text, frame.id, client.origin, new Date()), clientAddress: client.rateKey };
+    const message = { ...toIncomingMessage(opaque, frame.text, frame.id, client.origin, new Date(), frame.lang), clientAddress: client.rateKey };
     const result = await this.deps.service.handle(message);
     this.push(client.conversationId);
     sendFrame(client.ws, { type: 'ack', id: frame.id, duplicate: result.duplicate });

@@ -1,6 +1,6 @@
 /** PURE parsing of what the widget sends (socket frames, HTTP bodies) into core messages; no I/O. */
 import { z } from 'zod';
-import type { IncomingMessage } from '../../src/core/message.ts';
+import type { IncomingMessage, Lang } from '../../src/core/message.ts';
 import { isBlank } from '../../src/core/plain-text.ts';
 import type { ClientFrame } from './protocol.ts';
 
@@ -9,6 +9,7 @@ export const opaqueIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must b
 
 const messageIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
 const transcriptIdSchema = z.number().int().min(0);
+const langSchema = z.enum(['zh', 'en'], { error: 'lang must be "zh" or "en"' });
 
 function textSchema(maxLength: number) {
   return z
@@ -31,7 +32,7 @@ const frameSchema = perMaxLength((maxLength) =>
   z.discriminatedUnion(
     'type',
     [
-      z.object({ type: z.literal('message'), id: messageIdSchema, text: textSchema(maxLength) }).strict(),
+      z.object({ type: z.literal('message'), id: messageIdSchema, text: textSchema(maxLength), lang: langSchema.optional() }).strict(),
       z.object({ type: z.literal('feedback'), messageId: transcriptIdSchema, helpful: z.boolean() }).strict(),
     ],
     { error: 'type must be "message" or "feedback"' },
@@ -39,7 +40,9 @@ const frameSchema = perMaxLength((maxLength) =>
 );
 
 const messageBodySchema = perMaxLength((maxLength) =>
-  z.object({ conversationId: opaqueIdSchema, text: textSchema(maxLength), id: messageIdSchema.optional(), after: transcriptIdSchema.optional() }).strict(),
+  z
+    .object({ conversationId: opaqueIdSchema, text: textSchema(maxLength), id: messageIdSchema.optional(), after: transcriptIdSchema.optional(), lang: langSchema.optional() })
+    .strict(),
 );
 
 const feedbackBodySchema = z.object({ conversationId: opaqueIdSchema, messageId: transcriptIdSchema, helpful: z.boolean() }).strict();
@@ -74,6 +77,8 @@ export interface MessageBody {
   id?: string;
   /** The last transcript id the widget has; the response holds everything newer. */
   after?: number;
+  /** The widget's language: the answer is in it, whatever script the text is in. */
+  lang?: Lang;
 }
 
 /** The body of `POST /channels/web/messages`. */
@@ -98,14 +103,26 @@ export function parseAfter(value: unknown): Parsed<number> {
   return /^\d{1,15}$/.test(String(value)) ? { ok: true, value: Number(value) } : { ok: false, message: 'after: must be a message id (a non-negative integer)' };
 }
 
-/** A citizen's text from the widget as the core's message; `origin` (the embedding portal) is kept as the address. */
-export function toIncomingMessage(opaqueId: string, text: string, messageId: string | undefined, origin: string | undefined, time: Date): IncomingMessage {
+/**
+ * A citizen's text from the widget as the core's message; `origin` (the embedding portal) is kept as the address.
+ * `lang`, the widget's language, keeps the answer and its buttons in it (a Latin-script message in the Chinese
+ * widget is answered in Chinese) until the citizen switches the widget.
+ */
+export function toIncomingMessage(
+  opaqueId: string,
+  text: string,
+  messageId: string | undefined,
+  origin: string | undefined,
+  time: Date,
+  lang?: Lang,
+): IncomingMessage {
   const conversationId = conversationIdFor(opaqueId);
   return {
     channel: 'web',
     conversationId,
     senderId: conversationId,
     text,
+    ...(lang ? { lang } : {}),
     time,
     platformMessageId: messageId,
     address: { widget: true, ...(origin ? { origin } : {}) },

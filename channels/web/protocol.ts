@@ -1,5 +1,5 @@
 /** The widget's wire format: frames over the WebSocket and the JSON bodies of the HTTP fallback. */
-import type { Choice, Link, Outcome } from '../../src/core/message.ts';
+import type { Choice, Lang, Link, Outcome } from '../../src/core/message.ts';
 
 /** One transcript message as the widget shows it; `id` orders messages and is what `after=` refers to. */
 export interface WidgetMessage {
@@ -16,8 +16,11 @@ export interface WidgetMessage {
   time: string;
 }
 
-/** What the widget sends over the socket. `id` is the widget's own message id (deduplicates resends). */
-export type ClientFrame = { type: 'message'; id: string; text: string } | { type: 'feedback'; messageId: number; helpful: boolean };
+/**
+ * What the widget sends over the socket. `id` is the widget's own message id (deduplicates resends); `lang` is
+ * the widget's language (the page's, data-lang, or the citizen's switch), which the answer keeps.
+ */
+export type ClientFrame = { type: 'message'; id: string; text: string; lang?: Lang } | { type: 'feedback'; messageId: number; helpful: boolean };
 
 export type ErrorCode = 'bad_request' | 'rate_limited' | 'internal';
 

@@ -13,12 +13,15 @@ export function localTime(iso: string, lang: Lang): string {
   return new Date(iso).toLocaleTimeString(locale(lang), { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-/** A duration as h:mm:ss or m:ss. */
+/**
+ * A duration as h:mm:ss, always (0:02:05, 15:58:12, 30:00:00): the waiting time and the countdown sit side by
+ * side in the queue, and one format keeps "2:05" from being read as two hours.
+ */
 export function duration(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+  return `${h}:${pad(m)}:${pad(s)}`;
 }

@@ -19,7 +19,7 @@ import { startServer } from '../server/start-server.ts';
 import type { ChannelPlugin } from '../server/channel-adapter.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { lintKnowledge } from './kb-lint.ts';
-import { addStaff, readPassword, StaffAddError } from './staff-add.ts';
+import { addStaff, readPassword, serverDatabase, StaffAddError } from './staff-add.ts';
 import { registerDemandCommand } from './demand-analyze.ts';
 import { GENERAL_QUEUE } from '../handoff/routing.ts';
 import { createLogger } from '../logger.ts';
@@ -136,12 +136,13 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
       const config = loadConfig();
       const knowledge = loadKnowledgeBase(config.KNOWLEDGE_DIR);
       const known = [...knowledge.departments.map((d) => d.id), GENERAL_QUEUE];
+      const database = serverDatabase(config.DATABASE_PATH);
       const password = await readPassword(Boolean(opts.passwordStdin));
-      const store = new SqliteStore(config.DATABASE_PATH);
+      const store = new SqliteStore(database);
       try {
         const created = await addStaff(store, opts, password, known);
         store.audit.record({ staffId: null, action: 'staff_add', target: created.name, detail: `${created.role} (command line)`, createdAt: new Date() });
-        console.log(`created ${created.role} "${created.name}"${created.departments.length ? ` for ${created.departments.join(', ')}` : ''}`);
+        console.log(`created ${created.role} "${created.name}"${created.departments.length ? ` for ${created.departments.join(', ')}` : ''} in ${database}`);
       } finally {
         store.close();
       }

@@ -1,4 +1,6 @@
 /** `huiying staff add`: creates a staff account from the command line (the first administrator comes from here). */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import type { Store } from '../core/ports.ts';
@@ -51,6 +53,21 @@ export async function readPassword(fromStdin: boolean): Promise<string> {
   } finally {
     rl.close();
   }
+}
+
+/**
+ * The server's database, which must exist: an account written to another file (a relative DATABASE_PATH
+ * run from another folder, or without the server's settings) would never let anyone log in.
+ */
+export function serverDatabase(databasePath: string): string {
+  const file = resolve(databasePath);
+  if (!existsSync(file)) {
+    throw new StaffAddError(
+      `no database at ${file}: start the server once first, or run this with the server's settings ` +
+        '(DATABASE_PATH as the server has it, e.g. set -a && . /etc/huiying/huiying.env)',
+    );
+  }
+  return file;
 }
 
 export async function addStaff(store: Store, options: StaffAddOptions, password: string, knownDepartments: readonly string[]): Promise<StaffMember> {

@@ -135,7 +135,10 @@ export class Engine implements Responder {
 
   async respond(message: IncomingMessage, previous: ConversationState): Promise<EngineTurn> {
     const text = message.text.trim();
-    const lang: Lang = message.lang ?? detectLanguage(text, previous.lang ?? 'zh');
+    // The language the text is written in is how it is understood (intents); the reply is in the language the
+    // channel asked for (the widget's, kept until the citizen switches it), else in the text's.
+    const written: Lang = detectLanguage(text, previous.lang ?? 'zh');
+    const lang: Lang = message.lang ?? written;
     const state: ConversationState = { ...previous, lang };
     const turn = (outcome: Outcome, replies: Reply[], extra: Partial<EngineResult> = {}): EngineResult => ({
       conversationId: message.conversationId,
@@ -158,7 +161,7 @@ export class Engine implements Responder {
 
     const match = this.match(text);
     const candidates: Candidate[] = match.candidates.map((c) => ({ entryId: c.id, score: c.score }));
-    const intent = await this.recognizeIntent(text, lang);
+    const intent = await this.recognizeIntent(text, written);
     const normalized = normalize(text);
     const isShort = normalized.replace(/\s/g, '').length <= SHORT_MESSAGE_CHARS || normalized.split(' ').length <= 6;
     const strongIntent = intent && intent.intent !== 'None' && intent.score >= INTENT_MIN_SCORE ? intent.intent : null;

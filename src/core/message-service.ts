@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { AddressKeys } from '../privacy/address-key.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
+import { neutraliseControls } from './control-characters.ts';
 import type { TextSealer } from '../privacy/sealed-text.ts';
 import { initialState, type ConversationState } from './conversation-state.ts';
 import type { DemandSignal, Engine, EngineTurn, Responder } from './engine.ts';
@@ -151,8 +152,10 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
   }
 
   /** `storedId`: the message is stored already (resumed), under this id. */
-  private async process(message: IncomingMessage, options: HandleOptions, storedId?: number): Promise<HandledMessage> {
+  private async process(incoming: IncomingMessage, options: HandleOptions, storedId?: number): Promise<HandledMessage> {
     const started = performance.now();
+    // Every channel's text passes here: controls and bidi overrides go before the engine, the store and staff see it.
+    const message = { ...incoming, text: neutraliseControls(incoming.text) };
     const { address, ...rest } = message;
     const masked = { ...rest, text: maskPersonalData(message.text) };
     const conversation = this.store.conversations.get(message.conversationId);
@@ -165,7 +168,8 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       duplicate: true,
     });
     if (storedId === undefined && message.platformMessageId && this.store.messages.seen(message.channel, message.platformMessageId)) return duplicateResult();
-    const sealed = this.sealer && masked.text !== message.text ? this.sealer.seal(message.text) : undefined;
+    // The citizen's exact words, when the stored text differs from them (masked, or cleaned of controls).
+    const sealed = this.sealer && masked.text !== incoming.text ? this.sealer.seal(incoming.text) : undefined;
     const saveInbound = (): { id: number; duplicate: boolean } => {
       const saved = this.store.messages.saveInbound(masked, sealed);
       if (address && !saved.duplicate) this.store.addresses.save(message.conversationId, message.channel, address);
@@ -249,7 +253,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       conversationId,
       channel: conversation.channel,
       lang: conversation.state.lang ?? 'zh',
-      text: maskPersonalData(question),
+      text: storedText(question),
       reason: 'not_helpful' as const,
       candidates: feedback.entryId ? [{ entryId: feedback.entryId, score: 1 }] : [],
       createdAt: new Date(),
@@ -264,7 +268,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       conversationId: message.conversationId,
       channel: message.channel,
       lang: result.lang,
-      text: maskPersonalData(demand.text),
+      text: storedText(demand.text),
       reason: demand.reason,
       candidates: demand.candidates,
       createdAt: message.time,
@@ -283,5 +287,10 @@ async function sendSafely(send: NonNullable<HandleOptions['send']>, replies: rea
 }
 
 function maskState<T extends { lastUnanswered?: string }>(state: T): T {
-  return state.lastUnanswered ? { ...state, lastUnanswered: maskPersonalData(state.lastUnanswered) } : state;
+  return state.lastUnanswered ? { ...state, lastUnanswered: storedText(state.lastUnanswered) } : state;
+}
+
+/** A citizen's text as it may be stored: cleaned of controls and bidi overrides, personal data masked. */
+function storedText(text: string): string {
+  return maskPersonalData(neutraliseControls(text));
 }

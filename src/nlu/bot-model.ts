@@ -86,7 +86,8 @@ export async function loadOrTrainModel(
   const recognizer = intents ? await IntentRecognizer.train(intents, matcher.pipeline) : null;
   const trainMs = Math.round(performance.now() - started);
   if (file && options.cacheDir) {
-    mkdirSync(options.cacheDir, { recursive: true });
+    // 0700: the cache usually sits in the data folder beside the database, which it may be the first to create.
+    mkdirSync(options.cacheDir, { recursive: true, mode: 0o700 });
     const payload: CachedModel = { matcher: matcher.toState(), intents: recognizer?.export() ?? null, trainMs };
     writeFileSync(`${file}.tmp`, JSON.stringify(payload));
     renameSync(`${file}.tmp`, file);

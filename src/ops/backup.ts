@@ -3,8 +3,9 @@
  * writes, page by page, into a new file. Restore = stop the server, copy the file to DATABASE_PATH, start.
  */
 import Database from 'better-sqlite3';
-import { accessSync, constants, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { PRIVATE_FILE_MODE } from '../store/private-files.ts';
 
 /** A backup that cannot be made; the message says why in words for the operator. */
 export class BackupError extends Error {
@@ -47,6 +48,9 @@ export async function backupDatabase(databasePath: string, target: string): Prom
   checkTarget(databasePath, target);
   const started = performance.now();
   const partial = `${target}.partial`;
+  // The copy holds personal data: it is created 0600 before SQLite writes into it (and the rename keeps the mode).
+  rmSync(partial, { force: true });
+  closeSync(openSync(partial, 'wx', PRIVATE_FILE_MODE));
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
     await db.backup(partial);

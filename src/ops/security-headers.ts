@@ -7,18 +7,29 @@
  * that another site loads with `<script src>`; `/widget.js` answers with `Cross-Origin-Resource-Policy:
  * cross-origin` itself, and the widget's API and WebSocket are CORS-checked by the web channel.
  */
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
-/** The WebSocket origin of this server as the browser sees it (older Safari does not read `'self'` as ws:). */
-function socketOrigin(req: Request): string {
-  const host = req.get('host');
-  if (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) return "'self'";
-  return `${req.protocol === 'https' ? 'wss' : 'ws'}://${host}`;
+export interface SecurityHeaderOptions {
+  /** PUBLIC_URL: the origin browsers reach this server at; its ws:/wss: twin joins `connect-src`. */
+  publicUrl?: string;
 }
 
-export function securityHeaders(): RequestHandler {
-  return helmet({
+/** HSTS for half a year: what a public service site wants, once a browser reached it over TLS. */
+const HSTS = 'max-age=15552000';
+
+/**
+ * `connect-src`: the page's own origin, and with PUBLIC_URL its WebSocket origin spelled out (older Safari
+ * does not read `'self'` as ws:/wss:). Never built from the request's Host header, which the client chooses.
+ */
+export function connectSources(publicUrl: string | undefined): string[] {
+  if (!publicUrl) return ["'self'"];
+  const url = new URL(publicUrl);
+  return ["'self'", `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`];
+}
+
+export function securityHeaders(options: SecurityHeaderOptions = {}): RequestHandler[] {
+  const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -30,26 +41,32 @@ export function securityHeaders(): RequestHandler {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'", (req) => socketOrigin(req as Request)],
+        connectSrc: connectSources(options.publicUrl),
         objectSrc: ["'none'"],
         formAction: ["'self'"],
         frameAncestors: ["'self'"],
       },
     },
-    // Browsers ignore HSTS over plain HTTP; behind a TLS proxy it is what a public service site wants.
-    strictTransportSecurity: { maxAge: 15_552_000, includeSubDomains: false },
+    // Sent below, and only over TLS.
+    strictTransportSecurity: false,
     // The widget's links open government pages elsewhere; sending the origin (not the path) is harmless.
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     // Same-origin by default; /widget.js overrides this with `cross-origin` so portals can load it.
     crossOriginResourcePolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,
   });
+  // HSTS only on a response that travels over TLS: a direct HTTPS connection, or a trusted proxy's
+  // X-Forwarded-Proto: https (TRUST_PROXY). Over plain HTTP it would be ignored at best (RFC 6797 §8.1).
+  const hsts: RequestHandler = (req, res, next) => {
+    if (req.secure) res.setHeader('Strict-Transport-Security', HSTS);
+    next();
+  };
+  return [headers, hsts];
 }
 
-/** For tests and docs: the header names every response carries. */
+/** For tests and docs: the header names every response carries (and Strict-Transport-Security over TLS). */
 export const SECURITY_HEADER_NAMES = [
   'content-security-policy',
-  'strict-transport-security',
   'x-content-type-options',
   'x-frame-options',
   'referrer-policy',

@@ -4,8 +4,9 @@
  * need to help). Everything else sees the masked text.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateFolder } from '../store/private-files.ts';
 
 export class TextSealer {
   private constructor(private readonly key: Buffer) {}
@@ -20,7 +21,7 @@ export class TextSealer {
   /** The key from a file, created (readable by the owner only) when it does not exist yet. */
   static fromKeyFile(file: string): TextSealer {
     if (!existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
+      makePrivateFolder(dirname(file));
       writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
       chmodSync(file, 0o600);
     }

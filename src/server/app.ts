@@ -29,6 +29,8 @@ export interface AppDeps {
   staff?: Omit<StaffRouteDeps, 'store' | 'service'> & Pick<DemandRouteDeps, 'counting'>;
   /** Readiness and Prometheus metrics (`/readyz`, `/metrics`). */
   ops?: OpsRouteDeps;
+  /** PUBLIC_URL, for the Content-Security-Policy. */
+  publicUrl?: string;
 }
 
 /** The largest request body any endpoint reads (JSON here, XML on the WeChat callback); larger ones get 413. */
@@ -42,7 +44,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', trustProxyValue(deps.trustProxy));
   app.use(requestIds());
   app.use(accessLog(deps.logger));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ publicUrl: deps.publicUrl }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -78,6 +78,8 @@ export function messagesRouter(service: MessageService, store: Store, maxLength:
       outcome: m.outcome,
       choices: m.reply?.choices,
       links: m.reply?.links,
+      // The display name of the staff member who wrote a reply (absent for the bot's own).
+      ...(m.reply?.staffName ? { staffName: m.reply.staffName } : {}),
       time: m.createdAt.toISOString(),
     }));
     res.json({ conversationId: id.data, messages });

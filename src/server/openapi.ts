@@ -80,7 +80,7 @@ export const openApiDocument = {
       },
     },
     '/api/v1/conversations/{id}/messages': {
-      get: { summary: 'History of a conversation, staff replies included (the conversation id is the citizen\'s key)', parameters: [{ ...caseId, schema: { type: 'string' } }], responses: ok('messages') },
+      get: { summary: 'History of a conversation, staff replies included with the staff member\'s display name (`staffName`); the conversation id is the citizen\'s key', parameters: [{ ...caseId, schema: { type: 'string' } }], responses: ok('messages') },
     },
     '/api/v1/staff/login': {
       post: {

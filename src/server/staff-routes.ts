@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { nonEmptyText, parseOr400 as parse } from './request-parse.ts';
 import type { MessageService } from '../core/message-service.ts';
 import type { OutboundRouter } from '../core/outbound-router.ts';
+import { neutraliseControls } from '../core/control-characters.ts';
 import type { Store } from '../core/ports.ts';
 import { addDepartment, renameDepartment } from '../handoff/departments-file.ts';
 import type { CannedReply } from '../handoff/handoff-settings.ts';
@@ -164,8 +165,10 @@ export function staffRouter(deps: StaffRouteDeps): Router {
       const holder = e.state === 'assigned' && e.assigneeId === staff.id;
       let unsealed = 0;
       const messages = store.messages.listByConversation(e.conversationId, 500).map((m) => {
-        const original = holder && m.sealedText && deps.sealer ? deps.sealer.open(m.sealedText) : null;
-        if (original !== null) unsealed++;
+        // The sealed original, still without controls and bidi overrides (they stay sealed, on record).
+        const opened = holder && m.sealedText && deps.sealer ? deps.sealer.open(m.sealedText) : null;
+        const original = opened === null ? null : neutraliseControls(opened);
+        if (original !== null && original !== m.text) unsealed++;
         return {
           id: m.id,
           direction: m.direction,

@@ -15,6 +15,7 @@ import { StaffAuth } from '../handoff/staff-auth.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { TextSealer } from '../privacy/sealed-text.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { folderIsOpen } from '../store/private-files.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { checkReadiness } from '../ops/readiness.ts';
 import { scheduleRetention, utcOffsetOf, type RetentionReport } from '../ops/retention.ts';
@@ -68,6 +69,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const hours = loadServiceHours(config.KNOWLEDGE_DIR);
   let cannedReplies: CannedReply[] = loadCannedReplies(config.KNOWLEDGE_DIR);
   const store = new SqliteStore(config.DATABASE_PATH);
+  const dataFolder = dirname(config.DATABASE_PATH);
+  if (config.DATABASE_PATH !== ':memory:' && folderIsOpen(dataFolder)) logger.warn({ folder: dataFolder }, 'the database folder can be read by other users; make it 0700 (chmod 700)');
   const service = new MessageService(store, engine);
   service.on('demand', (d) => logger.info({ demand: { reason: d.reason, channel: d.channel, text: d.text } }, 'demand signal'));
   service.on('handled', (m, r, ms) => logger.info({ channel: m.channel, outcome: r.outcome, ms: Math.round(ms) }, 'message answered'));
@@ -210,6 +213,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       limits,
       channels,
       trustProxy: config.TRUST_PROXY,
+      publicUrl: config.PUBLIC_URL,
       ops: {
         readiness: () => checkReadiness({ store, db: store.db, service, draining: () => tracker?.draining ?? false }),
         metrics,

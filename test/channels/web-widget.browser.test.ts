@@ -125,6 +125,27 @@ describe('web widget in a browser', () => {
     await context.close();
   });
 
+  it('keeps its language when a message is in Latin script, until the citizen switches', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openPortal(page);
+    // A Latin-script message in the Chinese widget: answered in Chinese, with Chinese buttons.
+    const miss = await ask(page, 'ETC');
+    expect(miss).toContain('暂时无法回答');
+    await page.locator('.msg.bot').last().getByRole('button', { name: '转人工' }).waitFor();
+    expect(await page.locator('.msg.bot').last().getByRole('button', { name: 'Talk to a person' }).count()).toBe(0);
+    // The citizen switches: the answers follow.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    const box = page.getByRole('textbox', { name: 'Type your question' });
+    const bubbles = page.locator('.msg.bot .bubble');
+    const before = await bubbles.count();
+    await box.fill('量子计算机原理');
+    await box.press('Enter');
+    await eventually(async () => ((await bubbles.count()) > before ? true : undefined), 15_000, 'the English answer');
+    await page.locator('.msg.bot').last().getByRole('button', { name: 'Talk to a person' }).waitFor();
+    await context.close();
+  });
+
   it('fills a phone screen', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 760 } });
     const page = await context.newPage();

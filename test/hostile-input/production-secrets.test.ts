@@ -63,4 +63,13 @@ describe('production secrets', () => {
     expect(() => loadConfig({ ...PROD, DATA_KEY: `${'A'.repeat(43)}=` })).toThrow(/DATA_KEY: is one repeated character/);
     expect(() => loadConfig({ DATA_KEY: `${'A'.repeat(43)}=`, METRICS_TOKEN: 'change-me-to-a-long-random-string' })).not.toThrow();
   });
+
+  it('refuses an open /metrics in production: METRICS_TOKEN, or METRICS_PUBLIC=true said on purpose', () => {
+    expect(() => loadConfig({ ...PROD, DATA_KEY })).toThrow(/METRICS_TOKEN: is required when NODE_ENV=production.*METRICS_PUBLIC=true/s);
+    expect(() => loadConfig({ ...PROD, DATA_KEY, METRICS_PUBLIC: 'true' })).not.toThrow();
+    expect(() => loadConfig({ ...PROD, DATA_KEY, METRICS_TOKEN: STRONG })).not.toThrow();
+    expect(() => loadConfig({ ...PROD, DATA_KEY, METRICS_PUBLIC: 'yes' })).toThrow(/METRICS_PUBLIC/);
+    // Development keeps /metrics open without a token (localhost).
+    expect(() => loadConfig({})).not.toThrow();
+  });
 });

@@ -462,7 +462,7 @@ svg{width:20px;height:20px;fill:currentColor;flex:none}
       const res = await fetch(`${API}/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ conversationId, id, text, after: lastId }),
+        body: JSON.stringify({ conversationId, id, text, after: lastId, lang }),
       });
       const body = await res.json().catch(() => ({}));
       if (!pending.has(id)) return;
@@ -504,7 +504,7 @@ svg{width:20px;height:20px;fill:currentColor;flex:none}
     pending.set(id, trimmed);
     updateTyping();
     if (socket && socket.readyState === 1) {
-      socket.send(JSON.stringify({ type: 'message', id, text: trimmed }));
+      socket.send(JSON.stringify({ type: 'message', id, text: trimmed, lang }));
       setTimeout(() => {
         if (pending.has(id)) void httpSend(id, trimmed);
       }, ACK_TIMEOUT_MS);

@@ -1,7 +1,6 @@
 /** The SQLite store (better-sqlite3, WAL): one file holds conversations, messages and demand signals. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { preparePrivateDatabaseFile } from '../private-files.ts';
 import type { ConversationState } from '../../core/conversation-state.ts';
 import type { DemandReason } from '../../core/engine.ts';
 import type { IncomingMessage, Lang, Outcome, Reply } from '../../core/message.ts';
@@ -52,7 +51,7 @@ export class SqliteStore implements Store {
   readonly batcher: WriteBatcher;
 
   constructor(path: string, options: { groupCommit?: WriteBatcherOptions } = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') preparePrivateDatabaseFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
