@@ -3,7 +3,7 @@
  * staff member holding the case can read what the citizen actually wrote (ID and phone numbers they
  * need to help). Everything else sees the masked text.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -25,6 +25,11 @@ export class TextSealer {
       chmodSync(file, 0o600);
     }
     return TextSealer.fromBase64(readFileSync(file, 'utf8').trim());
+  }
+
+  /** A 32-byte key for another purpose (e.g. signing device cookies), derived from this one with HKDF. */
+  subkey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `huiying ${purpose}`, 32));
   }
 
   /** `v1.<iv>.<tag>.<ciphertext>`, all base64url. */
