@@ -1,0 +1,124 @@
+/**
+ * `npm run bench:login-flood`: citizens beside a flood of wrong staff logins (issue 14). Starts the real server
+ * (a child process, temp database, default login settings, rate limits on citizens off), sends citizen
+ * messages (POST /api/v1/messages) at a steady rate and measures their p99 from when each was due (no
+ * coordinated omission): first alone, then while 200 clients, each bound to its own loopback address
+ * (127.0.1.1 – 127.0.1.200), send wrong-password logins without pause (a real name or an unknown one), then
+ * alone again. Prints the p99s, the ratio flood / alone, what the logins were answered, and the server's RSS.
+ *
+ *   npm run bench:login-flood -- [--rate 100] [--seconds 30] [--attackers 200]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { hashPassword } from '../src/handoff/passwords.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { loginFrom } from '../test/support/login-client.ts';
+import { freePort, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
+import { MessageMix } from './support/message-mix.ts';
+import { runPacedLoad } from './support/paced-load.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '30' },
+    attackers: { type: 'string', default: '200' },
+  },
+});
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const ATTACKERS = Number(args.attackers);
+
+const mix = new MessageMix();
+const apiBody = (): string => {
+  const m = mix.take();
+  return JSON.stringify({ conversationId: m.conversation, text: m.text, messageId: m.messageId });
+};
+
+interface Phase {
+  name: string;
+  p50: number;
+  p99: number;
+  max: number;
+  ok: number;
+  failed: number;
+  rssMaxMb: number;
+}
+
+async function citizens(server: ServerProcess, name: string): Promise<Phase> {
+  let rssMax = 0;
+  const result = await runPacedLoad({
+    url: server.url,
+    path: '/api/v1/messages',
+    body: apiBody,
+    rate: RATE,
+    amount: RATE * SECONDS,
+    connections: 50,
+    onTick: () => (rssMax = Math.max(rssMax, server.rss())),
+  });
+  return {
+    name,
+    p50: result.latency.percentile(0.5),
+    p99: result.latency.percentile(0.99),
+    max: result.latency.percentile(1),
+    ok: result.ok,
+    failed: result.non2xx + result.errors,
+    rssMaxMb: rssMax / 2 ** 20,
+  };
+}
+
+/** `count` clients sending wrong logins back to back until `stop` is set; tallies the answers by status. */
+function flood(url: string, count: number): { stop: () => Promise<Map<string, number>> } {
+  const statuses = new Map<string, number>();
+  let running = true;
+  const loops = Array.from({ length: count }, async (_, i) => {
+    const address = `127.0.1.${(i % 254) + 1}`;
+    for (let n = 0; running; n++) {
+      const name = i % 2 === 0 ? ['admin', 'agent'][n % 2]! : `ghost-${i}-${n % 5}`;
+      const status = await loginFrom(url, name, `wrong-password-${i}-${n}`, { address }).then(
+        (a) => String(a.status),
+        () => 'error',
+      );
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+  });
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+      return statuses;
+    },
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'huiying-login-flood-'));
+const store = new SqliteStore(join(dir, 'huiying.db'));
+store.staff.create({ name: 'admin', displayName: 'Admin', role: 'admin', departments: [], passwordHash: await hashPassword('the-admin-password-1') });
+store.staff.create({ name: 'agent', displayName: 'Agent', role: 'agent', departments: ['taxation'], passwordHash: await hashPassword('the-agent-password-1') });
+store.close();
+
+const server = await startServerProcess({ dir, port: await freePort(), env: { MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? 'data/models' } });
+try {
+  console.log(`${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; Node ${process.version}`);
+  console.log(`citizens: ${RATE} messages/s for ${SECONDS} s per phase; flood: ${ATTACKERS} clients on their own loopback addresses`);
+  await runPacedLoad({ url: server.url, path: '/api/v1/messages', body: apiBody, rate: RATE, amount: RATE * 5, connections: 50 });
+  const before = await citizens(server, 'citizens alone');
+  const attack = flood(server.url, ATTACKERS);
+  const during = await citizens(server, `citizens + ${ATTACKERS} wrong logins`);
+  const statuses = await attack.stop();
+  const after = await citizens(server, 'citizens alone again');
+  const rows = [before, during, after];
+  console.log('\nphase                              p50 ms   p99 ms   max ms   2xx     failed   server RSS max');
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(34)} ${r.p50.toFixed(1).padStart(6)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(0).padStart(8)}   ${String(r.ok).padEnd(7)} ${String(r.failed).padEnd(8)} ${r.rssMaxMb.toFixed(0)} MB`,
+    );
+  }
+  const total = [...statuses.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nlogins during the flood: ${total} (${[...statuses.entries()].sort().map(([s, n]) => `${s}: ${n}`).join(', ')})`);
+  console.log(`p99 with the flood / without: ${(during.p99 / before.p99).toFixed(2)}× (before), ${(during.p99 / after.p99).toFixed(2)}× (after); target at most 1.5×`);
+} finally {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
