@@ -50,8 +50,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return keysMatch(await derive(check.input), check.expected);
 }
 
-/** A hash of a random password, verified against when the login name is unknown so both cases take as long. */
-export const DUMMY_HASH_PROMISE: Promise<string> = hashPassword(randomBytes(12).toString('hex'));
+let dummy: Promise<string> | undefined;
+/** A hash of a random password (made at first use), verified against when the login name is unknown so both cases take as long. */
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(12).toString('hex'));
+  return dummy;
+}
 
 /** Why a password is refused, or null when it is acceptable. */
 export function passwordProblem(password: string): string | null {

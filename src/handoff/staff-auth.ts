@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Store } from '../core/ports.ts';
 import type { DeviceCookies } from './device-cookie.ts';
 import { HasherBusyError, type PasswordHasher } from './password-hasher.ts';
-import { DUMMY_HASH_PROMISE } from './passwords.ts';
+import { dummyHash } from './passwords.ts';
 import type { LoginAttempt, LoginThrottle, ThrottleLimit } from './login-throttle.ts';
 import type { StaffMember } from './types.ts';
 
@@ -48,7 +48,10 @@ export class StaffAuth {
     private readonly store: Store,
     private readonly protection: LoginProtection,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    // Made at start, so the first login with an unknown name takes as long as any other.
+    void dummyHash();
+  }
 
   async login(name: string, password: string, client: LoginClient): Promise<LoginResult> {
     const account = this.store.staff.findByName(name);
@@ -60,7 +63,7 @@ export class StaffAuth {
     let valid: boolean;
     try {
       // An unknown name is checked against a dummy hash so both cases take as long.
-      valid = await this.protection.hasher.verify(password, account?.passwordHash ?? (await DUMMY_HASH_PROMISE), deviceId !== null);
+      valid = await this.protection.hasher.verify(password, account?.passwordHash ?? (await dummyHash()), deviceId !== null);
     } catch (err) {
       if (!(err instanceof HasherBusyError)) throw err;
       return this.fail({ reason: 'busy', limit: 'queue', retryAfterSeconds: BUSY_RETRY_S });
