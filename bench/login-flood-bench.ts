@@ -44,10 +44,13 @@ interface Phase {
   ok: number;
   failed: number;
   rssMaxMb: number;
+  /** Server CPU (all its threads) over the phase, in % of one core. */
+  cpuPercent: number;
 }
 
 async function citizens(server: ServerProcess, name: string): Promise<Phase> {
   let rssMax = 0;
+  const cpuBefore = server.cpuMs();
   const result = await runPacedLoad({
     url: server.url,
     path: '/api/v1/messages',
@@ -65,6 +68,7 @@ async function citizens(server: ServerProcess, name: string): Promise<Phase> {
     ok: result.ok,
     failed: result.non2xx + result.errors,
     rssMaxMb: rssMax / 2 ** 20,
+    cpuPercent: ((server.cpuMs() - cpuBefore) / (result.seconds * 1000)) * 100,
   };
 }
 
@@ -109,14 +113,17 @@ try {
   const statuses = await attack.stop();
   const after = await citizens(server, 'citizens alone again');
   const rows = [before, during, after];
-  console.log('\nphase                              p50 ms   p99 ms   max ms   2xx     failed   server RSS max');
+  console.log('\nphase                              p50 ms   p99 ms   max ms   2xx     failed   server CPU   server RSS max');
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(34)} ${r.p50.toFixed(1).padStart(6)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(0).padStart(8)}   ${String(r.ok).padEnd(7)} ${String(r.failed).padEnd(8)} ${r.rssMaxMb.toFixed(0)} MB`,
+      `${r.name.padEnd(34)} ${r.p50.toFixed(1).padStart(6)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(0).padStart(8)}   ${String(r.ok).padEnd(7)} ${String(r.failed).padEnd(8)} ${`${r.cpuPercent.toFixed(0)} %`.padEnd(12)} ${r.rssMaxMb.toFixed(0)} MB`,
     );
   }
   const total = [...statuses.values()].reduce((a, b) => a + b, 0);
   console.log(`\nlogins during the flood: ${total} (${[...statuses.entries()].sort().map(([s, n]) => `${s}: ${n}`).join(', ')})`);
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  const refusals = [...metrics.matchAll(/^huiying_staff_login_failures_total\{reason="(\w+)",limit="(\w+)"\} (\d+)$/gm)].map((m) => `${m[1]}/${m[2]}: ${m[3]}`);
+  console.log(`the server's count (reason/limit): ${refusals.join(', ')}`);
   console.log(`p99 with the flood / without: ${(during.p99 / before.p99).toFixed(2)}× (before), ${(during.p99 / after.p99).toFixed(2)}× (after); target at most 1.5×`);
 } finally {
   await server.stop();
