@@ -3,18 +3,19 @@
  * (a child process, temp database, default login settings, rate limits on citizens off), sends citizen
  * messages (POST /api/v1/messages) at a steady rate and measures their p99 from when each was due (no
  * coordinated omission): first alone, then while 200 clients, each bound to its own loopback address
- * (127.0.1.1 – 127.0.1.200), send wrong-password logins without pause (a real name or an unknown one), then
- * alone again. Prints the p99s, the ratio flood / alone, what the logins were answered, and the server's RSS.
+ * (127.0.1.1 – 127.0.1.200), send wrong-password logins without pause (a real name or an unknown one; from a
+ * process of their own, bench/support/login-flood-client.ts), then alone again. Prints the p99s, the ratio
+ * flood / alone, what the logins were answered, and the server's CPU and RSS.
  *
  *   npm run bench:login-flood -- [--rate 100] [--seconds 30] [--attackers 200]
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../src/handoff/passwords.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import { loginFrom } from '../test/support/login-client.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
 import { MessageMix } from './support/message-mix.ts';
 import { runPacedLoad } from './support/paced-load.ts';
@@ -72,26 +73,19 @@ async function citizens(server: ServerProcess, name: string): Promise<Phase> {
   };
 }
 
-/** `count` clients sending wrong logins back to back until `stop` is set; tallies the answers by status. */
-function flood(url: string, count: number): { stop: () => Promise<Map<string, number>> } {
-  const statuses = new Map<string, number>();
-  let running = true;
-  const loops = Array.from({ length: count }, async (_, i) => {
-    const address = `127.0.1.${(i % 254) + 1}`;
-    for (let n = 0; running; n++) {
-      const name = i % 2 === 0 ? ['admin', 'agent'][n % 2]! : `ghost-${i}-${n % 5}`;
-      const status = await loginFrom(url, name, `wrong-password-${i}-${n}`, { address }).then(
-        (a) => String(a.status),
-        () => 'error',
-      );
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    }
-  });
+/** Starts the attackers' process (bench/support/login-flood-client.ts); `stop` ends it and returns the answers' statuses. */
+async function flood(url: string, count: number): Promise<{ stop: () => Promise<Record<string, number>> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/login-flood-client.ts'), url, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // Let the clients connect before the citizens' phase starts.
+  await new Promise((r) => setTimeout(r, 2000));
   return {
     stop: async () => {
-      running = false;
-      await Promise.all(loops);
-      return statuses;
+      child.stdin!.end();
+      await exited;
+      return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number>;
     },
   };
 }
@@ -108,7 +102,7 @@ try {
   console.log(`citizens: ${RATE} messages/s for ${SECONDS} s per phase; flood: ${ATTACKERS} clients on their own loopback addresses`);
   await runPacedLoad({ url: server.url, path: '/api/v1/messages', body: apiBody, rate: RATE, amount: RATE * 5, connections: 50 });
   const before = await citizens(server, 'citizens alone');
-  const attack = flood(server.url, ATTACKERS);
+  const attack = await flood(server.url, ATTACKERS);
   const during = await citizens(server, `citizens + ${ATTACKERS} wrong logins`);
   const statuses = await attack.stop();
   const after = await citizens(server, 'citizens alone again');
@@ -119,8 +113,8 @@ try {
       `${r.name.padEnd(34)} ${r.p50.toFixed(1).padStart(6)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(0).padStart(8)}   ${String(r.ok).padEnd(7)} ${String(r.failed).padEnd(8)} ${`${r.cpuPercent.toFixed(0)} %`.padEnd(12)} ${r.rssMaxMb.toFixed(0)} MB`,
     );
   }
-  const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-  console.log(`\nlogins during the flood: ${total} (${[...statuses.entries()].sort().map(([s, n]) => `${s}: ${n}`).join(', ')})`);
+  const total = Object.values(statuses).reduce((a, b) => a + b, 0);
+  console.log(`\nlogins during the flood: ${total} (${Object.entries(statuses).sort().map(([s, n]) => `${s}: ${n}`).join(', ')})`);
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   const refusals = [...metrics.matchAll(/^huiying_staff_login_failures_total\{reason="(\w+)",limit="(\w+)"\} (\d+)$/gm)].map((m) => `${m[1]}/${m[2]}: ${m[3]}`);
   console.log(`the server's count (reason/limit): ${refusals.join(', ')}`);
