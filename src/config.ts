@@ -33,6 +33,14 @@ const schema = z.object({
   DATA_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)').optional(),
   /** Express "trust proxy" setting for deployments behind a reverse proxy (e.g. 1, or loopback). */
   TRUST_PROXY: z.string().default('false'),
+  /** Staff logins waiting for the password-hashing thread; more are refused with 503 and Retry-After. */
+  LOGIN_HASH_QUEUE: z.coerce.number().int().min(1).max(100).default(4),
+  /** Failed staff logins an hour from one client address, whatever the names; then 429 until the hour is over. */
+  LOGIN_ADDRESS_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Failed logins an hour on one account (browsers without its device cookie) before such logins are slowed (up to a minute apart). */
+  LOGIN_ACCOUNT_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** Staff logins without a device cookie checked a minute, all addresses together; more get 503 and Retry-After. */
+  LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** `true` lets a production server serve /metrics without METRICS_TOKEN (the proxy keeps it from outside). */

@@ -1,4 +1,4 @@
-/** An administrator in the console adds a department and creates an agent for its queue. */
+/** An administrator in the console adds a department and creates an agent for its queue, and unlocks an account's login. */
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ beforeAll(async () => {
   cpSync('knowledge', knowledge, { recursive: true });
   server = await startTestServer({ config: { KNOWLEDGE_DIR: knowledge } });
   await createStaff(server.store, 'root', 'admin', [], 'correct-horse-battery');
+  await createStaff(server.store, 'lin', 'agent', ['taxation']);
   browser = await launchBrowser();
 });
 
@@ -40,5 +41,20 @@ describe('console administration', () => {
     expect(readFileSync(join(knowledge, 'departments.yaml'), 'utf8')).toContain('市城市管理局');
     // The new queue is offered when creating an account.
     await page.getByRole('checkbox', { name: '市城市管理局' }).first().waitFor();
+  }, 120_000);
+
+  it("unlocks an account's login from the staff page, and the audit log says who did", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/console`);
+    await page.getByLabel('用户名', { exact: true }).fill('root');
+    await page.getByLabel('密码', { exact: true }).fill('correct-horse-battery');
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByRole('button', { name: '人员管理' }).or(page.getByRole('link', { name: '人员管理' })).first().click();
+    const epoch = server.store.staff.findByName('lin')!.loginEpoch;
+    await page.getByRole('button', { name: '解除登录限制 lin' }).click();
+    await page.getByRole('status').filter({ hasText: '已解除 lin 的登录限制' }).waitFor();
+    expect(server.store.staff.findByName('lin')!.loginEpoch).toBe(epoch + 1);
+    const entry = server.store.audit.list(20).find((e) => e.action === 'login_unlock');
+    expect(entry).toMatchObject({ target: 'lin', staffId: server.store.staff.findByName('root')!.id });
   }, 120_000);
 });

@@ -145,6 +145,8 @@ const zh = {
   resetPassword: '重置密码',
   newPassword: '新密码（至少 10 位）',
   passwordReset: (name: string) => `已重置 ${name} 的密码。`,
+  unlockLogin: '解除登录限制',
+  loginUnlocked: (name: string) => `已解除 ${name} 的登录限制。`,
   // Audit
   auditTitle: '操作日志',
   time: '时间',
@@ -292,6 +294,8 @@ const en: Strings = {
   resetPassword: 'Reset password',
   newPassword: 'New password (at least 10 characters)',
   passwordReset: (name: string) => `Password of ${name} reset.`,
+  unlockLogin: 'Unlock login',
+  loginUnlocked: (name: string) => `Login limits of ${name} cleared.`,
   auditTitle: 'Audit log',
   time: 'Time',
   who: 'Staff',
@@ -361,6 +365,8 @@ export const AUDIT_LABELS: Record<Lang, Record<string, string>> = {
     totp_confirm_failed: '两步验证确认失败',
     totp_reset: '重置两步验证',
     login_code_failed: '登录验证码错误',
+    login_failed: '登录失败',
+    login_unlock: '解除登录限制',
   },
   en: {},
 };

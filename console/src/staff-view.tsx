@@ -1,4 +1,4 @@
-/** Administrators: staff accounts (create, change role and departments, deactivate, reset passwords). */
+/** Administrators: staff accounts (create, change role and departments, deactivate, reset passwords, unlock logins). */
 import { useEffect, useState } from 'preact/hooks';
 import { api, reasonOf } from './api.ts';
 import { DepartmentsPanel } from './departments-panel.tsx';
@@ -119,6 +119,15 @@ function StaffRow(props: { s: Staff; departments: Department[]; deptName: (id: s
     }
   };
 
+  const unlock = async () => {
+    try {
+      await api.post(`/api/v1/staff/${s.id}/unlock`);
+      props.setFlash({ kind: 'ok', text: t.loginUnlocked(s.name) });
+    } catch (err) {
+      props.setFlash({ kind: 'error', text: t.failed((err as Error).message) });
+    }
+  };
+
   return (
     <tr data-staff={s.name}>
       <td>{s.name}</td>
@@ -140,6 +149,9 @@ function StaffRow(props: { s: Staff; departments: Department[]; deptName: (id: s
             </button>
             <button type="button" onClick={resetSecondFactor} aria-label={`${security.reset2fa} ${s.name}`}>
               {security.reset2fa}
+            </button>
+            <button type="button" onClick={() => void unlock()} aria-label={`${t.unlockLogin} ${s.name}`}>
+              {t.unlockLogin}
             </button>
           </>
         )}

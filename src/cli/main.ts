@@ -1,4 +1,4 @@
-/** The `huiying` command line: serve, chat, train, kb lint, kb import, eval. */
+/** The `huiying` command line: serve, chat, train, kb lint, kb import, eval, staff add and unlock. */
 import 'dotenv/config';
 import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
@@ -162,6 +162,27 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
         store.sessions.deleteForStaff(account.id);
         store.audit.record({ staffId: null, action: 'totp_reset', target: account.name, detail: 'command line', createdAt: new Date() });
         console.log(`two-step verification of "${account.name}" removed; its sessions ended`);
+      } finally {
+        store.close();
+      }
+    });
+
+  staff
+    .command('unlock <name>')
+    .description("start an account's login limits afresh (works on a running server: it reads the account's unlock epoch at each login)")
+    .action((name: string) => {
+      const config = loadConfig();
+      const store = new SqliteStore(config.DATABASE_PATH);
+      try {
+        const account = store.staff.findByName(name);
+        if (!account) {
+          console.error(`no staff member "${name}"`);
+          process.exitCode = 1;
+          return;
+        }
+        store.staff.unlockLogin(account.id);
+        store.audit.record({ staffId: null, action: 'login_unlock', target: account.name, detail: '(command line)', createdAt: new Date() });
+        console.log(`unlocked the login of "${account.name}"`);
       } finally {
         store.close();
       }

@@ -64,11 +64,12 @@ export interface NewStaff {
 export interface StaffRepository {
   create(input: NewStaff): StaffMember;
   get(id: number): StaffMember | undefined;
-  findByName(name: string): (StaffMember & { passwordHash: string; failedLogins: number; lockedUntil: Date | null }) | undefined;
+  /** The account with what logging in needs: its password hash and its unlock epoch (see LoginThrottle). */
+  findByName(name: string): (StaffMember & { passwordHash: string; loginEpoch: number }) | undefined;
   list(): StaffMember[];
   update(id: number, patch: Partial<Pick<StaffMember, 'displayName' | 'role' | 'departments' | 'active'>> & { passwordHash?: string }): void;
-  recordLoginFailure(id: number, lockedUntil: Date | null): number;
-  resetLoginFailures(id: number): void;
+  /** Starts the account's login throttling afresh (a new epoch): the administrator's unlock. */
+  unlockLogin(id: number): void;
   count(): number;
 }
 

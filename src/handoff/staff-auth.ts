@@ -1,31 +1,53 @@
 /**
- * Staff login and sessions: the same answer (and timing) for an unknown name and a wrong password,
- * throttling per account after 5 failures, random session ids stored only as hashes, a CSRF token per
- * session, and a 30-minute idle timeout. After the password, an account with a second factor gets a
- * pending login (5 minutes, 5 codes) instead of a session; an account that must have one and has none
- * gets a session that can only enrol.
+ * Staff login and sessions: the same answer (and timing) for an unknown name and a wrong password, login
+ * limits checked before any hashing (LoginThrottle), passwords checked on a bounded thread of their own
+ * (PasswordHasher), every failed check audited with its address, random session ids stored only as hashes, a
+ * CSRF token per session, and a 30-minute idle timeout. After the password, an account with a second factor
+ * gets a pending login (5 minutes, 5 codes) instead of a session; an account that must have one and has none
+ * gets a session that can only enrol. The device cookie is issued with the session, after the second step.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Store } from '../core/ports.ts';
-import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.ts';
+import type { DeviceCookies } from './device-cookie.ts';
+import { HasherBusyError, type PasswordHasher } from './password-hasher.ts';
+import { dummyHash } from './passwords.ts';
+import type { LoginAttempt, LoginThrottle, ThrottleLimit } from './login-throttle.ts';
 import type { SessionScope } from './ports.ts';
 import type { SecondFactor } from './second-factor.ts';
 import type { StaffMember, StaffRole } from './types.ts';
 
 export const SESSION_IDLE_MS = 30 * 60_000;
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MS = 15 * 60_000;
 /** How long the second step of a login may wait for its code, and how many codes it may try. */
 export const PENDING_LOGIN_MS = 5 * 60_000;
 export const PENDING_LOGIN_ATTEMPTS = 5;
 
+/** Why a login failed: a wrong name or password, a login limit (429), or too many logins at once (503). */
+export type LoginFailure = { reason: 'invalid' } | { reason: 'throttled' | 'busy'; limit: ThrottleLimit | 'queue'; retryAfterSeconds: number };
+
 /** A new session: `enrol` when the account must set up its second factor before anything else. */
-export type SessionGrant = { ok: true; staff: StaffMember; token: string; csrfToken: string; scope: SessionScope };
+export type SessionGrant = { ok: true; staff: StaffMember; token: string; csrfToken: string; scope: SessionScope; deviceCookie: string };
 
 export type LoginResult =
   | SessionGrant
   | { ok: true; secondFactor: 'totp'; pendingToken: string }
-  | { ok: false; reason: 'invalid' | 'throttled' };
+  | ({ ok: false } & LoginFailure);
+
+/** Where a login comes from: the client's address and the device cookie it sent, if any. */
+export interface LoginClient {
+  address: string;
+  deviceCookie?: string;
+}
+
+/** What protects the login: the limits, the hashing thread and the device cookies. */
+export interface LoginProtection {
+  throttle: LoginThrottle;
+  hasher: PasswordHasher;
+  devices: DeviceCookies;
+}
+
+/** Seconds a client is told to wait when the hashing queue is full. */
+const BUSY_RETRY_S = 2;
 
 /** The second step: a session, or why not (`expired`: no such pending login, or it ran out of time or attempts). */
 export type SecondStepResult =
@@ -40,6 +62,8 @@ export interface StaffAuthOptions {
 
 interface PendingLogin {
   staffId: number;
+  /** The name as typed at the password step: the device cookie is issued for it. */
+  name: string;
   expiresAt: number;
   attempts: number;
 }
@@ -47,16 +71,20 @@ interface PendingLogin {
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export class StaffAuth {
-  /** Failures for names that do not exist, so they throttle exactly like real accounts. */
-  private readonly unknownFailures = new Map<string, { count: number; lockedUntil: number }>();
+  /** `failure` for every failed login (the metrics count them). */
+  readonly events = new EventEmitter<{ failure: [LoginFailure] }>();
   /** Logins whose password was right, waiting for the code; keyed by the token's hash. */
   private readonly pending = new Map<string, PendingLogin>();
 
   constructor(
     private readonly store: Store,
+    private readonly protection: LoginProtection,
     private readonly now: () => Date = () => new Date(),
     private readonly options: StaffAuthOptions = {},
-  ) {}
+  ) {
+    // Made at start, so the first login with an unknown name takes as long as any other.
+    void dummyHash();
+  }
 
   get secondFactor(): SecondFactor | undefined {
     return this.options.secondFactor;
@@ -67,21 +95,32 @@ export class StaffAuth {
     return Boolean(this.options.secondFactor && this.options.secondFactorRequiredFor?.includes(staff.role));
   }
 
-  async login(name: string, password: string): Promise<LoginResult> {
-    const now = this.now().getTime();
+  async login(name: string, password: string, client: LoginClient): Promise<LoginResult> {
     const account = this.store.staff.findByName(name);
-    const lockedUntil = account ? (account.lockedUntil?.getTime() ?? 0) : (this.unknownFailures.get(name.toLowerCase())?.lockedUntil ?? 0);
-    // Verify even when locked or unknown so every answer takes the same time.
-    const valid = await verifyPassword(password, account?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-    if (lockedUntil > now) return { ok: false, reason: 'throttled' };
-    if (!account || !valid || !account.active) {
-      this.recordFailure(name, account, now);
-      return { ok: false, reason: 'invalid' };
+    const deviceId = this.protection.devices.check(client.deviceCookie, name);
+    const attempt: LoginAttempt = { name, epoch: account?.loginEpoch ?? 0, address: client.address, deviceId };
+    // The limits come first, the same for names that exist and names that do not, and cost no hashing.
+    const verdict = await this.protection.throttle.check(attempt);
+    if (!verdict.allowed) return this.fail({ reason: verdict.limit === 'global' ? 'busy' : 'throttled', limit: verdict.limit, retryAfterSeconds: verdict.retryAfterSeconds });
+    let valid: boolean;
+    try {
+      // An unknown name is checked against a dummy hash so both cases take as long.
+      valid = await this.protection.hasher.verify(password, account?.passwordHash ?? (await dummyHash()), deviceId !== null);
+    } catch (err) {
+      if (!(err instanceof HasherBusyError)) throw err;
+      return this.fail({ reason: 'busy', limit: 'queue', retryAfterSeconds: BUSY_RETRY_S });
     }
-    this.store.staff.resetLoginFailures(account.id);
-    const { passwordHash, failedLogins, lockedUntil: locked, ...staff } = account;
-    if (this.options.secondFactor?.isEnabled(staff.id)) return { ok: true, secondFactor: 'totp', pendingToken: this.startPending(staff.id, now) };
-    return this.startSession(staff, this.requiresSecondFactor(staff) ? 'enrol' : 'full');
+    if (!account || !valid || !account.active) {
+      const started = await this.protection.throttle.failed(attempt);
+      const detail = `from ${client.address}${deviceId ? ' (device cookie)' : ''}${started.length ? `; now limited: ${started.join(', ')}` : ''}`;
+      // Through the write batcher: a flood of failures shares fsyncs, off the event loop.
+      void this.store.write(() => this.store.audit.record({ staffId: account?.id ?? null, action: 'login_failed', target: name, detail, createdAt: this.now() })).catch(() => undefined);
+      return this.fail({ reason: 'invalid' });
+    }
+    await this.protection.throttle.succeeded(attempt);
+    const { passwordHash, loginEpoch, ...staff } = account;
+    if (this.options.secondFactor?.isEnabled(staff.id)) return { ok: true, secondFactor: 'totp', pendingToken: this.startPending(staff.id, name) };
+    return this.startSession(staff, this.requiresSecondFactor(staff) ? 'enrol' : 'full', name);
   }
 
   /** The second step of a login: the code from the app, or a recovery code. */
@@ -101,7 +140,7 @@ export class StaffAuth {
     const check = await this.options.secondFactor.check(staff.id, code);
     if (check.ok) {
       this.pending.delete(key);
-      return { ...this.startSession(staff, 'full'), kind: check.kind };
+      return { ...this.startSession(staff, 'full', pending.name), kind: check.kind };
     }
     pending.attempts++;
     const attemptsLeft = Math.max(0, PENDING_LOGIN_ATTEMPTS - pending.attempts);
@@ -114,20 +153,21 @@ export class StaffAuth {
     this.store.sessions.setScope(sessionId, 'full');
   }
 
-  private startPending(staffId: number, now: number): string {
+  private startPending(staffId: number, name: string): string {
+    const now = this.now().getTime();
     for (const [key, p] of this.pending) if (p.expiresAt <= now) this.pending.delete(key);
     const token = randomBytes(32).toString('base64url');
-    this.pending.set(hashToken(token), { staffId, expiresAt: now + PENDING_LOGIN_MS, attempts: 0 });
+    this.pending.set(hashToken(token), { staffId, name, expiresAt: now + PENDING_LOGIN_MS, attempts: 0 });
     return token;
   }
 
-  private startSession(staff: StaffMember, scope: SessionScope): SessionGrant {
+  private startSession(staff: StaffMember, scope: SessionScope, name: string): SessionGrant {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const at = this.now();
     // A fresh session id at every login (no fixation); older sessions of the account stay valid.
     this.store.sessions.create({ id: hashToken(token), staffId: staff.id, csrfToken, createdAt: at, lastSeenAt: at, scope });
-    return { ok: true, staff, token, csrfToken, scope };
+    return { ok: true, staff, token, csrfToken, scope, deviceCookie: this.protection.devices.issue(name) };
   }
 
   /**
@@ -159,16 +199,18 @@ export class StaffAuth {
     if (token) this.store.sessions.delete(hashToken(token));
   }
 
-  private recordFailure(name: string, account: { id: number; failedLogins: number } | undefined, now: number): void {
-    if (account) {
-      const locks = account.failedLogins + 1 >= MAX_FAILED_LOGINS;
-      this.store.staff.recordLoginFailure(account.id, locks ? new Date(now + LOCKOUT_MS) : null);
-      return;
-    }
-    const key = name.toLowerCase();
-    const entry = this.unknownFailures.get(key) ?? { count: 0, lockedUntil: 0 };
-    entry.count++;
-    if (entry.count >= MAX_FAILED_LOGINS) entry.lockedUntil = now + LOCKOUT_MS;
-    this.unknownFailures.set(key, entry);
+  /** A signed-in member's password check (a password change) on the hashing thread; throws HasherBusyError when it is full. */
+  checkPassword(password: string, stored: string): Promise<boolean> {
+    return this.protection.hasher.verify(password, stored, true);
+  }
+
+  /** Stops the hashing thread. */
+  async close(): Promise<void> {
+    await this.protection.hasher.close();
+  }
+
+  private fail(failure: LoginFailure): LoginResult {
+    this.events.emit('failure', failure);
+    return { ok: false, ...failure };
   }
 }

@@ -9,6 +9,7 @@ import type { AnalysisCacheStats } from '../core/engine.ts';
 import type { EngineResult, IncomingMessage } from '../core/message.ts';
 import type { MessageService } from '../core/message-service.ts';
 import type { HandoffService } from '../handoff/handoff-service.ts';
+import type { LoginFailure, StaffAuth } from '../handoff/staff-auth.ts';
 import { GENERAL_QUEUE } from '../handoff/routing.ts';
 import { OPEN_STATES, type Escalation } from '../handoff/types.ts';
 import type { DemandRecord } from '../core/ports.ts';
@@ -26,6 +27,8 @@ export interface MetricsDeps {
   groupCommit?: () => { batches: number; writes: number };
   /** The store's writer, whose `synced` events (WAL fsync times) feed a histogram. */
   walSyncs?: EventEmitter<WriteBatcherEvents>;
+  /** Staff logins: failures (StaffAuth's `failure` events) and the logins waiting for the hashing thread. */
+  logins?: { auth: StaffAuth; hashQueue: () => number };
   /** Engine threads running now (ENGINE_THREADS). */
   engineThreads?: () => number;
   /** Texts whose analysis came from the engines' memory (hits) or was computed (misses), all threads, since the start. */
@@ -229,6 +232,28 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     },
   });
 
+  const loginFailures = new Counter({
+    name: 'huiying_staff_login_failures_total',
+    help: 'Failed staff logins, by reason (invalid: wrong name or password; throttled: a login limit, 429; busy: too many at once, 503) and limit (none, pair, address, account, global, queue).',
+    labelNames: ['reason', 'limit'] as const,
+    registers,
+  });
+  const logins = deps.logins;
+  if (logins) {
+    new Gauge({
+      name: 'huiying_staff_login_hash_queue',
+      help: 'Staff logins waiting for the password-hashing thread (at most LOGIN_HASH_QUEUE, plus one for device cookies).',
+      registers,
+      collect() {
+        this.set(logins.hashQueue());
+      },
+    });
+  }
+  const onLoginFailure = (failure: LoginFailure): void => {
+    loginFailures.inc({ reason: failure.reason, limit: failure.reason === 'invalid' ? 'none' : failure.limit });
+  };
+  logins?.auth.events.on('failure', onLoginFailure);
+
   const onHandled = (message: IncomingMessage, result: EngineResult, ms: number): void => {
     messages.inc({ channel: message.channel, outcome: result.outcome });
     latency.observe({ channel: message.channel }, ms / 1000);
@@ -256,6 +281,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       deps.service.off('responderFailed', onFallback);
       deps.handoff?.off('changed', onChanged);
       deps.walSyncs?.off('synced', onSynced);
+      logins?.auth.events.off('failure', onLoginFailure);
       registry.clear();
     },
   };

@@ -7,9 +7,11 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Store } from '../core/ports.ts';
 import { passwordProblem, type PasswordProblem } from '../handoff/password-policy.ts';
-import { hashPassword, verifyPassword } from '../handoff/passwords.ts';
+import { HasherBusyError } from '../handoff/password-hasher.ts';
+import { hashPassword } from '../handoff/passwords.ts';
 import type { SessionGrant, StaffAuth } from '../handoff/staff-auth.ts';
 import { parseOr400 as parse } from './request-parse.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MS } from '../handoff/device-cookie.ts';
 import { cookieIsSecure, currentSession, currentStaff, requireStaff, SESSION_COOKIE, sessionToken } from './staff-session.ts';
 
 /** Answers 400 with the reason in English and Chinese (the console shows the one in its language). */
@@ -21,6 +23,8 @@ export function refuseWeakPassword(res: Response, problem: PasswordProblem): voi
 export function grantSession(req: Request, res: Response, auth: StaffAuth, store: Store, grant: SessionGrant, detail: string | null): void {
   auth.logout(sessionToken(req));
   res.cookie(SESSION_COOKIE, grant.token, { httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req), path: '/' });
+  // Exempts this browser from the account's login limits next time (OWASP device cookies); only after every factor.
+  res.cookie(DEVICE_COOKIE, grant.deviceCookie, { httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req), path: '/api/v1/staff/login', maxAge: DEVICE_COOKIE_MS });
   store.audit.record({ staffId: grant.staff.id, action: 'login', target: grant.staff.name, detail, createdAt: new Date() });
   res.json({ csrfToken: grant.csrfToken, staff: grant.staff, enrolmentRequired: grant.scope === 'enrol' });
 }
@@ -115,7 +119,15 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
     if (!body) return;
     const staff = currentStaff(res);
     const account = store.staff.findByName(staff.name);
-    if (!account || !(await verifyPassword(body.currentPassword, account.passwordHash))) {
+    let matches: boolean;
+    try {
+      matches = account !== undefined && (await auth.checkPassword(body.currentPassword, account.passwordHash));
+    } catch (err) {
+      if (!(err instanceof HasherBusyError)) throw err;
+      res.set('Retry-After', '2').status(503).json({ error: 'busy', message: 'too many password checks at once; try again in 2 seconds' });
+      return;
+    }
+    if (!account || !matches) {
       audit(staff.id, 'password_change_failed', staff.name);
       res.status(403).json({ error: 'wrong_password', message: 'the current password is wrong' });
       return;

@@ -84,7 +84,7 @@ export const openApiDocument = {
     },
     '/api/v1/staff/login': {
       post: {
-        summary: 'Log in; sets the session cookie and returns the CSRF token',
+        summary: 'Log in; sets the session cookie (and a device cookie that exempts this browser from the login limits) and returns the CSRF token',
         requestBody: json({ type: 'object', required: ['name', 'password'], properties: { name: { type: 'string' }, password: { type: 'string' } } }),
         responses: {
           ...ok('logged in (`enrolmentRequired`: the session may only set up two-step verification), or `{ secondFactor: "totp", pendingToken }` when the account has it: no session yet', {
@@ -92,7 +92,8 @@ export const openApiDocument = {
             properties: { csrfToken: { type: 'string' }, staff: { type: 'object' }, enrolmentRequired: { type: 'boolean' }, secondFactor: { enum: ['totp'] }, pendingToken: { type: 'string' } },
           }),
           401: { description: 'wrong name or password' },
-          429: { description: 'too many failures; wait 15 minutes' },
+          429: { description: 'a login limit (this account from this client, this address, or this account without its device cookie); wait Retry-After seconds' },
+          503: { description: 'too many logins at once; wait Retry-After seconds' },
         },
       },
     },
@@ -212,6 +213,7 @@ export const openApiDocument = {
       },
     },
     '/api/v1/staff/{id}': { patch: { ...staffOnly, summary: 'Admins: change role, departments, display name, password (a reset: the password rules apply and the account\'s sessions end) or deactivate', parameters: [caseId], responses: ok('updated') } },
+    '/api/v1/staff/{id}/unlock': { post: { ...staffOnly, summary: "Admins: start an account's login limits afresh", parameters: [caseId], responses: { ...ok('unlocked'), 404: { description: 'no such staff member' } } } },
     '/api/v1/audit': { get: { ...staffOnly, summary: 'Admins: the audit log of staff actions', responses: ok('entries') } },
     '/api/v1/demand/topics': {
       get: {

@@ -16,8 +16,9 @@ import type { StaffAuth } from '../handoff/staff-auth.ts';
 import type { Escalation, StaffMember } from '../handoff/types.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import type { TextSealer } from '../privacy/sealed-text.ts';
+import { DEVICE_COOKIE } from '../handoff/device-cookie.ts';
 import { accountRouter, grantSession, refuseWeakPassword } from './account-routes.ts';
-import { currentSession, currentStaff, requireStaff, SESSION_COOKIE, sessionToken } from './staff-session.ts';
+import { cookieOf, currentSession, currentStaff, requireStaff, SESSION_COOKIE, sessionToken } from './staff-session.ts';
 
 export interface StaffRouteDeps {
   store: Store;
@@ -37,6 +38,9 @@ export interface StaffRouteDeps {
 const id = z.coerce.number().int().positive();
 const text = nonEmptyText;
 const STATES = ['pending', 'assigned', 'transferred', 'expired', 'resolved'] as const;
+
+/** "N seconds" or "N minutes" for a Retry-After in a message. */
+const waitText = (s: number): string => (s < 120 ? `${s} second${s === 1 ? '' : 's'}` : `${Math.ceil(s / 60)} minutes`);
 
 function fail(res: Response, err: unknown): void {
   if (err instanceof HandoffError) {
@@ -77,10 +81,15 @@ export function staffRouter(deps: StaffRouteDeps): Router {
   router.post('/api/v1/staff/login', async (req: Request, res: Response) => {
     const body = parse(z.object({ name: text(64), password: z.string().min(1).max(200) }).strict(), req.body, res);
     if (!body) return;
-    const result = await auth.login(body.name, body.password);
+    const result = await auth.login(body.name, body.password, { address: req.ip ?? 'unknown', deviceCookie: cookieOf(req, DEVICE_COOKIE) });
     if (!result.ok) {
-      if (result.reason === 'throttled') res.status(429).json({ error: 'throttled', message: 'too many failed logins; try again in 15 minutes' });
-      else res.status(401).json({ error: 'invalid_login', message: 'wrong name or password' });
+      if (result.reason === 'invalid') {
+        res.status(401).json({ error: 'invalid_login', message: 'wrong name or password' });
+        return;
+      }
+      res.set('Retry-After', String(result.retryAfterSeconds));
+      if (result.reason === 'throttled') res.status(429).json({ error: 'throttled', message: `too many failed logins; try again in ${waitText(result.retryAfterSeconds)}` });
+      else res.status(503).json({ error: 'busy', message: `too many logins at once; try again in ${waitText(result.retryAfterSeconds)}` });
       return;
     }
     if ('pendingToken' in result) {
@@ -377,6 +386,20 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     if (password) store.audit.record({ staffId: me, action: 'password_reset', target: existing.name, detail: null, createdAt: new Date() });
     store.audit.record({ staffId: me, action: 'staff_update', target: existing.name, detail: Object.keys(body).join(','), createdAt: new Date() });
     res.json({ staff: store.staff.get(staffId) });
+  });
+
+  /** Starts an account's login limits afresh (its own back-offs and slowing; not those of addresses). */
+  router.post('/api/v1/staff/:id/unlock', admins, (req: Request, res: Response) => {
+    const staffId = parse(id, req.params.id, res);
+    if (staffId === undefined) return;
+    const existing = store.staff.get(staffId);
+    if (!existing) {
+      res.status(404).json({ error: 'not_found', message: `no staff member ${staffId}` });
+      return;
+    }
+    store.staff.unlockLogin(staffId);
+    store.audit.record({ staffId: currentStaff(res).id, action: 'login_unlock', target: existing.name, detail: null, createdAt: new Date() });
+    res.json({ staff: existing });
   });
 
   router.get('/api/v1/audit', admins, (_req: Request, res: Response) => {

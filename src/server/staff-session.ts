@@ -15,8 +15,13 @@ export function cookieIsSecure(req: Request): boolean {
 }
 
 export function sessionToken(req: Request): string | undefined {
+  return cookieOf(req, SESSION_COOKIE);
+}
+
+/** The value of the named cookie the request carries. */
+export function cookieOf(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
-  return header ? parse(header)[SESSION_COOKIE] : undefined;
+  return header ? parse(header)[name] : undefined;
 }
 
 export interface StaffLocals {

@@ -11,6 +11,9 @@ import { OutboundRouter } from '../core/outbound-router.ts';
 import { HandoffService } from '../handoff/handoff-service.ts';
 import { loadCannedReplies, loadServiceHours, type CannedReply } from '../handoff/handoff-settings.ts';
 import { SecondFactor } from '../handoff/second-factor.ts';
+import { DeviceCookies } from '../handoff/device-cookie.ts';
+import { LoginThrottle } from '../handoff/login-throttle.ts';
+import { PasswordHasher } from '../handoff/password-hasher.ts';
 import { StaffAuth } from '../handoff/staff-auth.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { TextSealer } from '../privacy/sealed-text.ts';
@@ -93,7 +96,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   service.setInterceptor(handoff);
   const sealer = config.DATA_KEY ? TextSealer.fromBase64(config.DATA_KEY) : TextSealer.fromKeyFile(join(dirname(config.DATABASE_PATH), 'data.key'));
   service.setSealer(sealer);
-  const auth = new StaffAuth(store, options.now, {
+  const hasher = new PasswordHasher({ maxQueue: config.LOGIN_HASH_QUEUE });
+  const throttle = new LoginThrottle({
+    addressFailuresPerHour: config.LOGIN_ADDRESS_FAILURES_PER_HOUR,
+    accountFailuresPerHour: config.LOGIN_ACCOUNT_FAILURES_PER_HOUR,
+    attemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
+  });
+  const auth = new StaffAuth(store, { throttle, hasher, devices: new DeviceCookies(sealer.deriveKey('huiying device cookies')) }, options.now, {
     secondFactor: new SecondFactor(store, sealer, options.now),
     secondFactorRequiredFor: config.STAFF_REQUIRE_2FA ? ['supervisor', 'admin'] : [],
   });
@@ -109,6 +118,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     now: options.now,
     groupCommit: () => store.batcher.stats,
     walSyncs: store.batcher,
+    logins: { auth, hashQueue: () => hasher.queued },
     engineThreads: () => (closing ? 0 : (threadPool?.size ?? 0)),
     analysisCache: () => ({
       hits: analysisStats.hits + (threadPool?.analysisStats.hits ?? 0),
@@ -191,6 +201,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     service.setResponder(null);
     await engineThreadsReady.then((pool) => pool?.close());
     metrics.close();
+    await auth.close();
     await limits.close();
     store.close();
   };

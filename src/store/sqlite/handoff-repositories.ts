@@ -180,10 +180,10 @@ export class SqliteStaff implements StaffRepository {
     return row ? toStaff(row) : undefined;
   }
 
-  findByName(name: string): (StaffMember & { passwordHash: string; failedLogins: number; lockedUntil: Date | null }) | undefined {
+  findByName(name: string): (StaffMember & { passwordHash: string; loginEpoch: number }) | undefined {
     const row = statement(this.db, 'SELECT * FROM staff WHERE name = ?').get(name) as Row | undefined;
     if (!row) return undefined;
-    return { ...toStaff(row), passwordHash: row.password_hash as string, failedLogins: row.failed_logins as number, lockedUntil: date(row.locked_until) };
+    return { ...toStaff(row), passwordHash: row.password_hash as string, loginEpoch: row.login_epoch as number };
   }
 
   list(): StaffMember[] {
@@ -203,13 +203,8 @@ export class SqliteStaff implements StaffRepository {
     statement(this.db, `UPDATE staff SET ${entries.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...entries.map(([, v]) => v), id);
   }
 
-  recordLoginFailure(id: number, lockedUntil: Date | null): number {
-    statement(this.db, 'UPDATE staff SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?').run(lockedUntil?.getTime() ?? null, id);
-    return statement(this.db, 'SELECT failed_logins FROM staff WHERE id = ?').pluck().get(id) as number;
-  }
-
-  resetLoginFailures(id: number): void {
-    statement(this.db, 'UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(id);
+  unlockLogin(id: number): void {
+    statement(this.db, 'UPDATE staff SET login_epoch = login_epoch + 1 WHERE id = ?').run(id);
   }
 
   count(): number {

@@ -254,6 +254,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE demand_signals ADD COLUMN source_key TEXT;
     `,
   },
+  {
+    version: 11,
+    name: 'login throttling in memory, keyed by an unlock epoch per account (no account lock-out)',
+    sql: `
+      ALTER TABLE staff ADD COLUMN login_epoch INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE staff DROP COLUMN failed_logins;
+      ALTER TABLE staff DROP COLUMN locked_until;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet; returns the versions applied. */
