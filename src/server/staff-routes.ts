@@ -17,6 +17,7 @@ import type { Escalation, StaffMember } from '../handoff/types.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import type { TextSealer } from '../privacy/sealed-text.ts';
 import { DEVICE_COOKIE } from '../handoff/device-cookie.ts';
+import type { RefusalDelay } from './refusal-delay.ts';
 import { accountRouter, grantSession, refuseWeakPassword } from './account-routes.ts';
 import { cookieOf, currentSession, currentStaff, requireStaff, SESSION_COOKIE, sessionToken } from './staff-session.ts';
 
@@ -33,6 +34,8 @@ export interface StaffRouteDeps {
   sealer?: TextSealer;
   /** Sends later messages (published answers to the citizens who asked) on each conversation's channel. */
   outbound?: OutboundRouter;
+  /** Holds refused logins' answers for a moment (LOGIN_REFUSAL_DELAY_MS). */
+  refusalDelay?: RefusalDelay;
 }
 
 const id = z.coerce.number().int().positive();
@@ -87,9 +90,14 @@ export function staffRouter(deps: StaffRouteDeps): Router {
         res.status(401).json({ error: 'invalid_login', message: 'wrong name or password' });
         return;
       }
-      res.set('Retry-After', String(result.retryAfterSeconds));
-      if (result.reason === 'throttled') res.status(429).json({ error: 'throttled', message: `too many failed logins; try again in ${waitText(result.retryAfterSeconds)}` });
-      else res.status(503).json({ error: 'busy', message: `too many logins at once; try again in ${waitText(result.retryAfterSeconds)}` });
+      const { reason, retryAfterSeconds } = result;
+      const answer = (): void => {
+        res.set('Retry-After', String(retryAfterSeconds));
+        if (reason === 'throttled') res.status(429).json({ error: 'throttled', message: `too many failed logins; try again in ${waitText(retryAfterSeconds)}` });
+        else res.status(503).json({ error: 'busy', message: `too many logins at once; try again in ${waitText(retryAfterSeconds)}` });
+      };
+      if (deps.refusalDelay) deps.refusalDelay.send(res, answer);
+      else answer();
       return;
     }
     if ('pendingToken' in result) {

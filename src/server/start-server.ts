@@ -15,6 +15,7 @@ import { DeviceCookies } from '../handoff/device-cookie.ts';
 import { LoginThrottle } from '../handoff/login-throttle.ts';
 import { PasswordHasher } from '../handoff/password-hasher.ts';
 import { StaffAuth } from '../handoff/staff-auth.ts';
+import { RefusalDelay } from './refusal-delay.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { TextSealer } from '../privacy/sealed-text.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -237,6 +238,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         reload,
         cannedReplies: () => cannedReplies,
         sealer,
+        refusalDelay: new RefusalDelay(config.LOGIN_REFUSAL_DELAY_MS),
         outbound,
         counting: { windowMs: config.DEMAND_DEDUP_HOURS * 3_600_000, floodMessages: config.DEMAND_FLOOD_MESSAGES },
       },

@@ -1,0 +1,40 @@
+/**
+ * Holds the answer to a refused login for a moment before sending it (a tarpit): a client that retries as soon
+ * as it is answered gets its refusals no faster than one per delay per connection, so a flood of refused
+ * logins costs the server few requests a second. At most `maxHeld` answers wait at once; beyond that they go
+ * out at once, so holding them can never exhaust memory or sockets.
+ */
+import type { Response } from 'express';
+
+export class RefusalDelay {
+  private held = 0;
+
+  constructor(
+    private readonly delayMs: number,
+    private readonly maxHeld = 2000,
+  ) {}
+
+  /** Answers waiting now. */
+  get waiting(): number {
+    return this.held;
+  }
+
+  /** Calls `answer` after the delay (at once when it is off or too many wait), unless the client has gone. */
+  send(res: Response, answer: () => void): void {
+    if (this.delayMs <= 0 || this.held >= this.maxHeld) {
+      answer();
+      return;
+    }
+    this.held++;
+    const release = (): void => {
+      clearTimeout(timer);
+      res.off('close', release);
+      this.held--;
+    };
+    const timer = setTimeout(() => {
+      release();
+      if (!res.writableEnded && !res.destroyed) answer();
+    }, this.delayMs);
+    res.on('close', release);
+  }
+}
