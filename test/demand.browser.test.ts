@@ -149,7 +149,8 @@ describe('Demand page', () => {
     // The dashboard draws its charts.
     await supervisor.getByRole('button', { name: '统计', exact: true }).click();
     await supervisor.getByRole('heading', { name: '每日问题数（按结果）' }).waitFor();
-    expect(await supervisor.locator('.dashboard canvas').count()).toBeGreaterThanOrEqual(6);
+    // Chart.js draws each chart's canvas after its heading is shown: wait for the sixth.
+    await supervisor.locator('.dashboard canvas').nth(5).waitFor();
     const total = await supervisor.locator('.figure', { hasText: '问题总数' }).locator('strong').textContent();
     expect(Number(total)).toBeGreaterThanOrEqual(PHRASINGS.length + 1);
 
