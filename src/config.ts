@@ -41,8 +41,8 @@ const schema = z.object({
   LOGIN_ACCOUNT_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
   /** Staff logins without a device cookie checked a minute, all addresses together; more get 503 and Retry-After. */
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
-  /** A refused login (429/503) is answered after this many milliseconds (0: at once), so a client retrying at once is slowed. */
-  LOGIN_REFUSAL_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
+  /** A refused login (429/503) is answered after its Retry-After, at most this many milliseconds (0: at once), so a client retrying at once is slowed. */
+  LOGIN_REFUSAL_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** `true` lets a production server serve /metrics without METRICS_TOKEN (the proxy keeps it from outside). */

@@ -36,6 +36,19 @@ describe('refused logins are answered late', () => {
     expect(delay.waiting).toBe(0);
   });
 
+  it('waits no longer than the client has to wait anyway', async () => {
+    const short = new RefusalDelay(5_000, 3);
+    const app = express();
+    app.post('/login', (_req, res) => short.send(res, () => res.status(429).json({ error: 'throttled' }), 50));
+    const local = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => local.once('listening', resolve));
+    const started = performance.now();
+    const res = await fetch(`http://127.0.0.1:${(local.address() as AddressInfo).port}/login`, { method: 'POST' });
+    expect(res.status).toBe(429);
+    expect(performance.now() - started).toBeLessThan(4_000);
+    await new Promise((resolve) => local.close(resolve));
+  });
+
   it('frees the place of a client that hangs up before its answer', async () => {
     const aborts = Array.from({ length: 3 }, () => new AbortController());
     const calls = aborts.map((a) => fetch(url, { method: 'POST', signal: a.signal }).catch(() => null));

@@ -1,7 +1,7 @@
 /**
- * Holds the answer to a refused login for a moment before sending it (a tarpit): a client that retries as soon
- * as it is answered gets its refusals no faster than one per delay per connection, so a flood of refused
- * logins costs the server few requests a second. At most `maxHeld` answers wait at once; beyond that they go
+ * Holds the answer to a refused login before sending it (a tarpit), for as long as the client must wait anyway
+ * (its Retry-After) up to a cap: a client that retries as soon as it is answered gets its refusals no faster
+ * than one per wait per connection, so a flood of refused logins costs the server few requests a second. At most `maxHeld` answers wait at once; beyond that they go
  * out at once, so holding them can never exhaust memory or sockets.
  */
 import type { Response } from 'express';
@@ -19,9 +19,10 @@ export class RefusalDelay {
     return this.held;
   }
 
-  /** Calls `answer` after the delay (at once when it is off or too many wait), unless the client has gone. */
-  send(res: Response, answer: () => void): void {
-    if (this.delayMs <= 0 || this.held >= this.maxHeld) {
+  /** Calls `answer` after `waitMs` or the cap, the shorter (at once when off or too many wait), unless the client has gone. */
+  send(res: Response, answer: () => void, waitMs = Infinity): void {
+    const delayMs = Math.min(waitMs, this.delayMs);
+    if (delayMs <= 0 || this.held >= this.maxHeld) {
       answer();
       return;
     }
@@ -34,7 +35,7 @@ export class RefusalDelay {
     const timer = setTimeout(() => {
       release();
       if (!res.writableEnded && !res.destroyed) answer();
-    }, this.delayMs);
+    }, delayMs);
     res.on('close', release);
   }
 }

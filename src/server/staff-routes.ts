@@ -96,7 +96,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
         if (reason === 'throttled') res.status(429).json({ error: 'throttled', message: `too many failed logins; try again in ${waitText(retryAfterSeconds)}` });
         else res.status(503).json({ error: 'busy', message: `too many logins at once; try again in ${waitText(retryAfterSeconds)}` });
       };
-      if (deps.refusalDelay) deps.refusalDelay.send(res, answer);
+      if (deps.refusalDelay) deps.refusalDelay.send(res, answer, retryAfterSeconds * 1000);
       else answer();
       return;
     }
