@@ -30,25 +30,24 @@ interface Dashboard {
 }
 
 const OUTCOMES = ['answered', 'escalated', 'unanswered', 'other'] as const;
-const DAY_MS = 86_400_000;
-/** YYYY-MM-DD of a time in the browser's local day. */
-const isoDay = (ms: number): string => {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
 const pct = (x: number): number => Math.round(x * 1000) / 10;
 
 export function DashboardView(props: { deptName: (id: string) => string }) {
   const d = useDemandStrings();
   const { lang } = useI18n();
-  const [from, setFrom] = useState(() => isoDay(Date.now() - 29 * DAY_MS));
-  const [to, setTo] = useState(() => isoDay(Date.now()));
+  // Empty until the first answer: the server's default period ends today in the service's time zone, which
+  // need not be the browser's.
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const [data, setData] = useState<Dashboard | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const load = async () => {
     try {
-      setData(await api.get<Dashboard>(`/api/v1/demand/dashboard${qs({ from, to })}`));
+      const answer = await api.get<Dashboard>(`/api/v1/demand/dashboard${qs({ from, to })}`);
+      setFrom(answer.fromDay);
+      setTo(answer.toDay);
+      setData(answer);
       setError(null);
     } catch (err) {
       setError(d.failed((err as Error).message));
