@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff } from './support/staff-client.ts';
@@ -26,14 +26,20 @@ afterAll(async () => {
   rmSync(knowledge, { recursive: true, force: true });
 });
 
+/** A new browser page logged in as the administrator, on the 人员管理 page. */
+async function staffPageAsRoot(): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${server.url}/console`);
+  await page.getByLabel('用户名', { exact: true }).fill('root');
+  await page.getByLabel('密码', { exact: true }).fill('correct-horse-battery');
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByRole('button', { name: '人员管理' }).or(page.getByRole('link', { name: '人员管理' })).first().click();
+  return page;
+}
+
 describe('console administration', () => {
   it('adds a department, then a staff account in it', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/console`);
-    await page.getByLabel('用户名', { exact: true }).fill('root');
-    await page.getByLabel('密码', { exact: true }).fill('correct-horse-battery');
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.getByRole('button', { name: '人员管理' }).or(page.getByRole('link', { name: '人员管理' })).first().click();
+    const page = await staffPageAsRoot();
     await page.getByLabel('部门代码（小写字母、数字、连字符）').fill('urban-management');
     await page.getByLabel('中文名称', { exact: true }).fill('市城市管理局');
     await page.getByRole('button', { name: '添加部门' }).click();
@@ -44,12 +50,7 @@ describe('console administration', () => {
   }, 120_000);
 
   it("unlocks an account's login from the staff page, and the audit log says who did", async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/console`);
-    await page.getByLabel('用户名', { exact: true }).fill('root');
-    await page.getByLabel('密码', { exact: true }).fill('correct-horse-battery');
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.getByRole('button', { name: '人员管理' }).or(page.getByRole('link', { name: '人员管理' })).first().click();
+    const page = await staffPageAsRoot();
     const epoch = server.store.staff.findByName('lin')!.loginEpoch;
     await page.getByRole('button', { name: '解除登录限制 lin' }).click();
     await page.getByRole('status').filter({ hasText: '已解除 lin 的登录限制' }).waitFor();
