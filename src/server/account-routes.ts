@@ -29,6 +29,9 @@ export function grantSession(req: Request, res: Response, auth: StaffAuth, store
   res.json({ csrfToken: grant.csrfToken, staff: grant.staff, enrolmentRequired: grant.scope === 'enrol' });
 }
 
+/** Built once (the second step of a login is public). */
+const secondFactorBody = z.object({ pendingToken: z.string().min(1).max(100), code: z.string().trim().min(1).max(40) }).strict();
+
 export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
   const { store, auth } = deps;
   const router = Router();
@@ -38,7 +41,7 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
     store.audit.record({ staffId, action, target, detail, createdAt: new Date() });
 
   router.post('/api/v1/staff/login/second-factor', async (req: Request, res: Response) => {
-    const body = parse(z.object({ pendingToken: z.string().min(1).max(100), code: z.string().trim().min(1).max(40) }).strict(), req.body, res);
+    const body = parse(secondFactorBody, req.body, res);
     if (!body) return;
     const result = await auth.completeLogin(body.pendingToken, body.code);
     if (result.ok) {

@@ -40,6 +40,8 @@ export interface StaffRouteDeps {
 
 const id = z.coerce.number().int().positive();
 const text = nonEmptyText;
+/** Built once: a zod schema compiles its checks on first use, which would cost every (public) login request. */
+const loginBody = z.object({ name: text(64), password: z.string().min(1).max(200) }).strict();
 const STATES = ['pending', 'assigned', 'transferred', 'expired', 'resolved'] as const;
 
 /** "N seconds" or "N minutes" for a Retry-After in a message. */
@@ -82,7 +84,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
   };
 
   router.post('/api/v1/staff/login', async (req: Request, res: Response) => {
-    const body = parse(z.object({ name: text(64), password: z.string().min(1).max(200) }).strict(), req.body, res);
+    const body = parse(loginBody, req.body, res);
     if (!body) return;
     const result = await auth.login(body.name, body.password, { address: req.ip ?? 'unknown', deviceCookie: cookieOf(req, DEVICE_COOKIE) });
     if (!result.ok) {
