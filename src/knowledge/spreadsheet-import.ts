@@ -1,20 +1,13 @@
 /** Imports a CSV or XLSX question/answer spreadsheet into knowledge-base YAML files, one per department. */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import YAML, { isCollection } from 'yaml';
 import { z } from 'zod';
+import { existingIds, hashedDepartmentId, knowledgeFileYaml, type ImportResult } from './import-output.ts';
 import { KnowledgeError, type KnowledgeProblem } from './knowledge-error.ts';
 import { departmentsFileSchema, knowledgeFileSchema, type EntryInput } from './schema.ts';
 import { parseYamlFile } from './yaml-file.ts';
-
-/** The files written by an import, and the rows skipped or other problems to fix (e.g. departments missing from departments.yaml). */
-export interface ImportResult {
-  files: Array<{ path: string; department: string; entries: number }>;
-  skipped: KnowledgeProblem[];
-}
 
 type Field =
   | 'id' | 'question' | 'variants' | 'answer' | 'department' | 'title'
@@ -178,7 +171,8 @@ export async function importSpreadsheet(
     const check = knowledgeFileSchema.safeParse(data);
     if (!check.success) throw new Error(`internal error: imported data for ${department} does not validate: ${check.error.message}`);
     const path = targets.get(department) ?? join(outDir, `imported-${department}.yaml`);
-    writeFileSync(path, toYaml(data, inputPath), 'utf8');
+    const comment = ` Imported from ${basename(inputPath)}: review the entries (at least 6 Chinese questions each), then run \`huiying kb lint\`.`;
+    writeFileSync(path, knowledgeFileYaml(data, comment), 'utf8');
     files.push({ path, department, entries: entries.length });
   }
   skipped.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
@@ -330,7 +324,7 @@ function loadDepartments(outDir: string): Department[] | undefined {
 function resolveDepartment(value: string, departments: Department[] | undefined): { id: string; problem?: string } {
   const norm = (s: string | undefined): string => (s ?? '').normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
   const v = norm(value);
-  const fallback = ID_PATTERN.test(value) ? value : `dept-${createHash('sha1').update(value).digest('hex').slice(0, 8)}`;
+  const fallback = ID_PATTERN.test(value) ? value : hashedDepartmentId(value);
   if (!departments) {
     if (fallback === value) return { id: value };
     return { id: fallback, problem: `unknown department "${value}" imported as "${fallback}": there is no departments.yaml in the output folder; add "${fallback}" to departments.yaml (or use a department id)` };
@@ -359,37 +353,4 @@ function isSubsequence(needle: string, haystack: string): boolean {
   let i = 0;
   for (const ch of haystack) if (ch === [...needle][i]) i++;
   return i === [...needle].length;
-}
-
-/** Entry ids already used by YAML files in outDir, except the files this import replaces. */
-function existingIds(outDir: string, replaced: Set<string>): Set<string> {
-  const ids = new Set<string>();
-  if (!existsSync(outDir)) return ids;
-  for (const file of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
-    if (!/\.ya?ml$/.test(file) || basename(file) === 'departments.yaml' || replaced.has(file)) continue;
-    try {
-      const data = YAML.parse(readFileSync(join(outDir, file), 'utf8')) as { entries?: Array<{ id?: unknown }> } | null;
-      for (const e of data?.entries ?? []) if (typeof e?.id === 'string') ids.add(e.id);
-    } catch {
-      // an unreadable file is reported by `huiying kb lint`, not here
-    }
-  }
-  return ids;
-}
-
-function toYaml(data: { department: string; entries: EntryInput[] }, inputPath: string): string {
-  const doc = new YAML.Document(data);
-  doc.commentBefore = ` Imported from ${basename(inputPath)}: review the entries (at least 6 Chinese questions each), then run \`huiying kb lint\`.`;
-  data.entries.forEach((entry, i) => {
-    const flow = (...path: Array<string | number>): void => {
-      const node = doc.getIn(['entries', i, ...path], true);
-      if (isCollection(node)) node.flow = true;
-    };
-    flow('title');
-    flow('materials', 'zh');
-    flow('materials', 'en');
-    flow('keywords');
-    entry.links?.forEach((_, j) => flow('links', j));
-  });
-  return doc.toString({ blockQuote: 'literal', lineWidth: 0 });
 }
