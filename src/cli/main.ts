@@ -3,6 +3,7 @@ import 'dotenv/config';
 import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { randomUUID } from 'node:crypto';
+import { extname } from 'node:path';
 import { buildEngine } from '../bot-runtime.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { MessageService } from '../core/message-service.ts';
@@ -13,6 +14,7 @@ import { loadIntents } from '../knowledge/intents-loader.ts';
 import { KnowledgeError } from '../knowledge/knowledge-error.ts';
 import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
 import { importSpreadsheet } from '../knowledge/spreadsheet-import.ts';
+import { importFaqJson } from '../knowledge/faq-json-import.ts';
 import { formatProblem } from '../knowledge/knowledge-error.ts';
 import { loadOrTrainModel } from '../nlu/bot-model.ts';
 import { startServer } from '../server/start-server.ts';
@@ -91,17 +93,27 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
       for (const l of lines) console.log(l);
     });
   kb.command('import <file>')
-    .description('turn a CSV or XLSX FAQ sheet (question, variants, answer, department) into YAML files')
+    .description('turn a CSV or XLSX FAQ sheet, or a JSON FAQ (array of {department, question, answer}, HTML answers allowed), into YAML files')
     .option('--out <dir>', 'output folder (default: the knowledge folder)')
-    .option('--department <id>', 'department for rows without one')
+    .option('--department <id>', 'department for rows without one (spreadsheets)')
+    .option('--base-url <url>', 'base address for relative links in HTML answers (JSON)')
     .option('--overwrite', 'replace existing imported files')
-    .action(async (file: string, opts: { out?: string; department?: string; overwrite?: boolean }) => {
-      const result = await importSpreadsheet(file, opts.out ?? loadConfig().KNOWLEDGE_DIR, {
-        overwrite: opts.overwrite,
-        defaultDepartment: opts.department,
-      });
+    .action(async (file: string, opts: { out?: string; department?: string; baseUrl?: string; overwrite?: boolean }) => {
+      const out = opts.out ?? loadConfig().KNOWLEDGE_DIR;
+      const json = extname(file).toLowerCase() === '.json';
+      const faq = json ? importFaqJson(file, out, { overwrite: opts.overwrite, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}) }) : null;
+      const result = faq ?? (await importSpreadsheet(file, out, { overwrite: opts.overwrite, defaultDepartment: opts.department }));
       for (const f of result.files) console.log(`wrote ${f.path}: ${f.entries} entries (${f.department})`);
+      if (faq?.departments) console.log(`added ${faq.departments.added.length} departments to ${faq.departments.path}`);
       for (const p of result.skipped) console.error(formatProblem(p));
+      const entries = result.files.reduce((n, f) => n + f.entries, 0);
+      if (json || entries === 0) {
+        console.log(`${entries} entries imported in ${result.files.length} files, ${result.skipped.length} problems reported`);
+      }
+      if (entries === 0) {
+        console.error(`${file}: nothing imported`);
+        process.exitCode = 1;
+      }
     });
 
   program

@@ -132,7 +132,7 @@ function tidy(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/\u00a0/g, ' ')
-    .replace(/(https?:\/\/[\x21-\x7e]+)(?=[^\p{ASCII}])/gu, (url) => `${url} `)
+    .replace(/(https?:\/\/[\x21-\x7e]+)(?=[^\p{ASCII}])/gu, (url) => (url.endsWith(')') ? url : `${url} `))
     .replace(/[ \t\u3000]+$/gm, '')
     // html-to-text indents the numbers of a top-level ordered list by one space (" 1. "); steps start at the margin.
     .replace(/^ (?=\d+\. )/gm, '')

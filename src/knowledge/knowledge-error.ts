@@ -11,7 +11,7 @@ export function formatProblem(p: KnowledgeProblem): string {
   const where = p.line !== undefined ? `${p.file}:${p.line}` : p.file;
   const entry = p.entry !== undefined ? ` entry "${p.entry}"` : '';
   const field = p.field ? ` field ${p.field}` : '';
-  return `${where}:${entry}${field}: ${p.message}`;
+  return entry || field ? `${where}:${entry}${field}: ${p.message}` : `${where}: ${p.message}`;
 }
 
 /** Thrown when the knowledge base cannot be loaded; carries every problem found, not just the first. */
