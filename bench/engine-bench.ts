@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: per-message latency (p50/p99) and messages/s of the engine, and training time, on the
  * shipped knowledge base and on a generated 1,000-entry one, beside plain node-nlp on the same data.
+ * `npm run bench -- --scale`: the Taipei FAQ at 1,000 and 10,000 entries instead (bench/scale-bench.ts).
  */
 import { Engine } from '../src/core/engine.ts';
 import { evaluateNodeNlp } from '../src/eval/nodenlp-baseline.ts';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-loader.ts';
 import type { KnowledgeBase, KnowledgeEntry } from '../src/knowledge/types.ts';
 import { loadOrTrainModel } from '../src/nlu/bot-model.ts';
+import { runScaleBench } from './scale-bench.ts';
 
 const DISTRICTS = ['东城区', '西城区', '南山区', '北湖区', '高新区', '经开区', '临江区', '长宁区', '滨海新区', '城关区'];
 
@@ -68,9 +70,13 @@ async function measure(name: string, kb: KnowledgeBase): Promise<void> {
   console.log(`| ${name} | node-nlp defaults | ${kb.entries.length} | ${nlp.p50Ms} | ${nlp.p99Ms} | ~${nlpRate} | ${nlp.trainMs} |`);
 }
 
-const shipped = loadKnowledgeBase('knowledge');
-console.log('| knowledge base | engine | entries | p50 ms | p99 ms | messages/s (one core) | train ms |');
-console.log('|---|---|---|---|---|---|---|');
-await measure('shipped sample', shipped);
-await measure('150 entries × 100 questions', wide(shipped, 150, 100));
-await measure('generated', generated(shipped, 6));
+if (process.argv.includes('--scale')) {
+  await runScaleBench(process.argv.slice(2));
+} else {
+  const shipped = loadKnowledgeBase('knowledge');
+  console.log('| knowledge base | engine | entries | p50 ms | p99 ms | messages/s (one core) | train ms |');
+  console.log('|---|---|---|---|---|---|---|');
+  await measure('shipped sample', shipped);
+  await measure('150 entries × 100 questions', wide(shipped, 150, 100));
+  await measure('generated', generated(shipped, 6));
+}
