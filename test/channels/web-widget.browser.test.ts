@@ -113,6 +113,25 @@ describe('web widget in a browser', () => {
     await context.close();
   });
 
+  it('makes the web addresses in an answer clickable, and nothing else', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openPortal(page);
+    await ask(page, '你好');
+    await server.outbound.deliver(await conversationOf(page), [
+      { text: '線上申辦服務 (https://example.gov.taipei/apply)，規費見 https://example.gov.taipei/fees?a=1&b=2 。\n勿點 javascript:alert(1) 或 <a href="https://evil.example/">這裡</a>' },
+    ]);
+    const bubble = page.locator('.msg.bot .bubble', { hasText: '線上申辦服務' });
+    await bubble.waitFor();
+    expect(await bubble.locator('a').evaluateAll((links) => links.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('rel')]))).toEqual([
+      ['https://example.gov.taipei/apply', 'https://example.gov.taipei/apply', 'noopener noreferrer'],
+      ['https://example.gov.taipei/fees?a=1&b=2', 'https://example.gov.taipei/fees?a=1&b=2', 'noopener noreferrer'],
+      ['https://evil.example/', 'https://evil.example/', 'noopener noreferrer'],
+    ]);
+    expect(await bubble.textContent()).toContain('<a href="https://evil.example/">這裡</a>');
+    await context.close();
+  });
+
   it('follows the page language and switches between Chinese and English', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -182,6 +182,25 @@ svg{width:20px;height:20px;fill:currentColor;flex:none}
     }
   }
 
+  /**
+   * The text as text nodes, with its http(s) addresses as links ("詳見 https://a.gov.tw/x 。" on a FAQ answer):
+   * nothing is parsed as HTML, and an address ends at a space, a non-ASCII character or closing punctuation.
+   */
+  function linkedText(text) {
+    const nodes = [];
+    let last = 0;
+    for (const match of text.matchAll(/https?:\/\/[\x21-\x7e]+/g)) {
+      const address = match[0].replace(/[.,;:!?'")\]>]+$/, '');
+      const url = safeUrl(address);
+      if (!url) continue;
+      nodes.push(document.createTextNode(text.slice(last, match.index)));
+      nodes.push(el('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text: address }));
+      last = match.index + address.length;
+    }
+    nodes.push(document.createTextNode(text.slice(last)));
+    return nodes;
+  }
+
   function randomId() {
     if (crypto.randomUUID) return crypto.randomUUID();
     const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -306,7 +325,7 @@ svg{width:20px;height:20px;fill:currentColor;flex:none}
     const item = el('div', { class: 'msg ' + (mine ? 'me' : staffName ? 'staff' : 'bot') });
     if (staffName) item.append(el('div', { class: 'who', text: lang === 'zh' ? `${staffName}（${x.staff}）` : `${staffName} (${x.staff})` }));
     else item.append(el('span', { class: 'sr', text: (mine ? x.you : x.bot) + '：' }));
-    item.append(el('div', { class: 'bubble', text: String(m.text ?? '') }));
+    item.append(el('div', { class: 'bubble' }, ...linkedText(String(m.text ?? ''))));
     const links = (Array.isArray(m.links) ? m.links : []).map((l) => ({ url: safeUrl(l && l.url), title: String((l && l.title) || '') })).filter((l) => l.url);
     if (links.length > 0) {
       item.append(
