@@ -41,10 +41,12 @@ const HEADER = [
 /** One Markdown table line of a row. */
 export function tableLine(r: SetRow, label = r.protocol): string {
   const m = r.metrics;
+  const rate = (v: number): string => v.toFixed(3);
+  const oos = (v: number): string => (m.unanswerable > 0 ? rate(v) : '–');
   const cells = [
-    r.dataset, label, r.method, r.intents, `${m.answerable}/${m.unanswerable}`, m.accuracy, m.accuracyNoReject,
-    m.unanswerable > 0 ? m.oosRecall : '–', m.unanswerable > 0 ? m.oosPrecision : '–', m.unanswerable > 0 ? m.oosF1 : '–',
-    m.clarifyRate, m.trainMs, m.peakRssMb ?? '–', m.p50Ms, m.p99Ms, r.floor,
+    r.dataset, label, r.method, r.intents, `${m.answerable}/${m.unanswerable}`, rate(m.accuracy), rate(m.accuracyNoReject),
+    oos(m.oosRecall), oos(m.oosPrecision), oos(m.oosF1), rate(m.clarifyRate), m.trainMs, m.peakRssMb ?? '–',
+    m.p50Ms.toFixed(2), m.p99Ms.toFixed(2), r.floor,
   ];
   return `| ${cells.join(' | ')} |`;
 }
