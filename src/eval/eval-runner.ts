@@ -13,8 +13,8 @@ export interface RunMetrics extends EvalMetrics {
   peakRssMb: number | null;
 }
 
-/** What to train on: questions per intent (written as the JSON knowledge format), or a knowledge folder less some entries. */
-export type RunKnowledge = { training: ReadonlyMap<string, readonly string[]> } | { folder: string; leaveOut: readonly string[] };
+/** What to train on: questions per intent (written as the JSON knowledge format), or a knowledge folder or JSON file less some entries. */
+export type RunKnowledge = { training: ReadonlyMap<string, readonly string[]> } | { kb: string; leaveOut: readonly string[] };
 
 const CLI = fileURLToPath(new URL('../../bin/huiying.js', import.meta.url));
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,7 +42,7 @@ export async function runEvaluation(
       const entries = [...knowledge.training].map(([id, questions]) => ({ id, questions, answer: id }));
       writeFileSync(kb, JSON.stringify({ entries }));
     } else {
-      kb = knowledge.folder;
+      kb = knowledge.kb;
       leaveOut = knowledge.leaveOut;
     }
     if (options.inProcess) {

@@ -72,7 +72,7 @@ export async function runEvalSuite(options: SuiteOptions): Promise<void> {
     const rows = await measureSet(entry.load(), { baseline: options.baseline, onRun: (what) => console.error(`running ${what}`) });
     for (const r of rows) {
       console.log(tableLine(r));
-      if (options.verbose) r.folds.forEach((f, i) => console.log(tableLine({ ...r, metrics: f, floor: '' }, `fold ${i + 1}`)));
+      if (options.verbose && r.folds.length > 1) r.folds.forEach((f, i) => console.log(tableLine({ ...r, metrics: f, floor: '' }, `fold ${i + 1}`)));
     }
   }
 }

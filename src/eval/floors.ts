@@ -47,19 +47,20 @@ export type GateFigure = 'accuracy' | 'accuracyNoReject' | 'oosRecall' | 'oosF1'
 
 /**
  * The regression gate of `npm test` (test/eval-gate.test.ts): the lowest figures each visible public set
- * may reach, by set and row. PROVISIONAL: the engine of 2026-11 measured minus about 0.02; the
- * coordinator re-sets these once the new engine lands. `sets` lists what the gate runs: a set whose
- * run took too long with that engine is left out of it and listed in `slow` instead.
+ * may reach, by set and row. PROVISIONAL: the engine of the eval branch's start (2026-12), measured with
+ * `npm run eval`, less 0.02; the coordinator re-sets them once the new engine lands. `sets` are what the
+ * gate runs (about 80 s in all with that engine); a set too slow for `npm test` goes in `slow` instead.
  */
 export const REGRESSION_GATE = {
-  sets: ['braun2017 Chatbot', 'braun2017 AskUbuntu', 'braun2017 WebApplications', 'xSID zh', 'SMP2019'],
-  slow: ['Banking77'],
+  sets: ['braun2017 Chatbot', 'braun2017 AskUbuntu', 'braun2017 WebApplications', 'xSID zh', 'SMP2019', 'Banking77'],
+  slow: [],
   floors: {
     'braun2017 Chatbot': { 'all-known': { accuracy: 0.94 } },
-    'braun2017 AskUbuntu': { 'all-known': { accuracy: 0.9 } },
-    'braun2017 WebApplications': { 'all-known': { accuracy: 0.78 } },
-    'xSID zh': { 'all-known': { accuracy: 0.88 } },
-    SMP2019: { 'all-known': { accuracy: 0.86 } },
+    'braun2017 AskUbuntu': { 'all-known': { accuracy: 0.93 }, 'intents-left-out': { accuracy: 0.89, oosRecall: 0.49 } },
+    'braun2017 WebApplications': { 'all-known': { accuracy: 0.78 }, 'intents-left-out': { accuracy: 0.74, oosRecall: 0.62 } },
+    'xSID zh': { 'all-known': { accuracy: 0.88 }, 'intents-left-out': { accuracy: 0.9, oosRecall: 0.3 } },
+    SMP2019: { 'all-known': { accuracy: 0.86 }, 'intents-left-out': { accuracy: 0.88, oosRecall: 0.18 } },
+    Banking77: { 'all-known': { accuracy: 0.87 }, 'intents-left-out': { accuracy: 0.89, oosRecall: 0.31 } },
   },
 } as const satisfies {
   sets: readonly string[];

@@ -49,7 +49,7 @@ export async function measureSet(set: LabelledSet, options: MeasureOptions = {})
     for (const [i, leftOut] of run.leftOut.entries()) {
       const fold = leaveIntentsOut(set.training, set.cases, leftOut);
       options.onRun?.(`${set.name}: ${run.kind}${run.leftOut.length > 1 ? ` fold ${i + 1}/${run.leftOut.length}` : ''}`);
-      const knowledge: RunKnowledge = set.folder ? { folder: set.folder, leaveOut: leftOut } : { training: fold.training };
+      const knowledge: RunKnowledge = set.folder ? { kb: set.folder, leaveOut: leftOut } : { training: fold.training };
       folds.push(await runEvaluation(knowledge, fold.cases, { inProcess: options.inProcess }));
       if (options.baseline) baseline.push(await nodeNlpRun(set, leftOut, fold.training, fold.cases));
     }
