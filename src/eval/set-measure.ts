@@ -1,4 +1,5 @@
 /** Measures one labelled set under the protocol: its split with every intent known, then its leave-intents-out folds. */
+import { resolve } from 'node:path';
 import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
 import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
 import type { EvalCase } from './eval-cases.ts';
@@ -49,7 +50,7 @@ export async function measureSet(set: LabelledSet, options: MeasureOptions = {})
     for (const [i, leftOut] of run.leftOut.entries()) {
       const fold = leaveIntentsOut(set.training, set.cases, leftOut);
       options.onRun?.(`${set.name}: ${run.kind}${run.leftOut.length > 1 ? ` fold ${i + 1}/${run.leftOut.length}` : ''}`);
-      const knowledge: RunKnowledge = set.folder ? { kb: set.folder, leaveOut: leftOut } : { training: fold.training };
+      const knowledge: RunKnowledge = set.folder ? { kb: resolve(set.folder), leaveOut: leftOut } : { training: fold.training };
       folds.push(await runEvaluation(knowledge, fold.cases, { inProcess: options.inProcess }));
       if (options.baseline) baseline.push(await nodeNlpRun(set, leftOut, fold.training, fold.cases));
     }
