@@ -7,8 +7,8 @@ import { extname } from 'node:path';
 import { buildEngine } from '../bot-runtime.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { MessageService } from '../core/message-service.ts';
-import { readCases, CasesFileError } from '../eval/eval-cases.ts';
-import { evaluateKnowledgeBase } from '../eval/evaluate.ts';
+import { CasesFileError } from '../eval/eval-cases.ts';
+import { evaluateFiles } from '../eval/evaluate-files.ts';
 import { runEvalSuite } from '../eval/eval-suite.ts';
 import { loadIntents } from '../knowledge/intents-loader.ts';
 import { KnowledgeError } from '../knowledge/knowledge-error.ts';
@@ -123,11 +123,16 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .requiredOption('--cases <file>', 'JSON lines {"text","expect": id|null}')
     .option('--json', 'print one JSON object')
     .option('--with-intents [dir]', 'also use the conversational intents')
-    .action(async (opts: { kb: string; cases: string; json?: boolean; withIntents?: string | boolean }) => {
-      const base = loadKnowledgeBase(opts.kb);
-      const cases = readCases(opts.cases);
-      const intents = opts.withIntents ? loadIntents(typeof opts.withIntents === 'string' ? opts.withIntents : 'intents') : null;
-      const metrics = await evaluateKnowledgeBase(base, cases, intents);
+    .option('--leave-out <ids>', 'comma-separated entry ids left out of training (their cases should expect null)')
+    .action(async (opts: { kb: string; cases: string; json?: boolean; withIntents?: string | boolean; leaveOut?: string }) => {
+      const scores = await evaluateFiles({
+        kb: opts.kb,
+        cases: opts.cases,
+        leaveOut: (opts.leaveOut ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+        intentsDir: opts.withIntents ? (typeof opts.withIntents === 'string' ? opts.withIntents : 'intents') : null,
+      });
+      // Peak resident memory of this whole process (start-up, loading, training, answering); maxRSS is in KiB.
+      const metrics = { ...scores, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
       if (opts.json) console.log(JSON.stringify(metrics));
       else for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(14)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
     });
@@ -202,10 +207,13 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
 
   program
     .command('eval-suite')
-    .description('the benchmark: shipped test set and public datasets, beside plain node-nlp')
+    .description('the benchmark: the shipped test set and the public datasets under one protocol, with the floors')
     .option('--datasets <dir>', 'public datasets folder', '../shared/datasets')
-    .action(async (opts: { datasets: string }) => {
-      await runEvalSuite(opts.datasets);
+    .option('--only <names>', 'comma-separated sets to run (e.g. banking77,smp2019)')
+    .option('--verbose', 'also print each fold')
+    .option('--baseline', 'also run plain node-nlp with its defaults')
+    .action(async (opts: { datasets: string; only?: string; verbose?: boolean; baseline?: boolean }) => {
+      await runEvalSuite({ datasets: opts.datasets, only: opts.only?.split(','), verbose: opts.verbose, baseline: opts.baseline });
     });
 
   await program.parseAsync([...argv]).catch((err: unknown) => {

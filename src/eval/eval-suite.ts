@@ -1,32 +1,78 @@
-/** `npm run eval`: the shipped held-out test set and the public datasets, each beside plain node-nlp. */
+/** `npm run eval`: every labelled set under one protocol, one Markdown table with the floors met or missed. */
 import { existsSync } from 'node:fs';
-import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
-import { readCases } from './eval-cases.ts';
-import { evaluateKnowledgeBase } from './evaluate.ts';
-import type { EvalMetrics } from './metrics.ts';
-import { evaluateNodeNlp } from './nodenlp-baseline.ts';
-import { braun2017, smp2019, type Benchmark } from './public-datasets.ts';
+import { join } from 'node:path';
+import { FLOORS } from './floors.ts';
+import { projectTestSet } from './project-test-set.ts';
+import { banking77, braun2017, FOLD_COUNT, FOLD_SEED, smp2019, xsidZh, type LabelledSet } from './public-datasets.ts';
+import { measureSet, type SetRow } from './set-measure.ts';
 
-const COLUMNS = ['accuracy', 'oosRecall', 'oosPrecision', 'oosF1', 'clarifyRate', 'p50Ms', 'p99Ms', 'trainMs'] as const;
-
-function row(name: string, method: string, m: EvalMetrics): string {
-  return `| ${name} | ${method} | ${m.answerable}/${m.unanswerable} | ${COLUMNS.map((c) => m[c]).join(' | ')} |`;
+export interface SuiteOptions {
+  datasets: string;
+  /** Only the sets whose name contains one of these (case and spaces ignored). */
+  only?: readonly string[];
+  /** Also print each fold's row. */
+  verbose?: boolean;
+  /** Also run plain node-nlp with its defaults on the same runs. */
+  baseline?: boolean;
 }
 
-export async function runEvalSuite(datasetsDir: string): Promise<void> {
-  const benchmarks: Benchmark[] = [
-    { name: 'Huiying test set', kb: loadKnowledgeBase('knowledge'), cases: readCases('test/eval/cases.jsonl') },
+/** Every labelled set, by name, with the dataset folder it needs (null: shipped in the repository). */
+export function labelledSets(datasetsDir: string): Array<{ name: string; folder: string | null; load: () => LabelledSet }> {
+  return [
+    { name: 'Huiying test set', folder: null, load: () => projectTestSet() },
+    ...(['Chatbot', 'AskUbuntu', 'WebApplications'] as const).map((c) => ({
+      name: `braun2017 ${c}`,
+      folder: 'braun2017',
+      load: () => braun2017(datasetsDir, c),
+    })),
+    { name: 'xSID zh', folder: 'xsid-zh', load: () => xsidZh(datasetsDir) },
+    { name: 'SMP2019', folder: 'smp2019', load: () => smp2019(datasetsDir) },
+    { name: 'Banking77', folder: 'banking77', load: () => banking77(datasetsDir) },
   ];
-  if (existsSync(datasetsDir)) {
-    for (const c of ['Chatbot', 'AskUbuntu', 'WebApplications'] as const) benchmarks.push(braun2017(datasetsDir, c));
-    benchmarks.push(smp2019(datasetsDir));
-  } else {
-    console.error(`${datasetsDir} not found: running the shipped test set only`);
+}
+
+const squash = (s: string): string => s.toLowerCase().replace(/[\s_-]/g, '');
+
+const HEADER = [
+  'dataset', 'row', 'method', 'intents', 'cases (answerable/unanswerable)', 'accuracy', 'accuracy, rejection off',
+  'oosRecall', 'oosPrecision', 'oosF1', 'clarifyRate', 'train ms', 'peak RSS MB', 'p50 ms', 'p99 ms', 'floor',
+];
+
+/** One Markdown table line of a row. */
+export function tableLine(r: SetRow, label = r.protocol): string {
+  const m = r.metrics;
+  const rate = (v: number): string => v.toFixed(3);
+  const oos = (v: number): string => (m.unanswerable > 0 ? rate(v) : '–');
+  const cells = [
+    r.dataset, label, r.method, r.intents, `${m.answerable}/${m.unanswerable}`, rate(m.accuracy), rate(m.accuracyNoReject),
+    oos(m.oosRecall), oos(m.oosPrecision), oos(m.oosF1), rate(m.clarifyRate), m.trainMs, m.peakRssMb ?? '–',
+    m.p50Ms.toFixed(2), m.p99Ms.toFixed(2), r.floor,
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+export async function runEvalSuite(options: SuiteOptions): Promise<void> {
+  const only = (options.only ?? []).map(squash).filter(Boolean);
+  const chosen = labelledSets(options.datasets).filter((s) => only.length === 0 || only.some((o) => squash(s.name).includes(o)));
+  if (chosen.length === 0) {
+    console.error(`--only ${options.only?.join(',')}: no such set (${labelledSets(options.datasets).map((s) => s.name).join(', ')})`);
+    process.exitCode = 1;
+    return;
   }
-  console.log(`| dataset | method | cases (answerable/unanswerable) | ${COLUMNS.join(' | ')} |`);
-  console.log(`|---|---|---|${COLUMNS.map(() => '---').join('|')}|`);
-  for (const b of benchmarks) {
-    console.log(row(b.name, 'Huiying', await evaluateKnowledgeBase(b.kb, b.cases)));
-    console.log(row(b.name, 'node-nlp defaults', await evaluateNodeNlp(b.kb, b.cases)));
+  console.log(`Out-of-scope: whole intents left out of training (${FOLD_COUNT} fixed folds, seed ${FOLD_SEED}; Banking77 the Banking77-OOS split), their test questions unanswerable.`);
+  console.log(`Floors on sets with at least ${FLOORS.minIntents} intents: oosRecall ≥ ${FLOORS.oosRecall} with accuracy at most ${FLOORS.maxAccuracyLossToRejection} below rejection off; Banking77 accuracy ≥ ${FLOORS.allKnownAccuracy.Banking77} with all intents known.`);
+  console.log('Peak RSS is that of the whole `huiying eval` process, start-up included.\n');
+  console.log(`| ${HEADER.join(' | ')} |`);
+  console.log(`|${HEADER.map(() => '---').join('|')}|`);
+  for (const entry of chosen) {
+    if (entry.folder && !existsSync(join(options.datasets, entry.folder))) {
+      console.error(`${join(options.datasets, entry.folder)} not found: ${entry.name} skipped`);
+      continue;
+    }
+    const rows = await measureSet(entry.load(), { baseline: options.baseline, onRun: (what) => console.error(`running ${what}`) });
+    for (const r of rows) {
+      console.log(tableLine(r));
+      if (options.verbose && r.folds.length > 1) r.folds.forEach((f, i) => console.log(tableLine({ ...r, metrics: f, floor: '' }, `fold ${i + 1}`)));
+    }
   }
 }

@@ -4,7 +4,7 @@ import type { Outcome } from '../core/message.ts';
 export interface CaseResult {
   expect: string | null;
   outcome: Outcome;
-  /** The top candidate the system offered (answer, or first choice of a clarification). */
+  /** The top candidate the system found (answer, first choice of a clarification, or best guess it rejected). */
   top: string | null;
   ms: number;
 }
@@ -14,6 +14,8 @@ export interface EvalMetrics {
   answerable: number;
   unanswerable: number;
   accuracy: number;
+  /** Accuracy of the same engine with rejection switched off: answerable cases whose top candidate is right, whatever the outcome. */
+  accuracyNoReject: number;
   oosRecall: number;
   oosPrecision: number;
   oosF1: number;
@@ -27,6 +29,7 @@ export function score(results: readonly CaseResult[], trainMs: number): EvalMetr
   const answerable = results.filter((r) => r.expect !== null);
   const unanswerable = results.filter((r) => r.expect === null);
   const correct = answerable.filter((r) => (r.outcome === 'answered' || r.outcome === 'clarify') && r.top === r.expect).length;
+  const correctNoReject = answerable.filter((r) => r.top === r.expect).length;
   const predictedOut = results.filter((r) => r.outcome === 'unanswered');
   const truePositives = predictedOut.filter((r) => r.expect === null).length;
   const precision = predictedOut.length > 0 ? truePositives / predictedOut.length : 0;
@@ -37,6 +40,7 @@ export function score(results: readonly CaseResult[], trainMs: number): EvalMetr
     answerable: answerable.length,
     unanswerable: unanswerable.length,
     accuracy: ratio(correct, answerable.length),
+    accuracyNoReject: ratio(correctNoReject, answerable.length),
     oosRecall: round(recall),
     oosPrecision: round(precision),
     oosF1: round(precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0),
