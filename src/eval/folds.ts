@@ -2,7 +2,7 @@
 import { KnowledgeError } from '../knowledge/knowledge-error.ts';
 import type { KnowledgeBase } from '../knowledge/types.ts';
 import type { EvalCase } from './eval-cases.ts';
-import { seededRandom, shuffle } from './seeded-random.ts';
+import { seededRandom, shuffle } from '../nlu/random.ts';
 
 /**
  * Splits the intents into `count` disjoint folds of near-equal size that together cover them all:

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { EvalCase } from './eval-cases.ts';
 import { intentFolds } from './folds.ts';
-import { seededRandom, shuffle } from './seeded-random.ts';
+import { seededRandom, shuffle } from '../nlu/random.ts';
 
 /** A labelled set as the suite measures it; `expect: null` in `cases` is unanswerable as published. */
 export interface LabelledSet {

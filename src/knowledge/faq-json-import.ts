@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { answerText } from './html-answer.ts';
 import { jsonErrorOffset } from './json-error-offset.ts';
-import { existingIds, hashedDepartmentId, knowledgeFileYaml, type ImportResult } from './import-output.ts';
+import { importTargets, hashedDepartmentId, knowledgeFileYaml, type ImportResult } from './import-output.ts';
 import { KnowledgeError, type KnowledgeProblem } from './knowledge-error.ts';
 import { DEPARTMENTS_FILE } from './knowledge-loader.ts';
 import { departmentsFileSchema, knowledgeFileSchema, type EntryInput } from './schema.ts';
@@ -108,15 +108,7 @@ export function importFaqJson(inputPath: string, outDir: string, options: FaqImp
     });
   });
 
-  const targets = new Map<string, string>();
-  for (const p of pending) targets.set(p.department, join(outDir, `imported-${p.department}.yaml`));
-  for (const path of targets.values()) {
-    if (existsSync(path) && !options.overwrite) {
-      throw new Error(`${path} already exists: not overwriting it (pass the overwrite option, --overwrite, to replace it)`);
-    }
-  }
-
-  const used = existingIds(outDir, new Set([...targets.values()].map((p) => basename(p))));
+  const { targets, used } = importTargets(pending.map((p) => p.department), outDir, options.overwrite);
   const byDepartment = new Map<string, EntryInput[]>();
   for (const p of pending) {
     if (used.has(p.id)) {

@@ -33,6 +33,21 @@ export function existingIds(outDir: string, replaced: Set<string>): Set<string> 
   return ids;
 }
 
+/**
+ * The file each department's entries go to (`imported-<department>.yaml` in outDir), refused when one exists
+ * unless `overwrite`, and the entry ids the folder's other files already use.
+ */
+export function importTargets(departments: Iterable<string>, outDir: string, overwrite = false): { targets: Map<string, string>; used: Set<string> } {
+  const targets = new Map<string, string>();
+  for (const d of departments) targets.set(d, join(outDir, `imported-${d}.yaml`));
+  for (const path of targets.values()) {
+    if (existsSync(path) && !overwrite) {
+      throw new Error(`${path} already exists: not overwriting it (pass the overwrite option, --overwrite, to replace it)`);
+    }
+  }
+  return { targets, used: existingIds(outDir, new Set([...targets.values()].map((p) => basename(p)))) };
+}
+
 /** A knowledge file as YAML: answers as `|` blocks, short lists and titles on one line, `comment` at the top. */
 export function knowledgeFileYaml(data: { department: string; entries: EntryInput[] }, comment: string): string {
   const doc = new YAML.Document(data);

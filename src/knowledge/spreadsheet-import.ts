@@ -4,7 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { existingIds, hashedDepartmentId, knowledgeFileYaml, type ImportResult } from './import-output.ts';
+import { importTargets, hashedDepartmentId, knowledgeFileYaml, type ImportResult } from './import-output.ts';
 import { KnowledgeError, type KnowledgeProblem } from './knowledge-error.ts';
 import { departmentsFileSchema, knowledgeFileSchema, type EntryInput } from './schema.ts';
 import { parseYamlFile } from './yaml-file.ts';
@@ -119,15 +119,7 @@ export async function importSpreadsheet(
     pending.push({ line: row.line, department, entry, ...(explicitId ? { explicitId } : {}) });
   }
 
-  const targets = new Map<string, string>();
-  for (const p of pending) targets.set(p.department, join(outDir, `imported-${p.department}.yaml`));
-  for (const path of targets.values()) {
-    if (existsSync(path) && !options.overwrite) {
-      throw new Error(`${path} already exists: not overwriting it (pass the overwrite option, --overwrite, to replace it)`);
-    }
-  }
-
-  const used = existingIds(outDir, new Set([...targets.values()].map((p) => basename(p))));
+  const { targets, used } = importTargets(pending.map((p) => p.department), outDir, options.overwrite);
   const ids = new Map<Pending, string>();
   for (const p of pending) {
     if (p.explicitId === undefined) continue;
