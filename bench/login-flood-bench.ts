@@ -118,6 +118,9 @@ try {
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   const refusals = [...metrics.matchAll(/^huiying_staff_login_failures_total\{reason="(\w+)",limit="(\w+)"\} (\d+)$/gm)].map((m) => `${m[1]}/${m[2]}: ${m[3]}`);
   console.log(`the server's count (reason/limit): ${refusals.join(', ')}`);
+  const hedged = /^huiying_engine_hedged_total (\d+)$/m.exec(metrics)?.[1] ?? '0';
+  const threads = /^huiying_engine_threads (\d+)$/m.exec(metrics)?.[1] ?? '0';
+  console.log(`engine threads: ${threads}; messages sent to a second thread after 25 ms (hedged): ${hedged} of ${rows.reduce((n, r) => n + r.ok + r.failed, 0)}`);
   console.log(`p99 with the flood / without: ${(during.p99 / before.p99).toFixed(2)}× (before), ${(during.p99 / after.p99).toFixed(2)}× (after); target at most 1.5×`);
 } finally {
   await server.stop();

@@ -43,7 +43,7 @@ describe('messages acknowledged but not answered', () => {
   it('are answered after a restart, once; those acknowledged over a day before are left alone', async () => {
     server = await start();
     const wechat = new WeChatCallbackClient({ url: `${server.url}/channels/wechat`, token: WX.token, appId: WX.appId });
-    const real = server.service.currentEngine;
+    const real = server.service.engineOnThisThread!;
     server.service.setEngine({ knowledgeBase: real.knowledgeBase, respond: () => Promise.reject(new Error('the model crashed')) } as unknown as Engine);
     expect(await wechat.text('o-waiting', '居住证怎么办理?', '5001')).toMatchObject({ status: 200, body: 'success' });
     expect(await wechat.text('o-old', '公积金怎么提取', '5002')).toMatchObject({ status: 200, body: 'success' });

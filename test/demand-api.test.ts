@@ -200,7 +200,7 @@ describe('demand topics API', () => {
     const file = join(knowledgeDir, 'published', 'variants-household-residence-permit-application.yaml');
     expect(existsSync(file)).toBe(true);
     expect(readFileSync(file, 'utf8')).toContain('养犬登记在哪里办');
-    const entry = server.service.currentEngine.knowledgeBase.entries.find((e) => e.id === 'household-residence-permit-application');
+    const entry = server.service.knowledgeBase.entries.find((e) => e.id === 'household-residence-permit-application');
     expect(entry?.questions.zh).toContain('养犬登记证去哪办');
     const reply = await citizen(server.url, 'dm-after-variants')('养犬登记在哪里办');
     expect(reply.outcome).toBe('answered');

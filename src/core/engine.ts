@@ -32,6 +32,10 @@ export interface EngineTurn {
 /** What answers a message given the conversation's state: the engine itself, or engine threads running copies of it. */
 export interface Responder {
   respond(message: IncomingMessage, state: ConversationState): Promise<EngineTurn>;
+  /** The best-matching entries for a text with their scores (for routing a case by its question). */
+  candidates(text: string): Promise<Candidate[]>;
+  /** Ids of the entries a staff search box offers for a text, best first. */
+  searchIds(text: string, limit?: number): Promise<string[]>;
 }
 
 /** Intents that may override the FAQ answer only when the message is short. */
@@ -118,8 +122,12 @@ export class Engine implements Responder {
   }
 
   /** The best-matching entries for a text with their scores (for routing a case by its question). */
-  candidates(text: string): Candidate[] {
-    return this.match(text).candidates.map((c) => ({ entryId: c.id, score: c.score }));
+  candidates(text: string): Promise<Candidate[]> {
+    return Promise.resolve(this.match(text).candidates.map((c) => ({ entryId: c.id, score: c.score })));
+  }
+
+  searchIds(text: string, limit?: number): Promise<string[]> {
+    return Promise.resolve(this.search(text, limit).map((e) => e.id));
   }
 
   /** Entries for a staff search box: titles and questions containing the text first, then the matcher's best guesses. */

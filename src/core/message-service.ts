@@ -11,8 +11,25 @@ import type { TextSealer } from '../privacy/sealed-text.ts';
 import { initialState, type ConversationState } from './conversation-state.ts';
 import type { DemandSignal, Engine, EngineTurn, Responder } from './engine.ts';
 import type { DeliveryResult } from './delivery.ts';
-import type { EngineResult, IncomingMessage, Reply } from './message.ts';
+import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
+import type { Candidate, EngineResult, IncomingMessage, Reply } from './message.ts';
 import type { AwaitingMessage, ConversationRecord, DemandRecord, Store } from './ports.ts';
+
+/** The knowledge base answered from, and how its model was obtained. */
+export interface LoadedKnowledge {
+  kb: KnowledgeBase;
+  modelInfo: Engine['modelInfo'];
+}
+
+/** What the service answers with: an engine on this thread, or a responder (engine threads). */
+export type AnswerSource = Engine | ThreadedSource;
+
+/** A responder with the knowledge base it answers from, and how to build an engine on this thread should it fail. */
+export interface ThreadedSource {
+  responder: Responder;
+  knowledge: LoadedKnowledge;
+  loadEngine: () => Promise<Engine>;
+}
 
 /** Lets the human side take a conversation over before the bot answers, and act on the bot's outcome after. */
 export interface ConversationInterceptor {
@@ -22,7 +39,15 @@ export interface ConversationInterceptor {
    * May add replies (a case number) or change the outcome after the bot answered. It runs inside the write
    * that stores the message and its replies, so what it writes (a new case) commits with them or not at all.
    */
-  after(message: IncomingMessage, turn: EngineTurn): InterceptedTurn;
+  after(message: IncomingMessage, turn: EngineTurn, prepared?: PreparedTurn): InterceptedTurn;
+  /** Asynchronous work `after` needs (asking the engine), done before the write; its result is passed to `after`. */
+  prepare?(message: IncomingMessage, turn: EngineTurn): Promise<PreparedTurn | undefined>;
+}
+
+/** What an interceptor worked out before the write. */
+export interface PreparedTurn {
+  /** The engine's candidates for the question a case would be opened for, when that is not this message. */
+  questionCandidates?: Candidate[];
 }
 
 /** The turn as the interceptor left it. */
@@ -69,12 +94,27 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
   /** Hashes client addresses for the demand log (keyed by the data key); none before a sealer is set. */
   private addressKeys: AddressKeys | null = null;
   private responder: Responder | null = null;
+  /** This thread's engine; none while a responder answers and the engine was released. */
+  private here: Engine | null;
+  private knowledge: LoadedKnowledge;
+  /** Builds this thread's engine again when the responder fails after the engine was released. */
+  private loadEngine: (() => Promise<Engine>) | null = null;
+  private loading: Promise<Engine> | null = null;
 
   constructor(
     private readonly store: Store,
-    private engine: Engine,
+    source: AnswerSource,
   ) {
     super();
+    if ('responder' in source) {
+      this.here = null;
+      this.responder = source.responder;
+      this.knowledge = source.knowledge;
+      this.loadEngine = source.loadEngine;
+    } else {
+      this.here = source;
+      this.knowledge = { kb: source.knowledgeBase, modelInfo: source.modelInfo };
+    }
   }
 
   /**
@@ -91,21 +131,78 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     this.interceptor = interceptor;
   }
 
-  /** Swaps in an engine trained on a new knowledge base; conversations carry on. */
+  /** Answers with `engine` on this thread from now on (a new knowledge base); conversations carry on. */
   setEngine(engine: Engine): void {
-    this.engine = engine;
+    this.responder = null;
+    this.here = engine;
+    this.knowledge = { kb: engine.knowledgeBase, modelInfo: engine.modelInfo };
+  }
+
+  /** Answers through `source.responder` (engine threads) from now on; this thread's engine, if any, is let go. */
+  useResponder(source: ThreadedSource): void {
+    this.responder = source.responder;
+    this.knowledge = source.knowledge;
+    this.loadEngine = source.loadEngine;
+    this.here = null;
   }
 
   /**
-   * Answers messages through `responder` (engine threads) instead of the engine on this thread; null goes
-   * back to the engine. When the responder fails, the message is answered here.
+   * Lets go of the engine this thread loaded when the responder failed, once the responder works again, so
+   * its model does not weigh on this thread's garbage collection. Without a responder it does nothing.
    */
-  setResponder(responder: Responder | null): void {
-    this.responder = responder;
+  releaseEngine(): void {
+    if (this.responder && !this.loading) this.here = null;
   }
 
-  get currentEngine(): Engine {
-    return this.engine;
+  /** The engine on this thread, or null while it is released. */
+  get engineOnThisThread(): Engine | null {
+    return this.here;
+  }
+
+  /** The knowledge base answered from. */
+  get knowledgeBase(): KnowledgeBase {
+    return this.knowledge.kb;
+  }
+
+  /** How the model was obtained (for metrics). */
+  get modelInfo(): Engine['modelInfo'] {
+    return this.knowledge.modelInfo;
+  }
+
+  /** The best-matching entries for a text with their scores (for routing a case by its question). */
+  candidates(text: string): Promise<Candidate[]> {
+    return this.ask((r) => r.candidates(text));
+  }
+
+  /** Entries for a staff search box: titles and questions containing the text first, then the matcher's best guesses. */
+  async search(text: string, limit?: number): Promise<KnowledgeEntry[]> {
+    const ids = await this.ask((r) => r.searchIds(text, limit));
+    const byId = new Map(this.knowledge.kb.entries.map((e) => [e.id, e]));
+    return ids.map((id) => byId.get(id)).filter((e) => e !== undefined);
+  }
+
+  /** Asks the responder, else (or when it fails) this thread's engine, loaded again if it was released. */
+  private async ask<T>(question: (responder: Responder) => Promise<T>): Promise<T> {
+    if (this.responder) {
+      try {
+        return await question(this.responder);
+      } catch (err) {
+        this.emit('responderFailed', err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    return question(await this.loadedEngine());
+  }
+
+  private loadedEngine(): Promise<Engine> {
+    if (this.here) return Promise.resolve(this.here);
+    const load = this.loadEngine;
+    if (!load) return Promise.reject(new Error('no engine is loaded'));
+    this.loading ??= load()
+      .then((engine) => (this.here ??= engine))
+      .finally(() => {
+        this.loading = null;
+      });
+    return this.loading;
   }
 
   /**
@@ -139,16 +236,8 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     return run;
   }
 
-  private async respond(message: IncomingMessage, state: ConversationState): Promise<EngineTurn> {
-    if (this.responder) {
-      const responder = this.responder;
-      try {
-        return await responder.respond(message, state);
-      } catch (err) {
-        this.emit('responderFailed', err instanceof Error ? err : new Error(String(err)));
-      }
-    }
-    return this.engine.respond(message, state);
+  private respond(message: IncomingMessage, state: ConversationState): Promise<EngineTurn> {
+    return this.ask((r) => r.respond(message, state));
   }
 
   /** `storedId`: the message is stored already (resumed), under this id. */
@@ -192,9 +281,11 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     };
     let taken: EngineTurn | null = null;
     let answer: EngineTurn;
+    let prepared: PreparedTurn | undefined;
     try {
       taken = this.interceptor?.before(masked, conversation) ?? null;
       answer = taken ?? (await this.respond(message, conversation?.state ?? initialState()));
+      prepared = taken ? undefined : await this.interceptor?.prepare?.(masked, answer);
     } catch (err) {
       await keepMessage();
       throw err;
@@ -207,7 +298,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
         if (storedId === undefined) {
           if (saveInbound().duplicate) return null;
         } else this.store.messages.answered(storedId);
-        const { turn, committed } = interceptor ? interceptor.after(masked, answer) : { turn: answer, committed: undefined };
+        const { turn, committed } = interceptor ? interceptor.after(masked, answer, prepared) : { turn: answer, committed: undefined };
         const { result, state, demand } = turn;
         this.store.messages.saveOutbound(message.conversationId, message.channel, result.outcome, result.replies, now);
         this.store.conversations.save({

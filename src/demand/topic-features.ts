@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { normalize } from '../nlu/normalize.ts';
 import type { SparseVector } from '../nlu/sparse-vector.ts';
+import { WordTable } from '../nlu/word-table.ts';
 import { Tokenizer } from '../nlu/tokenize.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import { isTopicStopWord } from './topic-stop-words.ts';
@@ -21,19 +22,19 @@ export interface PreparedMessage {
   terms: Map<string, number>;
 }
 
-let generalIdf: Map<string, number> | null = null;
+let generalIdf: WordTable | null = null;
 
 /** Jieba's general-corpus inverse document frequencies: a prior that tells common words (问题, 影响) from topic words. */
-function loadGeneralIdf(): Map<string, number> {
+function loadGeneralIdf(): WordTable {
   if (generalIdf) return generalIdf;
-  const map = new Map<string, number>();
+  const entries: Array<[string, number]> = [];
   const path = createRequire(import.meta.url).resolve('@node-rs/jieba/idf.txt');
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     const space = line.indexOf(' ');
-    if (space > 0) map.set(line.slice(0, space), Number(line.slice(space + 1)));
+    if (space > 0) entries.push([line.slice(0, space), Number(line.slice(space + 1))]);
   }
-  generalIdf = map;
-  return map;
+  generalIdf = new WordTable(entries);
+  return generalIdf;
 }
 
 /** True when jieba's general dictionary knows the word. */

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { EngineTurn } from '../core/engine.ts';
 import type { DeliveryResult } from '../core/delivery.ts';
 import type { Candidate, EngineResult, IncomingMessage, Lang } from '../core/message.ts';
-import type { ConversationInterceptor, InterceptedTurn } from '../core/message-service.ts';
+import type { ConversationInterceptor, InterceptedTurn, PreparedTurn } from '../core/message-service.ts';
 import type { OutboundRouter } from '../core/outbound-router.ts';
 import type { ConversationRecord, Store } from '../core/ports.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
@@ -49,7 +49,7 @@ export interface HandoffDeps {
   /** Department of a knowledge-base entry (read at call time, so a reloaded knowledge base counts). */
   departmentOf: (entryId: string) => string | undefined;
   /** The knowledge-base entries that best match a text, with scores. */
-  candidatesFor: (text: string) => Candidate[];
+  candidatesFor: (text: string) => Promise<Candidate[]>;
   now?: () => Date;
 }
 
@@ -113,22 +113,13 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
    * After the bot answered: open a case when the citizen asked for a person, or after repeated misses. Runs
    * inside the write that stores the turn; the new case is announced once that write is durable.
    */
-  after(message: IncomingMessage, turn: EngineTurn): InterceptedTurn {
+  after(message: IncomingMessage, turn: EngineTurn, prepared?: PreparedTurn): InterceptedTurn {
     const state = { ...turn.state, ratingFor: undefined };
     const { result } = turn;
-    let trigger: EscalationTrigger | null = null;
-    if (result.outcome === 'escalated') trigger = 'asked_for_human';
-    else if (result.outcome === 'unanswered' && this.deps.policy.mode === 'escalate' && state.misses >= this.deps.policy.missesBeforeEscalation) {
-      trigger = 'repeated_misses';
-    }
-    if (!trigger) return { turn: { ...turn, state } };
-    // "转人工" on its own says nothing: the case shows the question the citizen could not get answered
-    // (the engine's demand text), else their previous message, and is routed by that question, or by the
-    // entry the bot just answered when the citizen wants a person about it.
-    const demandText = turn.demand?.text ?? message.text;
-    const wantsPersonAboutAnswer = trigger === 'asked_for_human' && demandText === message.text;
-    const question = wantsPersonAboutAnswer ? (this.previousQuestion(message) ?? message.text) : demandText;
-    const candidates = question === message.text ? (turn.demand?.candidates ?? result.candidates) : this.deps.candidatesFor(question);
+    const plan = this.escalationPlan(message, turn);
+    if (!plan) return { turn: { ...turn, state } };
+    const { trigger, question, wantsPersonAboutAnswer } = plan;
+    const candidates = question === message.text ? (turn.demand?.candidates ?? result.candidates) : (prepared?.questionCandidates ?? []);
     const { escalation, created } = this.openQuietly({
       conversationId: message.conversationId,
       channel: message.channel,
@@ -143,6 +134,31 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
       turn: { ...turn, state: { ...state, misses: 0 }, result: { ...result, outcome: 'escalated', replies } },
       committed: created ? () => this.emit('changed', escalation) : undefined,
     };
+  }
+
+  /** Asks the engine for the candidates of the question a case is about to be opened for, when that is not this message. */
+  async prepare(message: IncomingMessage, turn: EngineTurn): Promise<PreparedTurn | undefined> {
+    const plan = this.escalationPlan(message, turn);
+    if (!plan || plan.question === message.text) return undefined;
+    return { questionCandidates: await this.deps.candidatesFor(plan.question) };
+  }
+
+  /** Whether the turn opens a case, and for which question. */
+  private escalationPlan(message: IncomingMessage, turn: EngineTurn): { trigger: EscalationTrigger; question: string; wantsPersonAboutAnswer: boolean } | null {
+    const { result } = turn;
+    let trigger: EscalationTrigger | null = null;
+    if (result.outcome === 'escalated') trigger = 'asked_for_human';
+    else if (result.outcome === 'unanswered' && this.deps.policy.mode === 'escalate' && turn.state.misses >= this.deps.policy.missesBeforeEscalation) {
+      trigger = 'repeated_misses';
+    }
+    if (!trigger) return null;
+    // "转人工" on its own says nothing: the case shows the question the citizen could not get answered
+    // (the engine's demand text), else their previous message, and is routed by that question, or by the
+    // entry the bot just answered when the citizen wants a person about it.
+    const demandText = turn.demand?.text ?? message.text;
+    const wantsPersonAboutAnswer = trigger === 'asked_for_human' && demandText === message.text;
+    const question = wantsPersonAboutAnswer ? (this.previousQuestion(message) ?? message.text) : demandText;
+    return { trigger, question, wantsPersonAboutAnswer };
   }
 
   /** Opens a case (or returns the conversation's open one). Staff use this from the demand log. */

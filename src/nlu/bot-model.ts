@@ -77,7 +77,7 @@ export async function loadOrTrainModel(
     const cached = readCache(file);
     if (cached) {
       const matcher = FaqMatcher.fromState(cached.matcher);
-      const recognizer = cached.intents && intents ? IntentRecognizer.fromExport(cached.intents, matcher.pipeline, intents) : null;
+      const recognizer = cached.intents && intents ? await IntentRecognizer.fromExport(cached.intents, matcher.pipeline, intents) : null;
       return { kb, matcher, intents: recognizer, trainMs: cached.trainMs, fromCache: true };
     }
   }

@@ -2,13 +2,20 @@
  * Conversational intents (greeting, thanks, ask for a human, …) with node-nlp. Chinese goes through
  * our own normalisation and jieba segmentation instead of @nlpjs/lang-zh's pinyin pipeline.
  */
-import nlp from 'node-nlp';
 import type { Lang } from '../core/message.ts';
 import type { ConversationalIntent } from '../knowledge/types.ts';
 import type { TextPipeline } from './text-pipeline.ts';
 
-const { NlpManager } = nlp as unknown as typeof import('node-nlp');
-type Manager = InstanceType<typeof NlpManager>;
+type Manager = InstanceType<(typeof import('node-nlp'))['NlpManager']>;
+
+/**
+ * node-nlp, imported when a recognizer is first built: it brings every language's data (about 50 MB of
+ * strings), which a thread that never builds an engine (the server's main thread) should not carry.
+ */
+async function nlpManagerClass(): Promise<(typeof import('node-nlp'))['NlpManager']> {
+  const nlp = (await import('node-nlp')).default as unknown as typeof import('node-nlp');
+  return nlp.NlpManager;
+}
 
 export interface IntentMatch {
   intent: string;
@@ -39,7 +46,8 @@ export class IntentRecognizer {
     }
   }
 
-  private static createManager(): Manager {
+  private static async createManager(): Promise<Manager> {
+    const NlpManager = await nlpManagerClass();
     const manager = new NlpManager({
       languages: ['zh', 'en'],
       forceNER: false,
@@ -56,7 +64,7 @@ export class IntentRecognizer {
   }
 
   static async train(intents: readonly ConversationalIntent[], pipeline: TextPipeline): Promise<IntentRecognizer> {
-    const manager = IntentRecognizer.createManager();
+    const manager = await IntentRecognizer.createManager();
     const recognizer = new IntentRecognizer(manager, pipeline, intents);
     for (const intent of intents) {
       for (const lang of ['zh', 'en'] as const) {
@@ -67,8 +75,8 @@ export class IntentRecognizer {
     return recognizer;
   }
 
-  static fromExport(data: string, pipeline: TextPipeline, intents: readonly ConversationalIntent[]): IntentRecognizer {
-    const manager = IntentRecognizer.createManager();
+  static async fromExport(data: string, pipeline: TextPipeline, intents: readonly ConversationalIntent[]): Promise<IntentRecognizer> {
+    const manager = await IntentRecognizer.createManager();
     manager.import(data);
     return new IntentRecognizer(manager, pipeline, intents);
   }

@@ -4,6 +4,7 @@
  * probably about something else, even when its common words match.
  */
 import { dict } from '@node-rs/jieba/dict.js';
+import { WordTable } from './word-table.ts';
 
 /** Words rarer than this in the dictionary count as unknown (the most informative). */
 const MIN_COUNT = 5;
@@ -12,20 +13,20 @@ const LATIN_WORD_INFORMATION = 11;
 const DIGITS_INFORMATION = 8;
 const HAN = /\p{Script=Han}/u;
 
-let table: { counts: Map<string, number>; logTotal: number } | null = null;
+let table: { counts: WordTable; logTotal: number } | null = null;
 
-function load(): { counts: Map<string, number>; logTotal: number } {
+function load(): { counts: WordTable; logTotal: number } {
   if (table) return table;
-  const counts = new Map<string, number>();
+  const counts: Array<[string, number]> = [];
   let total = 0;
   for (const line of Buffer.from(dict).toString('utf8').split('\n')) {
     const [word, count] = line.split(' ');
     const n = Number(count);
     if (!word || !(n >= MIN_COUNT)) continue;
-    counts.set(word, n);
+    counts.push([word, n]);
     total += n;
   }
-  table = { counts, logTotal: Math.log(total) };
+  table = { counts: new WordTable(counts), logTotal: Math.log(total) };
   return table;
 }
 

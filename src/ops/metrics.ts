@@ -31,6 +31,8 @@ export interface MetricsDeps {
   logins?: { auth: StaffAuth; hashQueue: () => number };
   /** Engine threads running now (ENGINE_THREADS). */
   engineThreads?: () => number;
+  /** Requests the engine threads sent to a second thread (hedged). */
+  engineHedged?: () => number;
   /** Texts whose analysis came from the engines' memory (hits) or was computed (misses), all threads, since the start. */
   analysisCache?: () => AnalysisCacheStats;
 }
@@ -81,7 +83,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
 
   const departments = (): string[] => {
     try {
-      return [...deps.service.currentEngine.knowledgeBase.departments.map((d) => d.id), GENERAL_QUEUE];
+      return [...deps.service.knowledgeBase.departments.map((d) => d.id), GENERAL_QUEUE];
     } catch {
       return [GENERAL_QUEUE];
     }
@@ -158,7 +160,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     help: 'How long training the running model took (when it was trained; a cached model keeps its original figure).',
     registers,
     collect() {
-      this.set(deps.service.currentEngine.modelInfo.trainMs / 1000);
+      this.set(deps.service.modelInfo.trainMs / 1000);
     },
   });
   new Gauge({
@@ -166,7 +168,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     help: '1 when the running model was loaded from the model cache, 0 when it was trained at start or reload.',
     registers,
     collect() {
-      this.set(deps.service.currentEngine.modelInfo.fromCache ? 1 : 0);
+      this.set(deps.service.modelInfo.fromCache ? 1 : 0);
     },
   });
   const groupCommit = deps.groupCommit;
@@ -194,6 +196,15 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     registers,
     collect() {
       this.set(deps.engineThreads?.() ?? 0);
+    },
+  });
+  new Counter({
+    name: 'huiying_engine_hedged_total',
+    help: 'Requests sent to a second engine thread because the first had not answered in 25 ms (a garbage-collection pause) or failed.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(deps.engineHedged?.() ?? 0);
     },
   });
   const walSync = new Histogram({
@@ -228,7 +239,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     help: 'Entries in the running knowledge base.',
     registers,
     collect() {
-      this.set(deps.service.currentEngine.knowledgeBase.entries.length);
+      this.set(deps.service.knowledgeBase.entries.length);
     },
   });
 

@@ -50,9 +50,7 @@ export function checkReadiness(deps: ReadinessDeps): Readiness {
   }
   let model = 'ok';
   try {
-    const engine = deps.service.currentEngine;
-    if (!engine) model = 'no model loaded';
-    else if (engine.knowledgeBase.entries.length === 0) model = 'the knowledge base has no entries';
+    if (deps.service.knowledgeBase.entries.length === 0) model = 'the knowledge base has no entries';
   } catch (err) {
     model = `model check failed: ${(err as Error).message}`;
   }

@@ -86,10 +86,10 @@ export function demandRouter(deps: DemandRouteDeps): Router {
   const anyStaff = requireStaff(auth);
   const supervisors = requireStaff(auth, ['supervisor', 'admin']);
   const admins = requireStaff(auth, ['admin']);
-  const departmentOf = (entryId: string) => service.currentEngine.knowledgeBase.entries.find((e) => e.id === entryId)?.department;
+  const departmentOf = (entryId: string) => service.knowledgeBase.entries.find((e) => e.id === entryId)?.department;
   const topics = new DemandTopics(db, store, departmentOf, undefined, deps.counting);
   const entryTitle = (entryId: string) => {
-    const entry = service.currentEngine.knowledgeBase.entries.find((e) => e.id === entryId);
+    const entry = service.knowledgeBase.entries.find((e) => e.id === entryId);
     return entry ? { title: entry.title.zh ?? entry.title.en ?? entryId, department: entry.department } : undefined;
   };
 

@@ -57,7 +57,7 @@ function fail(res: Response, err: unknown): void {
 }
 
 export function departmentsOf(service: MessageService): Array<{ id: string; name: Record<string, string | undefined> }> {
-  const kb = service.currentEngine.knowledgeBase;
+  const kb = service.knowledgeBase;
   const list = kb.departments.map((d) => ({ id: d.id, name: d.name as Record<string, string | undefined> }));
   if (!list.some((d) => d.id === GENERAL_QUEUE)) list.push({ id: GENERAL_QUEUE, name: { zh: '综合咨询', en: 'General enquiries' } });
   return list;
@@ -202,7 +202,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
         store.audit.record({ staffId: staff.id, action: 'view_personal_data', target: e.caseNumber, detail: `${unsealed} message(s)`, createdAt: new Date() });
       }
       // What the bot understood, with each candidate's title so staff need not look the entry id up.
-      const entries = deps.service.currentEngine.knowledgeBase.entries;
+      const entries = deps.service.knowledgeBase.entries;
       const candidates = e.candidates.map((c) => ({ ...c, title: entries.find((entry) => entry.id === c.entryId)?.title }));
       res.json({ escalation: { ...view(e, staff), candidates }, messages, notes: store.notes.list(e.id), outbox: store.outbox.forConversation(e.conversationId).filter((o) => o.status !== 'sent') });
     } catch (err) {
@@ -322,10 +322,10 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     res.json({ replies: deps.cannedReplies() });
   });
 
-  router.get('/api/v1/kb/search', anyStaff, (req: Request, res: Response) => {
+  router.get('/api/v1/kb/search', anyStaff, async (req: Request, res: Response) => {
     const query = parse(z.object({ q: text(200) }), req.query, res);
     if (!query) return;
-    const entries = deps.service.currentEngine.search(query.q).map((e) => ({ id: e.id, department: e.department, title: e.title, answer: e.answer }));
+    const entries = (await deps.service.search(query.q)).map((e) => ({ id: e.id, department: e.department, title: e.title, answer: e.answer }));
     res.json({ entries });
   });
 

@@ -6,7 +6,8 @@ import type { Server } from 'node:http';
 import { buildEngine } from '../bot-runtime.ts';
 import type { Config } from '../config.ts';
 import { answerAwaiting } from '../core/awaiting-answers.ts';
-import { MessageService } from '../core/message-service.ts';
+import { MessageService, type AnswerSource, type ThreadedSource } from '../core/message-service.ts';
+import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
 import { OutboundRouter } from '../core/outbound-router.ts';
 import { HandoffService } from '../handoff/handoff-service.ts';
 import { loadCannedReplies, loadServiceHours, type CannedReply } from '../handoff/handoff-settings.ts';
@@ -25,6 +26,7 @@ import { checkReadiness } from '../ops/readiness.ts';
 import { scheduleRetention, utcOffsetOf, type RetentionReport } from '../ops/retention.ts';
 import { trackRequests, type RequestTracker } from '../ops/shutdown.ts';
 import { CitizenRateLimits } from '../ops/rate-limits.ts';
+import type { Engine } from '../core/engine.ts';
 import { EnginePool } from '../threads/engine-pool.ts';
 import { engineThreadCount } from '../threads/engine-thread-count.ts';
 import { createApp } from './app.ts';
@@ -41,8 +43,8 @@ export interface RunningServer {
   outbound: OutboundRouter;
   handoff: HandoffService;
   channels: ChannelAdapter[];
-  /** Resolves once the engine threads (ENGINE_THREADS) answer messages; until then, and without them, the main thread does. */
-  engineThreadsReady: Promise<EnginePool | null>;
+  /** The engine threads (ENGINE_THREADS) answering messages; null when the main thread answers. */
+  engineThreads: EnginePool | null;
   /** Reloads the knowledge base; on failure the running engine stays and the error is returned. */
   reload(): Promise<Error | null>;
   /** Runs data retention now (RETENTION_DAYS; the server also runs it daily); null when it failed. */
@@ -69,13 +71,40 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const started = performance.now();
   /** Analysis-cache counts of the engines on this thread (a reload's engine carries them on). */
   const analysisStats = { hits: 0, misses: 0 };
-  const engine = await buildEngine(config, { analysisStats });
+  // With engine threads, this thread keeps no model: a model of JS objects would lengthen each of its garbage
+  // collections, which stop HTTP, sockets and the writer. It builds one only if the threads fail.
+  const loadEngineHere = (): Promise<Engine> => buildEngine(config, { analysisStats });
+  const onThreads = (pool: EnginePool): ThreadedSource => ({
+    responder: pool,
+    knowledge: { kb: loadKnowledgeBase(config.KNOWLEDGE_DIR), modelInfo: pool.modelInfo },
+    loadEngine: loadEngineHere,
+  });
+  const engineSettings = { KNOWLEDGE_DIR: config.KNOWLEDGE_DIR, INTENTS_DIR: config.INTENTS_DIR, MODEL_CACHE_DIR: config.MODEL_CACHE_DIR };
+  const threads = engineThreadCount(config.ENGINE_THREADS);
+  // The knowledge base is read here first, so that a broken file is reported as such, not as a thread failure.
+  if (threads > 0) loadKnowledgeBase(config.KNOWLEDGE_DIR);
+  const pool =
+    threads === 0
+      ? null
+      : await EnginePool.start(engineSettings, threads, (problem) => logger.warn(problem)).then(
+          (started) => {
+            logger.info({ threads: started.size }, 'engine threads answering');
+            return started;
+          },
+          (err: Error) => {
+            logger.warn({ err: err.message }, 'engine threads could not start; the main thread answers');
+            return null;
+          },
+        );
+  const source: AnswerSource = pool ? onThreads(pool) : await loadEngineHere();
   const hours = loadServiceHours(config.KNOWLEDGE_DIR);
   let cannedReplies: CannedReply[] = loadCannedReplies(config.KNOWLEDGE_DIR);
-  const store = new SqliteStore(config.DATABASE_PATH);
+  const store = new SqliteStore(config.DATABASE_PATH, { backgroundCheckpoints: true });
+  store.checkpointer?.on('problem', (problem) => logger.warn(problem));
   const dataFolder = dirname(config.DATABASE_PATH);
   if (config.DATABASE_PATH !== ':memory:' && folderIsOpen(dataFolder)) logger.warn({ folder: dataFolder }, 'the database folder can be read by other users; make it 0700 (chmod 700)');
-  const service = new MessageService(store, engine);
+  const service = new MessageService(store, source);
+  pool?.on('restarted', () => service.releaseEngine());
   service.on('demand', (d) => logger.info({ demand: { reason: d.reason, channel: d.channel, text: d.text } }, 'demand signal'));
   service.on('handled', (m, r, ms) => logger.info({ channel: m.channel, outcome: r.outcome, ms: Math.round(ms) }, 'message answered'));
   const limits = new CitizenRateLimits({
@@ -90,8 +119,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     outbound,
     hours,
     policy: { mode: config.ESCALATION_POLICY, missesBeforeEscalation: config.ESCALATION_AFTER_MISSES },
-    departmentOf: (entryId) => service.currentEngine.knowledgeBase.entries.find((e) => e.id === entryId)?.department,
-    candidatesFor: (text) => service.currentEngine.candidates(text),
+    departmentOf: (entryId) => service.knowledgeBase.entries.find((e) => e.id === entryId)?.department,
+    candidatesFor: (text) => service.candidates(text),
     now: options.now,
   });
   service.setInterceptor(handoff);
@@ -111,7 +140,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let server: Server | undefined;
   const live = new StaffLive(auth, store, handoff);
   let closing = false;
-  let threadPool: EnginePool | null = null;
   const metrics = createMetrics({
     service,
     handoff,
@@ -120,58 +148,32 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     groupCommit: () => store.batcher.stats,
     walSyncs: store.batcher,
     logins: { auth, hashQueue: () => hasher.queued },
-    engineThreads: () => (closing ? 0 : (threadPool?.size ?? 0)),
+    engineThreads: () => (closing ? 0 : (pool?.size ?? 0)),
+    engineHedged: () => pool?.hedged ?? 0,
     analysisCache: () => ({
-      hits: analysisStats.hits + (threadPool?.analysisStats.hits ?? 0),
-      misses: analysisStats.misses + (threadPool?.analysisStats.misses ?? 0),
+      hits: analysisStats.hits + (pool?.analysisStats.hits ?? 0),
+      misses: analysisStats.misses + (pool?.analysisStats.misses ?? 0),
     }),
   });
   let tracker: RequestTracker | undefined;
 
-  let generation = 0;
-  const engineSettings = { KNOWLEDGE_DIR: config.KNOWLEDGE_DIR, INTENTS_DIR: config.INTENTS_DIR, MODEL_CACHE_DIR: config.MODEL_CACHE_DIR };
-  const threads = engineThreadCount(config.ENGINE_THREADS);
-  const engineThreadsReady: Promise<EnginePool | null> =
-    threads === 0
-      ? Promise.resolve(null)
-      : EnginePool.start(engineSettings, threads, (problem) => logger.warn(problem)).then(
-          (pool) => {
-            if (closing) return pool.close().then(() => null);
-            threadPool = pool;
-            if (generation === 0) service.setResponder(pool);
-            logger.info({ threads: pool.size }, 'engine threads answering');
-            return pool;
-          },
-          (err: Error) => {
-            logger.warn({ err: err.message }, 'engine threads could not start; the main thread answers');
-            return null;
-          },
-        );
-  // A reload swaps the engine here at once and the threads' engines after they rebuilt them; in between the main thread answers.
-  const reloadThreads = async (): Promise<void> => {
-    const pool = await engineThreadsReady;
-    if (!pool || closing) return;
-    const mine = generation;
-    await pool.reload().then(
-      () => {
-        if (mine === generation && !closing) service.setResponder(pool);
-      },
-      (err: Error) => logger.warn({ err: err.message }, 'engine threads could not reload; the main thread answers'),
-    );
-  };
-
   let reloading: Promise<Error | null> | null = null;
   const reload = (): Promise<Error | null> => {
-    reloading ??= buildEngine(config, { analysisStats })
-      .then(async (next) => {
-        generation++;
-        service.setResponder(null);
+    // With threads, a new generation of them builds the new engine while the current one answers.
+    reloading ??= (async () => {
+      if (pool) {
+        const kb = loadKnowledgeBase(config.KNOWLEDGE_DIR);
+        await pool.rebuild();
+        service.useResponder(onThreads(pool));
+        logger.info({ entries: kb.entries.length }, 'knowledge base reloaded');
+      } else {
+        const next = await loadEngineHere();
         service.setEngine(next);
-        cannedReplies = loadCannedReplies(config.KNOWLEDGE_DIR);
         logger.info({ entries: next.knowledgeBase.entries.length }, 'knowledge base reloaded');
-        await reloadThreads();
-        return null;
-      })
+      }
+      cannedReplies = loadCannedReplies(config.KNOWLEDGE_DIR);
+      return null;
+    })()
       .catch((err: Error) => {
         logger.error({ err: err.message }, 'knowledge base reload failed; still serving the last good one');
         return err;
@@ -199,11 +201,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await closed;
     }
     closing = true;
-    service.setResponder(null);
-    await engineThreadsReady.then((pool) => pool?.close());
+    await pool?.close();
     metrics.close();
     await auth.close();
     await limits.close();
+    await store.checkpointer?.stop();
     store.close();
   };
 
@@ -272,7 +274,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
   });
   logger.info(
-    { url, entries: engine.knowledgeBase.entries.length, channels: channels.map((c) => c.name), resent, ms: Math.round(performance.now() - started) },
+    { url, entries: service.knowledgeBase.entries.length, channels: channels.map((c) => c.name), resent, ms: Math.round(performance.now() - started) },
     'huiying is listening',
   );
 
@@ -297,7 +299,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     outbound,
     handoff,
     channels,
-    engineThreadsReady,
+    engineThreads: pool,
     reload,
     runRetention: () => retention.run(),
     close: async () => {

@@ -1,19 +1,35 @@
 /**
  * Engine threads: the matching runs on other cores while the main thread does HTTP, sockets and the one
- * SQLite writer. Each thread holds its own copy of the model, loaded from the disk cache. A request goes to
- * the thread with the fewest in flight; a thread that dies fails its requests (the caller answers them on
- * the main thread) and is started again.
+ * SQLite writer. Each thread holds its own copy of the model; the first of a generation trains it on a cold
+ * cache and writes the cache, the others load it from there. A request goes to the thread with the fewest in
+ * flight; a thread that dies fails its requests (the caller answers them on the main thread) and is started
+ * again. A new knowledge base gets a new generation of threads, swapped in once all of it is ready.
  */
+import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { ConversationState } from '../core/conversation-state.ts';
 import type { AnalysisCacheStats, EngineTurn, Responder } from '../core/engine.ts';
-import type { IncomingMessage } from '../core/message.ts';
+import type { Candidate, IncomingMessage } from '../core/message.ts';
 import type { EngineThreadSettings, FromEngineThread, ToEngineThread } from './engine-protocol.ts';
 
 /** How long a thread may take to load its model (a cold cache means training). */
 const START_TIMEOUT_MS = 10 * 60_000;
 /** The least time between restarts of a thread that keeps dying. */
 const RESTART_DELAY_MS = 5_000;
+/**
+ * A request its thread has not answered after this long is sent to a second thread as well, and the first
+ * answer wins (a hedged request): a thread pausing for a full garbage collection of its model then delays a
+ * message by this much, not by the pause. Answers normally take a few milliseconds.
+ */
+const HEDGE_AFTER_MS = 25;
+/** How long a thread of a replaced generation may take to finish the requests it holds. */
+const RETIRE_TIMEOUT_MS = 30_000;
+
+/** How a thread's model was obtained. */
+export interface ThreadModelInfo {
+  trainMs: number;
+  fromCache: boolean;
+}
 
 /** The worker is TypeScript: it registers tsx in its own thread, then loads the engine worker module. */
 function bootstrap(): string {
@@ -25,12 +41,18 @@ function bootstrap(): string {
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
+  sentAt: number;
 }
+
+/** What a thread holding a request past the hedging delay counts as, so that new requests go elsewhere. */
+const OVERDUE_LOAD = 1_000;
 
 class EngineThread {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private alive = false;
+  private retiring = false;
+  model: ThreadModelInfo = { trainMs: 0, fromCache: false };
 
   private constructor(
     private readonly worker: Worker,
@@ -50,6 +72,7 @@ class EngineThread {
         if (message.kind === 'ready') {
           clearTimeout(timer);
           thread.alive = true;
+          thread.model = message.model;
           resolve(thread);
         } else if (message.kind === 'failed') {
           clearTimeout(timer);
@@ -72,15 +95,19 @@ class EngineThread {
     });
   }
 
+  /** Requests in flight; a thread sitting on one past the hedging delay (paused) counts as busy. */
   get load(): number {
-    return this.alive ? this.pending.size : Number.POSITIVE_INFINITY;
+    if (!this.alive || this.retiring) return Number.POSITIVE_INFINITY;
+    const oldest = this.pending.values().next().value;
+    const overdue = oldest !== undefined && performance.now() - oldest.sentAt > HEDGE_AFTER_MS;
+    return this.pending.size + (overdue ? OVERDUE_LOAD : 0);
   }
 
   request<T>(make: (id: number) => ToEngineThread): Promise<T> {
     if (!this.alive) return Promise.reject(new Error('the engine thread is not running'));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, sentAt: performance.now() });
       this.worker.postMessage(make(id));
     });
   }
@@ -94,7 +121,7 @@ class EngineThread {
       this.analysis.misses += message.analysis.misses;
       p.resolve(message.turn);
     }
-    else if (message.kind === 'reloaded') p.resolve(undefined);
+    else if (message.kind === 'value') p.resolve(message.value);
     else p.reject(new Error(message.error));
   }
 
@@ -103,37 +130,86 @@ class EngineThread {
     await this.worker.terminate();
   }
 
+  /** Takes no new requests, finishes those it holds (within a time limit), then stops. */
+  async retire(): Promise<void> {
+    this.retiring = true;
+    const deadline = Date.now() + RETIRE_TIMEOUT_MS;
+    while (this.pending.size > 0 && this.alive && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await this.stop();
+  }
+
   /** For tests of the recovery: ends the thread as a crash would. */
   kill(): Promise<number> {
     return this.worker.terminate();
   }
+
+  /** For tests of hedging: blocks the thread for `ms`, as a long garbage-collection pause would. */
+  stall(ms: number): void {
+    this.worker.postMessage({ kind: 'stall', ms } satisfies ToEngineThread);
+  }
 }
 
-export class EnginePool implements Responder {
+/** `restarted`: a thread that had stopped runs again. */
+export class EnginePool extends EventEmitter<{ restarted: [] }> implements Responder {
   private closed = false;
   private lastRestart = 0;
   private turns = 0;
+  private hedges = 0;
   /** Analysis-cache hits and misses of all threads, past ones included. */
   readonly analysisStats: AnalysisCacheStats = { hits: 0, misses: 0 };
 
+  private threads: EngineThread[] = [];
+
   private constructor(
     private readonly settings: EngineThreadSettings,
-    private readonly threads: EngineThread[],
+    private readonly configuredSize: number,
     private readonly onProblem: (message: string) => void,
-  ) {}
+  ) {
+    super();
+  }
 
-  /** Starts `size` threads and resolves once every one has loaded its model. */
+  /** Starts `size` threads and resolves once every one has built its engine. */
   static async start(settings: EngineThreadSettings, size: number, onProblem: (message: string) => void = () => undefined): Promise<EnginePool> {
-    const threads: EngineThread[] = [];
-    const pool = new EnginePool(settings, threads, onProblem);
-    const started = await Promise.allSettled(Array.from({ length: size }, () => EngineThread.start(settings, (t, code) => pool.restart(t, code), pool.analysisStats)));
-    for (const s of started) if (s.status === 'fulfilled') threads.push(s.value);
+    const pool = new EnginePool(settings, size, onProblem);
+    pool.threads = await pool.startGeneration();
+    return pool;
+  }
+
+  /**
+   * Starts a generation of threads on the folders as they are now: the first alone (on a cold cache it trains
+   * and writes the cache), then the others, which load the model from the cache.
+   */
+  private async startGeneration(): Promise<EngineThread[]> {
+    const start = (): Promise<EngineThread> => EngineThread.start(this.settings, (t, code) => this.restart(t, code), this.analysisStats);
+    const first = await start();
+    const started = await Promise.allSettled(Array.from({ length: this.configuredSize - 1 }, start));
+    const threads = [first, ...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
     const failure = started.find((s) => s.status === 'rejected');
     if (failure) {
-      await pool.close();
+      await Promise.all(threads.map((t) => t.stop()));
       throw failure.reason as Error;
     }
-    return pool;
+    return threads;
+  }
+
+  /** How the model of the threads answering now was obtained. */
+  get modelInfo(): ThreadModelInfo {
+    return this.threads[0]?.model ?? { trainMs: 0, fromCache: false };
+  }
+
+  /**
+   * Builds the engine again from the folders on a new generation of threads while the current one answers,
+   * then swaps it in at once; the old threads finish what they hold and stop. On failure nothing changes.
+   */
+  async rebuild(): Promise<void> {
+    const fresh = await this.startGeneration();
+    if (this.closed) {
+      await Promise.all(fresh.map((t) => t.stop()));
+      return;
+    }
+    const old = this.threads;
+    this.threads = fresh;
+    await Promise.all(old.map((t) => t.retire()));
   }
 
   /** Messages the threads have answered since the pool started. */
@@ -148,23 +224,86 @@ export class EnginePool implements Responder {
 
   respond(message: IncomingMessage, state: ConversationState): Promise<EngineTurn> {
     const { address: _address, ...plain } = message;
-    let best: EngineThread | undefined;
-    for (const t of this.threads) if (!best || t.load < best.load) best = t;
-    if (!best || !Number.isFinite(best.load)) return Promise.reject(new Error('no engine thread is running'));
-    return best.request<EngineTurn>((id) => ({ kind: 'respond', id, message: plain, state })).then((turn) => {
+    return this.ask<EngineTurn>((id) => ({ kind: 'respond', id, message: plain, state })).then((turn) => {
       this.turns++;
       return turn;
     });
   }
 
-  /** Every thread rebuilds its engine from the folders (after the main thread wrote the new model to the cache). */
-  async reload(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.request<void>((id) => ({ kind: 'reload', id }))));
+  candidates(text: string): Promise<Candidate[]> {
+    return this.ask((id) => ({ kind: 'candidates', id, text }));
+  }
+
+  searchIds(text: string, limit?: number): Promise<string[]> {
+    return this.ask((id) => ({ kind: 'search', id, text, limit }));
+  }
+
+  /** Requests sent to a second thread because the first was slow or failed. */
+  get hedged(): number {
+    return this.hedges;
+  }
+
+  /**
+   * Sends a request to the thread with the fewest in flight; when it has not answered in HEDGE_AFTER_MS, or
+   * failed, to another thread too. The engine has no side effects, so the second answer is simply dropped.
+   */
+  private ask<T>(make: (id: number) => ToEngineThread): Promise<T> {
+    const first = this.pick();
+    if (!first) return Promise.reject(new Error('no engine thread is running'));
+    return new Promise<T>((resolve, reject) => {
+      let running = 0;
+      let settled = false;
+      let hedgedYet = false;
+      const settle = (finish: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        finish();
+      };
+      const hedge = (): boolean => {
+        if (hedgedYet || settled) return false;
+        hedgedYet = true;
+        const second = this.pick(first);
+        if (!second) return false;
+        this.hedges++;
+        run(second);
+        return true;
+      };
+      const run = (thread: EngineThread): void => {
+        running++;
+        thread.request<T>(make).then(
+          (value) => settle(() => resolve(value)),
+          (err: Error) => {
+            running--;
+            if (running === 0 && !hedge()) settle(() => reject(err));
+          },
+        );
+      };
+      const timer = setTimeout(hedge, HEDGE_AFTER_MS);
+      run(first);
+    });
+  }
+
+  /** The running thread with the fewest requests in flight, other than `except`. */
+  private pick(except?: EngineThread): EngineThread | undefined {
+    let best: EngineThread | undefined;
+    for (const t of this.threads) if (t !== except && Number.isFinite(t.load) && (!best || t.load < best.load)) best = t;
+    return best;
   }
 
   /** Ends one thread as a crash would (for tests of the recovery). */
   async crashOne(): Promise<void> {
     await this.threads[0]?.kill();
+  }
+
+  /** Blocks the first thread for `ms` (for tests of hedging). */
+  stallOne(ms: number): void {
+    this.threads[0]?.stall(ms);
+  }
+
+  /** Ends every thread as a crash would (for tests of the recovery). */
+  async crashAll(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.kill()));
   }
 
   async close(): Promise<void> {
@@ -183,8 +322,10 @@ export class EnginePool implements Responder {
         (fresh) => {
           if (this.closed) return void fresh.stop();
           const at = this.threads.indexOf(thread);
-          if (at >= 0) this.threads[at] = fresh;
-          else this.threads.push(fresh);
+          // A thread of a generation replaced in the meantime is not brought back.
+          if (at < 0) return void fresh.stop();
+          this.threads[at] = fresh;
+          this.emit('restarted');
         },
         (err: Error) => this.onProblem(`an engine thread could not be started again: ${err.message}`),
       );

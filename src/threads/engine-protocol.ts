@@ -12,12 +12,17 @@ export interface EngineThreadSettings {
 
 export type ToEngineThread =
   | { kind: 'respond'; id: number; message: Omit<IncomingMessage, 'address'>; state: ConversationState }
-  | { kind: 'reload'; id: number };
+  | { kind: 'candidates'; id: number; text: string }
+  | { kind: 'search'; id: number; text: string; limit?: number }
+  /** For tests: blocks the thread for `ms`, as a long garbage-collection pause would. */
+  | { kind: 'stall'; ms: number };
 
 export type FromEngineThread =
-  | { kind: 'ready' }
+  /** The engine is built: how its model was obtained. */
+  | { kind: 'ready'; model: { trainMs: number; fromCache: boolean } }
   | { kind: 'failed'; error: string }
   /** `analysis`: the thread's analysis-cache hits and misses since its previous turn message. */
   | { kind: 'turn'; id: number; turn: EngineTurn; analysis: AnalysisCacheStats }
-  | { kind: 'reloaded'; id: number }
+  /** The answer to `candidates` or `search`. */
+  | { kind: 'value'; id: number; value: unknown }
   | { kind: 'error'; id: number; error: string };

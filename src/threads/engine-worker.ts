@@ -1,4 +1,7 @@
-/** An engine thread: builds its own engine from the configured folders and answers the main thread's requests. */
+/**
+ * An engine thread: builds its own engine from the configured folders (training and writing the model cache
+ * when it is cold) and answers the main thread's requests. A new knowledge base gets new threads.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildEngine } from '../bot-runtime.ts';
 import type { AnalysisCacheStats, Engine } from '../core/engine.ts';
@@ -21,11 +24,18 @@ const analysisSinceLastTurn = (): AnalysisCacheStats => {
 let engine: Engine;
 try {
   engine = await buildEngine(settings, { analysisStats: stats });
-  post({ kind: 'ready' });
+  post({ kind: 'ready', model: engine.modelInfo });
 } catch (err) {
   post({ kind: 'failed', error: reason(err) });
   process.exit(1);
 }
+
+const answer = (id: number, work: Promise<unknown>): void => {
+  work.then(
+    (value) => post({ kind: 'value', id, value }),
+    (err: unknown) => post({ kind: 'error', id, error: reason(err) }),
+  );
+};
 
 port.on('message', (request: ToEngineThread) => {
   if (request.kind === 'respond') {
@@ -33,13 +43,10 @@ port.on('message', (request: ToEngineThread) => {
       (turn) => post({ kind: 'turn', id: request.id, turn, analysis: analysisSinceLastTurn() }),
       (err: unknown) => post({ kind: 'error', id: request.id, error: reason(err) }),
     );
-  } else {
-    buildEngine(settings, { analysisStats: stats }).then(
-      (next) => {
-        engine = next;
-        post({ kind: 'reloaded', id: request.id });
-      },
-      (err: unknown) => post({ kind: 'error', id: request.id, error: reason(err) }),
-    );
+  } else if (request.kind === 'candidates') answer(request.id, engine.candidates(request.text));
+  else if (request.kind === 'search') answer(request.id, engine.searchIds(request.text, request.limit));
+  else if (request.kind === 'stall') {
+    const until = performance.now() + request.ms;
+    while (performance.now() < until);
   }
 });

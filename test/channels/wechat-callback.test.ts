@@ -56,7 +56,7 @@ async function answerTo(res: CallbackResponse, openId: string): Promise<string> 
 
 /** Runs `fn` with the engine replaced by one answering every question with `answer`. */
 async function withAnswer(answer: (message: IncomingMessage) => Promise<string>, fn: () => Promise<void>): Promise<void> {
-  const real = server.service.currentEngine;
+  const real = server.service.engineOnThisThread!;
   const stub = {
     knowledgeBase: real.knowledgeBase,
     respond: async (message: IncomingMessage, state: unknown) => ({

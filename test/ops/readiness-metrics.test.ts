@@ -83,7 +83,7 @@ describe('the database write probe', () => {
 
 describe('the readiness checks', () => {
   it('names every problem: a store that cannot write, an empty knowledge base, a shutdown', () => {
-    const service = (entries: number) => ({ currentEngine: { knowledgeBase: { entries: Array.from({ length: entries }) } } }) as unknown as MessageService;
+    const service = (entries: number) => ({ knowledgeBase: { entries: Array.from({ length: entries }) } }) as unknown as MessageService;
     const store = (writable: boolean) => ({ isWritable: () => writable }) as unknown as Store;
     expect(checkReadiness({ store: store(true), service: service(3) })).toEqual({ ready: true, checks: { database: 'ok', model: 'ok', shutdown: 'ok' } });
     const bad = checkReadiness({ store: store(false), service: service(0), draining: () => true });
@@ -123,7 +123,7 @@ describe('/metrics', () => {
     expect(sample(text, 'huiying_demand_signals_total', { reason: 'no_match' })).toBe(1);
     expect(sample(text, 'huiying_model_training_seconds')).toBeGreaterThan(0);
     expect(sample(text, 'huiying_model_from_cache')).toBe(1);
-    expect(sample(text, 'huiying_knowledge_entries')).toBe(server.service.currentEngine.knowledgeBase.entries.length);
+    expect(sample(text, 'huiying_knowledge_entries')).toBe(server.service.knowledgeBase.entries.length);
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
     expect(sample(text, 'huiying_escalations_open', { department: 'general', state: 'pending' })).toBe(0);

@@ -30,6 +30,7 @@ import { SqliteAudit, SqliteEscalations, SqliteFaqDrafts, SqliteNotes, SqliteOut
 import { migrate } from './migrations.ts';
 import { SqliteSecondFactors } from './second-factor-repository.ts';
 import { WriteBatcher, type WriteBatcherOptions } from './write-batcher.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 type Row = Record<string, unknown>;
 
@@ -50,7 +51,11 @@ export class SqliteStore implements Store {
   /** The group commit behind `write`. */
   readonly batcher: WriteBatcher;
 
-  constructor(path: string, options: { groupCommit?: WriteBatcherOptions } = {}) {
+  /** The thread that checkpoints the WAL, when the store was opened with `backgroundCheckpoints`. */
+  readonly checkpointer: WalCheckpointer | null = null;
+
+  /** `backgroundCheckpoints`: WAL checkpoints run on a thread of their own instead of inside commits (file databases). */
+  constructor(path: string, options: { groupCommit?: WriteBatcherOptions; backgroundCheckpoints?: boolean } = {}) {
     if (path !== ':memory:') preparePrivateDatabaseFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -75,6 +80,7 @@ export class SqliteStore implements Store {
     // File databases sync the WAL of each batch off the event loop (see write-batcher.ts); ':memory:' has no file to sync.
     const walPath = path === ':memory:' ? undefined : `${path}-wal`;
     this.batcher = new WriteBatcher(this.db, { walPath, ...options.groupCommit });
+    if (options.backgroundCheckpoints && path !== ':memory:') this.checkpointer = new WalCheckpointer(this.db, path);
   }
 
   transaction<T>(fn: () => T): T {
@@ -97,6 +103,7 @@ export class SqliteStore implements Store {
   /** Commits the writes still queued, then closes the file. */
   close(): void {
     if (!this.db.open) return;
+    void this.checkpointer?.stop();
     this.batcher.close();
     this.db.close();
   }
