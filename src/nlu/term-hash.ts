@@ -24,6 +24,11 @@ export function hashTerm(term: string, seed: number = FNV_OFFSET): number {
 
 const KIND_SEEDS = new Map<string, number>(Object.values(TERM_KIND).map((k) => [k, hashTerm(k)]));
 
+/** The hash of `kind` alone: continue it with hashTerm(text, seed) to hash `kind + text`. */
+export function kindSeed(kind: TermKind): number {
+  return KIND_SEEDS.get(kind)!;
+}
+
 /** The hash of `kind + text`, without building the joined string. */
 export function hashKindTerm(kind: TermKind, text: string): number {
   return hashTerm(text, KIND_SEEDS.get(kind)!);

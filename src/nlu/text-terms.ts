@@ -4,7 +4,7 @@
  * character 2- to 4-gram inside a run of Han characters becomes a term.
  */
 import { normalize, SynonymMap } from './normalize.ts';
-import { hashKindTerm, TERM_KIND, type TermKind } from './term-hash.ts';
+import { hashKindTerm, hashTerm, kindSeed, TERM_KIND, type TermKind } from './term-hash.ts';
 import { Tokenizer, type Tokens } from './tokenize.ts';
 
 /**
@@ -60,22 +60,27 @@ export class TextTerms {
 /** The term counts of normalised text and its words (see TERM_WEIGHTS). */
 export function termCounts(normalized: string, words: readonly string[]): Map<number, number> {
   const counts = new Map<number, number>();
-  const add = (kind: TermKind, text: string): void => {
-    const h = hashKindTerm(kind, text);
-    counts.set(h, (counts.get(h) ?? 0) + TERM_WEIGHTS[kind]);
+  const add = (hash: number, weight: number): void => {
+    counts.set(hash, (counts.get(hash) ?? 0) + weight);
   };
+  const wordWeight = TERM_WEIGHTS[TERM_KIND.word];
+  const bigramWeight = TERM_WEIGHTS[TERM_KIND.bigram];
   for (let i = 0; i < words.length; i++) {
-    add(TERM_KIND.word, words[i]!);
-    if (i > 0) add(TERM_KIND.bigram, `${words[i - 1]!} ${words[i]!}`);
+    add(hashKindTerm(TERM_KIND.word, words[i]!), wordWeight);
+    if (i > 0) add(hashKindTerm(TERM_KIND.bigram, `${words[i - 1]!} ${words[i]!}`), bigramWeight);
   }
+  const hanWeight = TERM_WEIGHTS[TERM_KIND.han];
+  const gramWeight = TERM_WEIGHTS[TERM_KIND.gram];
+  const gramSeed = kindSeed(TERM_KIND.gram);
   for (const match of normalized.matchAll(HAN_RUN)) {
-    const chars = [...match[0]];
+    const chars = Array.from(match[0]);
     for (let i = 0; i < chars.length; i++) {
-      add(TERM_KIND.han, chars[i]!);
-      let gram = chars[i]!;
+      add(hashKindTerm(TERM_KIND.han, chars[i]!), hanWeight);
+      // FNV-1a is a stream: each longer n-gram's hash continues the shorter one's.
+      let gram = hashTerm(chars[i]!, gramSeed);
       for (let n = 2; n <= MAX_GRAM && i + n <= chars.length; n++) {
-        gram += chars[i + n - 1]!;
-        add(TERM_KIND.gram, gram);
+        gram = hashTerm(chars[i + n - 1]!, gram);
+        add(gram, gramWeight);
       }
     }
   }
