@@ -157,15 +157,16 @@ export class RetrievalIndex {
     found.sort((a, b) => a.df - b.df || a.t - b.t);
 
     const { acc, touched } = this.accumulator();
+    const { offsets, postDocs, postWeights } = this;
     let touchedCount = 0;
     let visited = 0;
     for (const { t, w, df } of found) {
       if (visited > 0 && visited + df > budget) break;
       visited += df;
-      for (let p = this.offsets[t]!, end = this.offsets[t + 1]!; p < end; p++) {
-        const d = this.postDocs[p]!;
+      for (let p = offsets[t]!, end = offsets[t + 1]!; p < end; p++) {
+        const d = postDocs[p]!;
         if (acc[d] === 0) touched[touchedCount++] = d;
-        acc[d]! += w * this.postWeights[p]!;
+        acc[d]! += w * postWeights[p]!;
       }
     }
 
