@@ -10,6 +10,13 @@ import { TopK } from './top-k.ts';
 /** How many postings a search reads at most: its terms are visited rarest first until this many were read. */
 export const POSTINGS_BUDGET = 12_000;
 
+/**
+ * When the budget leaves terms out, how many of the best documents so far get them added (by a search of
+ * each left-out term's postings for those documents only), so that a common term still tells apart near
+ * twins (the same question about two districts).
+ */
+export const RESCORE_CANDIDATES = 256;
+
 export interface SearchHit {
   /** The document, or its group when the search groups documents. */
   id: number;
@@ -22,6 +29,8 @@ export interface SearchOptions {
   hidden?: (doc: number) => boolean;
   /** Postings to read at most (POSTINGS_BUDGET by default). */
   budget?: number;
+  /** Documents that get the terms the budget left out (RESCORE_CANDIDATES by default). */
+  rescore?: number;
   /** Ranks groups of documents by their best document instead of documents: `of[doc]` is the doc's group. */
   groups?: { of: Uint32Array; count: number };
 }
@@ -160,7 +169,9 @@ export class RetrievalIndex {
     const { offsets, postDocs, postWeights } = this;
     let touchedCount = 0;
     let visited = 0;
-    for (const { t, w, df } of found) {
+    let read = 0;
+    for (; read < found.length; read++) {
+      const { t, w, df } = found[read]!;
       if (visited > 0 && visited + df > budget) break;
       visited += df;
       for (let p = offsets[t]!, end = offsets[t + 1]!; p < end; p++) {
@@ -170,17 +181,30 @@ export class RetrievalIndex {
       }
     }
 
+    const hidden = options.hidden;
+    let pool: ArrayLike<number>;
+    if (read < found.length) {
+      // The best documents so far also get the terms the budget left out, found by galloping through their postings.
+      const best = new TopK(options.rescore ?? RESCORE_CANDIDATES);
+      for (let i = 0; i < touchedCount; i++) {
+        const d = touched[i]!;
+        if (!hidden?.(d)) best.offer(d, acc[d]!);
+      }
+      const candidates = best.ids().sort();
+      for (let f = read; f < found.length; f++) addTerm(found[f]!, candidates, offsets, postDocs, postWeights, acc);
+      pool = candidates;
+    } else {
+      pool = hidden ? touched.subarray(0, touchedCount).filter((d) => !hidden(d)) : touched.subarray(0, touchedCount);
+    }
+
     const queryNorm = Math.sqrt(queryNorm2);
     const top = new TopK(k);
-    const hidden = options.hidden;
     if (options.groups) {
       const { best, touched: groupsTouched } = this.groupAccumulator(options.groups.count);
       let groupCount = 0;
-      for (let i = 0; i < touchedCount; i++) {
-        const d = touched[i]!;
+      for (let i = 0; i < pool.length; i++) {
+        const d = pool[i]!;
         const score = acc[d]! / queryNorm;
-        acc[d] = 0;
-        if (hidden?.(d)) continue;
         const g = options.groups.of[d]!;
         if (best[g] === 0) groupsTouched[groupCount++] = g;
         if (score > best[g]!) best[g] = score;
@@ -191,13 +215,9 @@ export class RetrievalIndex {
         best[g] = 0;
       }
     } else {
-      for (let i = 0; i < touchedCount; i++) {
-        const d = touched[i]!;
-        const score = acc[d]! / queryNorm;
-        acc[d] = 0;
-        if (!hidden?.(d)) top.offer(d, score);
-      }
+      for (let i = 0; i < pool.length; i++) top.offer(pool[i]!, acc[pool[i]!]! / queryNorm);
     }
+    for (let i = 0; i < touchedCount; i++) acc[touched[i]!] = 0;
     return top.sorted();
   }
 
@@ -247,6 +267,42 @@ export class RetrievalIndex {
       this.groupScratch = { best: new Float64Array(count), touched: new Uint32Array(count) };
     }
     return this.groupScratch;
+  }
+}
+
+/**
+ * Adds a term's contribution to the documents among `docs` (ascending) that hold it: its postings are
+ * ascending by document, so each document is found by galloping on from the previous one.
+ */
+function addTerm(
+  term: { t: number; w: number },
+  docs: ArrayLike<number>,
+  offsets: Uint32Array,
+  postDocs: Uint32Array,
+  postWeights: Float32Array,
+  acc: Float64Array,
+): void {
+  let p = offsets[term.t]!;
+  const end = offsets[term.t + 1]!;
+  for (let i = 0; i < docs.length && p < end; i++) {
+    const d = docs[i]!;
+    if (postDocs[p]! < d) {
+      let step = 1;
+      let lo = p;
+      while (p + step < end && postDocs[p + step]! < d) {
+        lo = p + step;
+        step *= 2;
+      }
+      let hi = Math.min(p + step, end);
+      p = lo + 1;
+      while (p < hi) {
+        const mid = (p + hi) >>> 1;
+        if (postDocs[mid]! < d) p = mid + 1;
+        else hi = mid;
+      }
+      if (p >= end) return;
+    }
+    if (postDocs[p] === d) acc[d]! += term.w * postWeights[p]!;
   }
 }
 

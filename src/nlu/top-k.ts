@@ -1,11 +1,11 @@
 /** The k best (id, score) pairs of a stream, in a fixed-size min-heap; ties go to the smaller id. */
 export class TopK {
-  private readonly ids: Int32Array;
+  private readonly keptIds: Int32Array;
   private readonly scores: Float64Array;
   private size = 0;
 
   constructor(readonly k: number) {
-    this.ids = new Int32Array(Math.max(k, 0));
+    this.keptIds = new Int32Array(Math.max(k, 0));
     this.scores = new Float64Array(Math.max(k, 0));
   }
 
@@ -16,35 +16,40 @@ export class TopK {
       let i = this.size++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!this.worse(id, score, this.ids[parent]!, this.scores[parent]!)) break;
-        this.ids[i] = this.ids[parent]!;
+        if (!this.worse(id, score, this.keptIds[parent]!, this.scores[parent]!)) break;
+        this.keptIds[i] = this.keptIds[parent]!;
         this.scores[i] = this.scores[parent]!;
         i = parent;
       }
-      this.ids[i] = id;
+      this.keptIds[i] = id;
       this.scores[i] = score;
       return;
     }
-    if (!this.worse(this.ids[0]!, this.scores[0]!, id, score)) return;
+    if (!this.worse(this.keptIds[0]!, this.scores[0]!, id, score)) return;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= this.size) break;
       const right = left + 1;
-      const child = right < this.size && this.worse(this.ids[right]!, this.scores[right]!, this.ids[left]!, this.scores[left]!) ? right : left;
-      if (!this.worse(this.ids[child]!, this.scores[child]!, id, score)) break;
-      this.ids[i] = this.ids[child]!;
+      const child = right < this.size && this.worse(this.keptIds[right]!, this.scores[right]!, this.keptIds[left]!, this.scores[left]!) ? right : left;
+      if (!this.worse(this.keptIds[child]!, this.scores[child]!, id, score)) break;
+      this.keptIds[i] = this.keptIds[child]!;
       this.scores[i] = this.scores[child]!;
       i = child;
     }
-    this.ids[i] = id;
+    this.keptIds[i] = id;
     this.scores[i] = score;
+  }
+
+  /** The kept ids, in no order (a copy). */
+  ids(): Int32Array {
+    return this.keptIds.slice(0, this.size);
   }
 
   /** The kept pairs, best first. */
   sorted(): Array<{ id: number; score: number }> {
     const out: Array<{ id: number; score: number }> = [];
-    for (let i = 0; i < this.size; i++) out.push({ id: this.ids[i]!, score: this.scores[i]! });
+    for (let i = 0; i < this.size; i++) out.push({ id: this.keptIds[i]!, score: this.scores[i]! });
     return out.sort((a, b) => b.score - a.score || a.id - b.id);
   }
 

@@ -90,6 +90,16 @@ describe('retrieval index', () => {
     expect(big.search(new Map([[2, 1]]), 100, { budget: 10 })).toHaveLength(50);
   });
 
+  it('adds the terms the budget left out to the best documents, so a common term still tells near twins apart', () => {
+    // Documents 0 and 1 share the rare term 1; only document 1 has the common term 2, as do fifty others.
+    const docs = [new Map([[1, 1]]), new Map([[1, 1], [2, 1]]), ...Array.from({ length: 50 }, (_, i) => new Map([[2, 1], [100 + i, 1]]))];
+    const twins = RetrievalIndex.build(docs);
+    const query = new Map([[1, 1], [2, 1]]);
+    const hits = twins.search(query, 2, { budget: 2 });
+    expectSameRanking(hits, naiveRanking(docs, query).slice(0, 2));
+    expect(hits.map((h) => h.id)).toEqual([1, 0]);
+  });
+
   it('gives identical results after a round trip through one packed buffer', () => {
     const copy = RetrievalIndex.fromBuffer(index.toBuffer());
     expect(copy.docCount).toBe(index.docCount);
