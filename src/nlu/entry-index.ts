@@ -100,6 +100,8 @@ export class EntryIndex {
     });
     const byProfile = this.profiles.search(terms, pool, {
       groups: { ...groups, of: this.profileEntry },
+      // One profile per entry and language: twice the pool covers the candidates without reading hundreds.
+      rescore: 2 * pool,
       hidden: hidden && ((d) => hidden(this.profileEntry[d]!)),
     });
     const found = new Map<number, { question: number; profile: number }>();
