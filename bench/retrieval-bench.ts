@@ -6,13 +6,9 @@
  *
  *   npx tsx bench/retrieval-bench.ts [--entries 1000] [--questions 20] [--cases 2000] [--faq FILE]
  */
-import { existsSync } from 'node:fs';
 import { EntryIndex } from '../src/nlu/entry-index.ts';
 import { Latencies } from './support/latency.ts';
 import { taipeiScaleBase, TAIPEI_FAQ } from './support/taipei-scale.ts';
-
-/** Where the FAQ is when the bench runs from a worktree that has no ../shared of its own. */
-const FALLBACK_FAQ = '/work/shared/datasets/taipei-faq/faq.json';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -27,7 +23,7 @@ function main(): void {
   const entries = Number(option('entries', '1000'));
   const questions = Number(option('questions', '20'));
   const caseCount = Number(option('cases', '2000'));
-  const faqPath = option('faq', existsSync(TAIPEI_FAQ) ? TAIPEI_FAQ : FALLBACK_FAQ);
+  const faqPath = option('faq', TAIPEI_FAQ);
 
   const generated = performance.now();
   const { kb, cases } = taipeiScaleBase(entries, questions, { faqPath, caseCount });
