@@ -1,0 +1,329 @@
+/**
+ * A TF-IDF retrieval index in compressed sparse rows of flat typed arrays: the sorted unique term hashes,
+ * each term's start in the postings, the postings' documents and weights (sublinear tf x idf, every
+ * document L2-normalised) and each term's idf. A search scores documents by cosine with the query.
+ */
+import { GrowableFloat32, GrowableUint32 } from './growable-array.ts';
+import { packArrays, PackedArrays, type PackableArray } from './packed-arrays.ts';
+import { TopK } from './top-k.ts';
+
+/** How many postings a search reads at most: its terms are visited rarest first until this many were read. */
+export const POSTINGS_BUDGET = 12_000;
+
+/**
+ * When the budget leaves terms out, how many of the best documents so far get them added (by a search of
+ * each left-out term's postings for those documents only), so that a common term still tells apart near
+ * twins (the same question about two districts).
+ */
+export const RESCORE_CANDIDATES = 256;
+
+export interface SearchHit {
+  /** The document, or its group when the search groups documents. */
+  id: number;
+  /** Cosine of the query with the document (with the group's best document). */
+  score: number;
+}
+
+export interface SearchOptions {
+  /** Documents never to return (an edited or retired entry's). */
+  hidden?: (doc: number) => boolean;
+  /** Postings to read at most (POSTINGS_BUDGET by default). */
+  budget?: number;
+  /** Documents that get the terms the budget left out (RESCORE_CANDIDATES by default). */
+  rescore?: number;
+  /** Ranks groups of documents by their best document instead of documents: `of[doc]` is the doc's group. */
+  groups?: { of: Uint32Array; count: number };
+}
+
+/** Sublinear term frequency: 1 + ln(count) from one occurrence on, the count itself below (weighted kinds). */
+export function sublinearTf(count: number): number {
+  return count > 1 ? 1 + Math.log(count) : count;
+}
+
+/** Smoothed inverse document frequency; a term no document has gets the highest, ln(docs + 1) + 1. */
+export function inverseDocumentFrequency(docFrequency: number, docCount: number): number {
+  return Math.log((docCount + 1) / (docFrequency + 1)) + 1;
+}
+
+/** Collects documents as flat arrays of (term, count), then builds the index in a few linear passes and one sort. */
+export class RetrievalIndexBuilder {
+  private readonly hashes = new GrowableUint32();
+  private readonly counts = new GrowableFloat32();
+  private readonly docEnds = new GrowableUint32();
+
+  /** Adds a document (term hash to weighted count); returns its id. The map is not kept. */
+  add(terms: ReadonlyMap<number, number>): number {
+    for (const [hash, count] of terms) {
+      if (count <= 0) continue;
+      this.hashes.push(hash);
+      this.counts.push(count);
+    }
+    this.docEnds.push(this.hashes.length);
+    return this.docEnds.length - 1;
+  }
+
+  get docCount(): number {
+    return this.docEnds.length;
+  }
+
+  build(): RetrievalIndex {
+    const hashes = this.hashes.view();
+    const counts = this.counts.view();
+    const docEnds = this.docEnds.view();
+    const docCount = docEnds.length;
+
+    const terms = uniqueSorted(hashes);
+    const termOf = new Uint32Array(hashes.length);
+    const offsets = new Uint32Array(terms.length + 1);
+    for (let i = 0; i < hashes.length; i++) {
+      const t = findTerm(terms, hashes[i]!);
+      termOf[i] = t;
+      offsets[t + 1]!++;
+    }
+    for (let t = 0; t < terms.length; t++) offsets[t + 1]! += offsets[t]!;
+    const idf = new Float32Array(terms.length);
+    for (let t = 0; t < terms.length; t++) idf[t] = inverseDocumentFrequency(offsets[t + 1]! - offsets[t]!, docCount);
+
+    const postDocs = new Uint32Array(hashes.length);
+    const postWeights = new Float32Array(hashes.length);
+    const cursor = offsets.slice(0, terms.length);
+    let start = 0;
+    for (let d = 0; d < docCount; d++) {
+      const end = docEnds[d]!;
+      let norm2 = 0;
+      for (let i = start; i < end; i++) {
+        const w = sublinearTf(counts[i]!) * idf[termOf[i]!]!;
+        norm2 += w * w;
+      }
+      const norm = Math.sqrt(norm2);
+      for (let i = start; i < end; i++) {
+        const t = termOf[i]!;
+        const p = cursor[t]!++;
+        postDocs[p] = d;
+        postWeights[p] = (sublinearTf(counts[i]!) * idf[t]!) / norm;
+      }
+      start = end;
+    }
+    return new RetrievalIndex(docCount, terms, offsets, postDocs, postWeights, idf);
+  }
+}
+
+/** The array names of an index in a packed buffer, each after a prefix so several indexes share one buffer. */
+const ARRAY_NAMES = ['meta', 'terms', 'offsets', 'postDocs', 'postWeights', 'idf'] as const;
+
+export class RetrievalIndex {
+  private scratch: { acc: Float64Array; touched: Uint32Array } | null = null;
+  private groupScratch: { best: Float64Array; touched: Uint32Array } | null = null;
+
+  constructor(
+    readonly docCount: number,
+    /** Unique term hashes, ascending. */
+    readonly terms: Uint32Array,
+    /** Postings of term t: offsets[t] to offsets[t + 1]. */
+    readonly offsets: Uint32Array,
+    readonly postDocs: Uint32Array,
+    readonly postWeights: Float32Array,
+    readonly idf: Float32Array,
+  ) {}
+
+  /** Builds an index of the documents in order (document i is the i-th map). */
+  static build(docs: Iterable<ReadonlyMap<number, number>>): RetrievalIndex {
+    const builder = new RetrievalIndexBuilder();
+    for (const doc of docs) builder.add(doc);
+    return builder.build();
+  }
+
+  get termCount(): number {
+    return this.terms.length;
+  }
+
+  /** How many documents hold the term (0 when none). */
+  docFrequency(hash: number): number {
+    const t = findTerm(this.terms, hash);
+    return t < 0 ? 0 : this.offsets[t + 1]! - this.offsets[t]!;
+  }
+
+  /** The term's idf; a term no document holds gets the highest. */
+  idfOf(hash: number): number {
+    const t = findTerm(this.terms, hash);
+    return t < 0 ? inverseDocumentFrequency(0, this.docCount) : this.idf[t]!;
+  }
+
+  /** The k documents (or groups) most similar to the query (term hash to weighted count), best first. */
+  search(query: ReadonlyMap<number, number>, k: number, options: SearchOptions = {}): SearchHit[] {
+    const budget = options.budget ?? POSTINGS_BUDGET;
+    const unknownIdf = inverseDocumentFrequency(0, this.docCount);
+    const found: Array<{ t: number; w: number; df: number }> = [];
+    let queryNorm2 = 0;
+    for (const [hash, count] of query) {
+      if (count <= 0) continue;
+      const t = findTerm(this.terms, hash);
+      const w = sublinearTf(count) * (t < 0 ? unknownIdf : this.idf[t]!);
+      queryNorm2 += w * w;
+      if (t >= 0) found.push({ t, w, df: this.offsets[t + 1]! - this.offsets[t]! });
+    }
+    if (found.length === 0 || k <= 0) return [];
+    found.sort((a, b) => a.df - b.df || a.t - b.t);
+
+    const { acc, touched } = this.accumulator();
+    const { offsets, postDocs, postWeights } = this;
+    let touchedCount = 0;
+    let visited = 0;
+    let read = 0;
+    for (; read < found.length; read++) {
+      const { t, w, df } = found[read]!;
+      if (visited > 0 && visited + df > budget) break;
+      visited += df;
+      for (let p = offsets[t]!, end = offsets[t + 1]!; p < end; p++) {
+        const d = postDocs[p]!;
+        if (acc[d] === 0) touched[touchedCount++] = d;
+        acc[d]! += w * postWeights[p]!;
+      }
+    }
+
+    const hidden = options.hidden;
+    let pool: ArrayLike<number>;
+    if (read < found.length) {
+      // The best documents so far also get the terms the budget left out, found by galloping through their postings.
+      const best = new TopK(options.rescore ?? RESCORE_CANDIDATES);
+      for (let i = 0; i < touchedCount; i++) {
+        const d = touched[i]!;
+        if (!hidden?.(d)) best.offer(d, acc[d]!);
+      }
+      const candidates = best.ids().sort();
+      for (let f = read; f < found.length; f++) addTerm(found[f]!, candidates, offsets, postDocs, postWeights, acc);
+      pool = candidates;
+    } else {
+      pool = hidden ? touched.subarray(0, touchedCount).filter((d) => !hidden(d)) : touched.subarray(0, touchedCount);
+    }
+
+    const queryNorm = Math.sqrt(queryNorm2);
+    const top = new TopK(k);
+    if (options.groups) {
+      const { best, touched: groupsTouched } = this.groupAccumulator(options.groups.count);
+      let groupCount = 0;
+      for (let i = 0; i < pool.length; i++) {
+        const d = pool[i]!;
+        const score = acc[d]! / queryNorm;
+        const g = options.groups.of[d]!;
+        if (best[g] === 0) groupsTouched[groupCount++] = g;
+        if (score > best[g]!) best[g] = score;
+      }
+      for (let i = 0; i < groupCount; i++) {
+        const g = groupsTouched[i]!;
+        top.offer(g, best[g]!);
+        best[g] = 0;
+      }
+    } else {
+      for (let i = 0; i < pool.length; i++) top.offer(pool[i]!, acc[pool[i]!]! / queryNorm);
+    }
+    for (let i = 0; i < touchedCount; i++) acc[touched[i]!] = 0;
+    return top.sorted();
+  }
+
+  /** The index's arrays under `prefix`, to pack with others. */
+  toArrays(prefix = ''): Record<string, PackableArray> {
+    const arrays: Record<(typeof ARRAY_NAMES)[number], PackableArray> = {
+      meta: new Float64Array([this.docCount]),
+      terms: this.terms,
+      offsets: this.offsets,
+      postDocs: this.postDocs,
+      postWeights: this.postWeights,
+      idf: this.idf,
+    };
+    return Object.fromEntries(ARRAY_NAMES.map((name) => [prefix + name, arrays[name]]));
+  }
+
+  /** The index whose arrays were packed under `prefix`; the arrays stay views into the packed buffer. */
+  static fromArrays(packed: PackedArrays, prefix = ''): RetrievalIndex {
+    return new RetrievalIndex(
+      packed.float64(`${prefix}meta`)[0]!,
+      packed.uint32(`${prefix}terms`),
+      packed.uint32(`${prefix}offsets`),
+      packed.uint32(`${prefix}postDocs`),
+      packed.float32(`${prefix}postWeights`),
+      packed.float32(`${prefix}idf`),
+    );
+  }
+
+  /** The index as one buffer (a SharedArrayBuffer when `shared`). */
+  toBuffer(options: { shared?: boolean } = {}): ArrayBuffer | SharedArrayBuffer {
+    return packArrays(this.toArrays(), options);
+  }
+
+  /** Maps an index from a buffer made by toBuffer, without copying its arrays. */
+  static fromBuffer(buffer: ArrayBuffer | SharedArrayBuffer): RetrievalIndex {
+    return RetrievalIndex.fromArrays(PackedArrays.unpack(buffer));
+  }
+
+  /** Score accumulator and touched list, one per index object (per thread), zeroed after each search. */
+  private accumulator(): { acc: Float64Array; touched: Uint32Array } {
+    this.scratch ??= { acc: new Float64Array(this.docCount), touched: new Uint32Array(this.docCount) };
+    return this.scratch;
+  }
+
+  private groupAccumulator(count: number): { best: Float64Array; touched: Uint32Array } {
+    if (!this.groupScratch || this.groupScratch.best.length < count) {
+      this.groupScratch = { best: new Float64Array(count), touched: new Uint32Array(count) };
+    }
+    return this.groupScratch;
+  }
+}
+
+/**
+ * Adds a term's contribution to the documents among `docs` (ascending) that hold it: its postings are
+ * ascending by document, so each document is found by galloping on from the previous one.
+ */
+function addTerm(
+  term: { t: number; w: number },
+  docs: ArrayLike<number>,
+  offsets: Uint32Array,
+  postDocs: Uint32Array,
+  postWeights: Float32Array,
+  acc: Float64Array,
+): void {
+  let p = offsets[term.t]!;
+  const end = offsets[term.t + 1]!;
+  for (let i = 0; i < docs.length && p < end; i++) {
+    const d = docs[i]!;
+    if (postDocs[p]! < d) {
+      let step = 1;
+      let lo = p;
+      while (p + step < end && postDocs[p + step]! < d) {
+        lo = p + step;
+        step *= 2;
+      }
+      let hi = Math.min(p + step, end);
+      p = lo + 1;
+      while (p < hi) {
+        const mid = (p + hi) >>> 1;
+        if (postDocs[mid]! < d) p = mid + 1;
+        else hi = mid;
+      }
+      if (p >= end) return;
+    }
+    if (postDocs[p] === d) acc[d]! += term.w * postWeights[p]!;
+  }
+}
+
+/** The distinct values of an array, ascending. */
+function uniqueSorted(values: Uint32Array): Uint32Array {
+  const sorted = values.slice().sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+  return sorted.slice(0, n);
+}
+
+/** The position of `hash` in the ascending `terms`, or -1. */
+function findTerm(terms: Uint32Array, hash: number): number {
+  let lo = 0;
+  let hi = terms.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = terms[mid]!;
+    if (v < hash) lo = mid + 1;
+    else if (v > hash) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
