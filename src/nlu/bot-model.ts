@@ -1,4 +1,5 @@
 /** The trained understanding of one knowledge base: FAQ matcher plus conversational intents, cached on disk. */
+import { knowledgeVocabulary } from './knowledge-vocabulary.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,15 +23,7 @@ interface CachedModel {
 
 /** One class per entry: its questions in every language plus its titles. */
 export function datasetFromKnowledge(kb: KnowledgeBase): MatcherDataset {
-  const synonyms = new Map<string, string[]>();
-  const userWords = new Set<string>();
-  for (const e of kb.entries) {
-    for (const [canonical, variants] of Object.entries(e.synonyms)) {
-      synonyms.set(canonical, [...new Set([...(synonyms.get(canonical) ?? []), ...variants])]);
-      userWords.add(canonical);
-    }
-    for (const k of e.keywords) userWords.add(k);
-  }
+  const { synonyms, userWords } = knowledgeVocabulary(kb);
   return {
     classes: kb.entries.map((e) => ({
       id: e.id,

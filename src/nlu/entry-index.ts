@@ -5,6 +5,7 @@
  */
 import type { Lang } from '../core/message.ts';
 import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
+import { knowledgeVocabulary } from './knowledge-vocabulary.ts';
 import { packArrays, PackedArrays } from './packed-arrays.ts';
 import { RetrievalIndex, RetrievalIndexBuilder } from './retrieval-index.ts';
 import { hashTerm } from './term-hash.ts';
@@ -34,16 +35,7 @@ export interface RetrieveOptions {
 
 /** The normaliser and segmenter for a knowledge base: its synonyms, and its keywords as jieba words. */
 export function textTermsFor(kb: KnowledgeBase): TextTerms {
-  const synonyms = new Map<string, string[]>();
-  const userWords = new Set<string>();
-  for (const e of kb.entries) {
-    for (const [canonical, variants] of Object.entries(e.synonyms)) {
-      synonyms.set(canonical, [...new Set([...(synonyms.get(canonical) ?? []), ...variants])]);
-      userWords.add(canonical);
-    }
-    for (const k of e.keywords) userWords.add(k);
-  }
-  return new TextTerms({ synonyms, userWords });
+  return new TextTerms(knowledgeVocabulary(kb));
 }
 
 export class EntryIndex {
