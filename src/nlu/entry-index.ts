@@ -41,8 +41,8 @@ export interface EntryIndexBuildOptions {
   idfFrom?: EntryIndex;
 }
 
-/** The normaliser and segmenter for a knowledge base: its synonyms, and its keywords as jieba words. */
-export function textTermsFor(kb: KnowledgeBase): TextTerms {
+/** What a knowledge base teaches its normaliser and segmenter: its synonyms, and its keywords and canonical forms as words. */
+export function vocabularyOf(kb: KnowledgeBase): { synonyms: Map<string, string[]>; userWords: Set<string> } {
   const synonyms = new Map<string, string[]>();
   const userWords = new Set<string>();
   for (const e of kb.entries) {
@@ -52,7 +52,12 @@ export function textTermsFor(kb: KnowledgeBase): TextTerms {
     }
     for (const k of e.keywords) userWords.add(k);
   }
-  return new TextTerms({ synonyms, userWords });
+  return { synonyms, userWords };
+}
+
+/** The normaliser and segmenter for a knowledge base: its synonyms, and its keywords as jieba words. */
+export function textTermsFor(kb: KnowledgeBase): TextTerms {
+  return new TextTerms(vocabularyOf(kb));
 }
 
 export class EntryIndex {

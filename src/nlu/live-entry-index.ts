@@ -9,9 +9,9 @@
  * since only reaches the base's entries at the next full rebuild.
  */
 import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
-import { EntryIndex, textTermsFor, type EntryCandidate } from './entry-index.ts';
+import { EntryIndex, vocabularyOf, type EntryCandidate } from './entry-index.ts';
 import { hashTerm } from './term-hash.ts';
-import type { TextTerms } from './text-terms.ts';
+import { TextTerms } from './text-terms.ts';
 
 /**
  * Past this share of changed entries (published, edited or retired since the base was built) a full rebuild
@@ -56,7 +56,7 @@ export class LiveEntryIndex {
     const positions = new Map(baseKb.entries.map((e, i) => [e.id, i]));
     const hashes = Uint32Array.from(baseKb.entries, contentHash);
     const baseState: Base = { index: base, kb: baseKb, positions, hashes };
-    const vocabulary = { key: vocabularyKey(baseKb), textTerms: base.textTerms };
+    const vocabulary = { key: vocabularyKey(vocabularyOf(baseKb)), textTerms: base.textTerms };
     return new LiveEntryIndex(baseState, baseKb, vocabulary, null, new Uint32Array(0), Int32Array.from(baseKb.entries, (_, i) => i), 0);
   }
 
@@ -79,8 +79,10 @@ export class LiveEntryIndex {
     const ids = new Set(kb.entries.map((e) => e.id));
     for (const e of base.kb.entries) if (!ids.has(e.id)) retired++;
 
-    const key = vocabularyKey(kb);
-    const vocabulary = key === this.vocabulary.key ? this.vocabulary : { key, textTerms: textTermsFor(kb) };
+    const words = vocabularyOf(kb);
+    const key = vocabularyKey(words);
+    // A new jieba instance costs a dictionary load: only when the words taught change.
+    const vocabulary = key === this.vocabulary.key ? this.vocabulary : { key, textTerms: new TextTerms(words) };
     const overlay =
       changed.length > 0
         ? EntryIndex.build({ entries: changed, departments: kb.departments, hash: `${kb.hash}:overlay` }, { textTerms: vocabulary.textTerms, idfFrom: base.index })
@@ -116,9 +118,8 @@ function contentHash(entry: KnowledgeEntry): number {
   return hashTerm(JSON.stringify([entry.questions, entry.title, entry.synonyms, entry.keywords]));
 }
 
-/** A hash of every entry's synonyms and keywords in order: what textTermsFor teaches the segmenter. */
-function vocabularyKey(kb: KnowledgeBase): number {
-  let h: number | undefined;
-  for (const e of kb.entries) h = hashTerm(`${JSON.stringify([e.synonyms, e.keywords])}\n`, h);
-  return h ?? hashTerm('');
+/** A hash of the words a knowledge base teaches its TextTerms, whatever the order of its entries. */
+function vocabularyKey({ synonyms, userWords }: ReturnType<typeof vocabularyOf>): number {
+  const sortedSynonyms = [...synonyms].map(([canonical, variants]) => `${canonical}=${[...variants].sort().join('|')}`).sort();
+  return hashTerm(JSON.stringify([[...userWords].sort(), sortedSynonyms]));
 }
