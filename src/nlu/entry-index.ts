@@ -31,6 +31,15 @@ export interface EntryCandidate {
 export interface RetrieveOptions {
   /** Entries (by position in the knowledge base) never to return. */
   hidden?: (entryIndex: number) => boolean;
+  /** Weigh the query's terms by this index's idf (an overlay's base), so that scores compare with its own. */
+  idfFrom?: EntryIndex;
+}
+
+export interface EntryIndexBuildOptions {
+  /** The normaliser and segmenter (by default textTermsFor(kb); an overlay takes its whole knowledge base's). */
+  textTerms?: TextTerms;
+  /** An index whose idf the new one takes (an overlay's base), so that their cosines compare. */
+  idfFrom?: EntryIndex;
 }
 
 /** The normaliser and segmenter for a knowledge base: its synonyms, and its keywords as jieba words. */
@@ -50,8 +59,8 @@ export class EntryIndex {
     private readonly profileEntry: Uint32Array,
   ) {}
 
-  static build(kb: KnowledgeBase): EntryIndex {
-    const textTerms = textTermsFor(kb);
+  static build(kb: KnowledgeBase, options: EntryIndexBuildOptions = {}): EntryIndex {
+    const textTerms = options.textTerms ?? textTermsFor(kb);
     const questions = new RetrievalIndexBuilder();
     const profiles = new RetrievalIndexBuilder();
     const questionEntry: number[] = [];
@@ -73,7 +82,15 @@ export class EntryIndex {
         profileEntry.push(index);
       }
     });
-    return new EntryIndex(kb, textTerms, questions.build(), profiles.build(), Uint32Array.from(questionEntry), Uint32Array.from(profileEntry));
+    const base = options.idfFrom;
+    return new EntryIndex(
+      kb,
+      textTerms,
+      questions.build({ idfFrom: base?.questions }),
+      profiles.build({ idfFrom: base?.profiles }),
+      Uint32Array.from(questionEntry),
+      Uint32Array.from(profileEntry),
+    );
   }
 
   /** The k entries that best match the text, best first. */
@@ -86,15 +103,18 @@ export class EntryIndex {
     const pool = Math.max(4 * k, 32);
     const groups = { count: this.kb.entries.length };
     const hidden = options.hidden;
+    const base = options.idfFrom;
     const byQuestion = this.questions.search(terms, pool, {
       groups: { ...groups, of: this.questionEntry },
       hidden: hidden && ((d) => hidden(this.questionEntry[d]!)),
+      queryIdf: base && ((h) => base.questions.idfOf(h)),
     });
     const byProfile = this.profiles.search(terms, pool, {
       groups: { ...groups, of: this.profileEntry },
       // One profile per entry and language: twice the pool covers the candidates without reading hundreds.
       rescore: 2 * pool,
       hidden: hidden && ((d) => hidden(this.profileEntry[d]!)),
+      queryIdf: base && ((h) => base.profiles.idfOf(h)),
     });
     const found = new Map<number, { question: number; profile: number }>();
     for (const hit of byQuestion) found.set(hit.id, { question: hit.score, profile: 0 });

@@ -33,6 +33,16 @@ export interface SearchOptions {
   rescore?: number;
   /** Ranks groups of documents by their best document instead of documents: `of[doc]` is the doc's group. */
   groups?: { of: Uint32Array; count: number };
+  /** The idf to weigh every query term by (this index's own by default): an overlay's base's, so their scores compare. */
+  queryIdf?: (hash: number) => number;
+}
+
+export interface BuildOptions {
+  /**
+   * An index whose idf the new one takes (an overlay's base), so that their cosines compare: a term the
+   * base knows gets the base's idf, any other the idf a term of document frequency 1 would have in the base.
+   */
+  idfFrom?: RetrievalIndex;
 }
 
 /** Sublinear term frequency: 1 + ln(count) from one occurrence on, the count itself below (weighted kinds). */
@@ -66,7 +76,7 @@ export class RetrievalIndexBuilder {
     return this.docEnds.length;
   }
 
-  build(): RetrievalIndex {
+  build(options: BuildOptions = {}): RetrievalIndex {
     const hashes = this.hashes.view();
     const counts = this.counts.view();
     const docEnds = this.docEnds.view();
@@ -82,7 +92,11 @@ export class RetrievalIndexBuilder {
     }
     for (let t = 0; t < terms.length; t++) offsets[t + 1]! += offsets[t]!;
     const idf = new Float32Array(terms.length);
-    for (let t = 0; t < terms.length; t++) idf[t] = inverseDocumentFrequency(offsets[t + 1]! - offsets[t]!, docCount);
+    const base = options.idfFrom;
+    for (let t = 0; t < terms.length; t++) {
+      if (!base) idf[t] = inverseDocumentFrequency(offsets[t + 1]! - offsets[t]!, docCount);
+      else idf[t] = base.docFrequency(terms[t]!) > 0 ? base.idfOf(terms[t]!) : inverseDocumentFrequency(1, base.docCount);
+    }
 
     const postDocs = new Uint32Array(hashes.length);
     const postWeights = new Float32Array(hashes.length);
@@ -153,12 +167,13 @@ export class RetrievalIndex {
   search(query: ReadonlyMap<number, number>, k: number, options: SearchOptions = {}): SearchHit[] {
     const budget = options.budget ?? POSTINGS_BUDGET;
     const unknownIdf = inverseDocumentFrequency(0, this.docCount);
+    const queryIdf = options.queryIdf;
     const found: Array<{ t: number; w: number; df: number }> = [];
     let queryNorm2 = 0;
     for (const [hash, count] of query) {
       if (count <= 0) continue;
       const t = findTerm(this.terms, hash);
-      const w = sublinearTf(count) * (t < 0 ? unknownIdf : this.idf[t]!);
+      const w = sublinearTf(count) * (queryIdf ? queryIdf(hash) : t < 0 ? unknownIdf : this.idf[t]!);
       queryNorm2 += w * w;
       if (t >= 0) found.push({ t, w, df: this.offsets[t + 1]! - this.offsets[t]! });
     }

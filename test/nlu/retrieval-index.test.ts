@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { RetrievalIndex, type SearchHit } from '../../src/nlu/retrieval-index.ts';
+import { inverseDocumentFrequency, RetrievalIndex, RetrievalIndexBuilder, type SearchHit } from '../../src/nlu/retrieval-index.ts';
 
 /** Documents and queries over term hashes 1 to 9, some terms with weighted (fractional) counts. */
 const DOCS: Array<Map<number, number>> = [
@@ -98,6 +98,19 @@ describe('retrieval index', () => {
     const hits = twins.search(query, 2, { budget: 2 });
     expectSameRanking(hits, naiveRanking(docs, query).slice(0, 2));
     expect(hits.map((h) => h.id)).toEqual([1, 0]);
+  });
+
+  it('scores an overlay built with the base idf as the base scores the same documents', () => {
+    // Documents 0 and 3 copied into an overlay, with document 5 whose term 10 the base does not know.
+    const overlay = new RetrievalIndexBuilder();
+    for (const doc of [DOCS[0]!, DOCS[3]!, new Map([[10, 1]])]) overlay.add(doc);
+    const built = overlay.build({ idfFrom: index });
+    expect(built.idfOf(10)).toBeCloseTo(inverseDocumentFrequency(1, DOCS.length), 6);
+    for (const query of QUERIES) {
+      const hits = built.search(query, 10, { queryIdf: (h) => index.idfOf(h) });
+      const base = new Map(index.search(query, 10).map((h) => [h.id, h.score]));
+      for (const h of hits) expect(h.score).toBeCloseTo(base.get([0, 3][h.id]!)!, 6);
+    }
   });
 
   it('gives identical results after a round trip through one packed buffer', () => {
