@@ -1,4 +1,5 @@
 /** WAL checkpoints on a thread of their own: commits on the main thread never copy pages into the database file. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +73,20 @@ describe('background WAL checkpoints', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(problems.join()).toMatch(/stopped/);
     expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+
+  it('keep the process alive while their thread stops, so a shutdown awaiting it goes on to close the database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'huiying-checkpoint-exit-'));
+    dirs.push(dir);
+    const script = [
+      `import { SqliteStore } from ${JSON.stringify(new URL('../src/store/sqlite/sqlite-store.ts', import.meta.url).href)};`,
+      `const store = new SqliteStore(${JSON.stringify(join(dir, 'h.db'))}, { backgroundCheckpoints: true });`,
+      'await store.checkpointer.stop();',
+      'store.close();',
+      "console.log('closed');",
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out.trim()).toBe('closed');
   });
 
   it('are off unless asked for: the main connection keeps checkpointing itself', () => {

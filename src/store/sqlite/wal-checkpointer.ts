@@ -48,6 +48,9 @@ export class WalCheckpointer extends EventEmitter<WalCheckpointerEvents> {
   stop(): Promise<void> {
     this.stopping = true;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    // Unreferenced while it runs (it must not keep the process alive); referenced now, or a shutdown awaiting
+    // this with nothing else pending would see the process end before the database is closed.
+    this.worker.ref();
     this.worker.postMessage('stop');
     return exited;
   }
