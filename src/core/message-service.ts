@@ -31,23 +31,20 @@ export interface ThreadedSource {
   loadEngine: () => Promise<Engine>;
 }
 
-/** Lets the human side take a conversation over before the bot answers, and act on the bot's outcome after. */
-export interface ConversationInterceptor {
+/**
+ * Lets the human side take a conversation over before the bot answers, and act on the bot's outcome after.
+ * `Prepared`: what it works out about the bot's turn before the write (its own type; the service only passes it on).
+ */
+export interface ConversationInterceptor<Prepared = unknown> {
   /** A turn to use instead of the bot's (staff hold the conversation, a rating), or null to let the bot answer. */
   before(message: IncomingMessage, conversation: ConversationRecord | undefined): EngineTurn | null;
+  /** Works out what `after` needs, asynchronously (asking the engine), before the write that stores the turn. */
+  prepare(message: IncomingMessage, turn: EngineTurn): Promise<Prepared>;
   /**
    * May add replies (a case number) or change the outcome after the bot answered. It runs inside the write
    * that stores the message and its replies, so what it writes (a new case) commits with them or not at all.
    */
-  after(message: IncomingMessage, turn: EngineTurn, prepared?: PreparedTurn): InterceptedTurn;
-  /** Asynchronous work `after` needs (asking the engine), done before the write; its result is passed to `after`. */
-  prepare?(message: IncomingMessage, turn: EngineTurn): Promise<PreparedTurn | undefined>;
-}
-
-/** What an interceptor worked out before the write. */
-export interface PreparedTurn {
-  /** The engine's candidates for the question a case would be opened for, when that is not this message. */
-  questionCandidates?: Candidate[];
+  after(message: IncomingMessage, turn: EngineTurn, prepared: Prepared): InterceptedTurn;
 }
 
 /** The turn as the interceptor left it. */
@@ -281,11 +278,11 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     };
     let taken: EngineTurn | null = null;
     let answer: EngineTurn;
-    let prepared: PreparedTurn | undefined;
+    let prepared: unknown;
     try {
       taken = this.interceptor?.before(masked, conversation) ?? null;
       answer = taken ?? (await this.respond(message, conversation?.state ?? initialState()));
-      prepared = taken ? undefined : await this.interceptor?.prepare?.(masked, answer);
+      prepared = taken ? undefined : await this.interceptor?.prepare(masked, answer);
     } catch (err) {
       await keepMessage();
       throw err;

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { EngineTurn } from '../core/engine.ts';
 import type { DeliveryResult } from '../core/delivery.ts';
 import type { Candidate, EngineResult, IncomingMessage, Lang } from '../core/message.ts';
-import type { ConversationInterceptor, InterceptedTurn, PreparedTurn } from '../core/message-service.ts';
+import type { ConversationInterceptor, InterceptedTurn } from '../core/message-service.ts';
 import type { OutboundRouter } from '../core/outbound-router.ts';
 import type { ConversationRecord, Store } from '../core/ports.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
@@ -54,6 +54,17 @@ export interface HandoffDeps {
 }
 
 /** What opens a case. */
+/** What a bot turn means for the human side, worked out before the write: the case it opens, if any. */
+export interface EscalationPlan {
+  trigger: EscalationTrigger;
+  /** The question the case is about (this message, the unanswered one before it, or the previous message). */
+  question: string;
+  /** The citizen wants a person about the answer the bot just gave (the case is routed by that entry). */
+  wantsPersonAboutAnswer: boolean;
+  /** The question's best-matching entries, for routing. */
+  candidates: Candidate[];
+}
+
 export interface OpenCaseInput {
   conversationId: string;
   channel: string;
@@ -64,7 +75,7 @@ export interface OpenCaseInput {
   contextEntryId?: string;
 }
 
-export class HandoffService extends EventEmitter<HandoffEvents> implements ConversationInterceptor {
+export class HandoffService extends EventEmitter<HandoffEvents> implements ConversationInterceptor<EscalationPlan | null> {
   private readonly now: () => Date;
 
   constructor(private readonly deps: HandoffDeps) {
@@ -113,13 +124,11 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
    * After the bot answered: open a case when the citizen asked for a person, or after repeated misses. Runs
    * inside the write that stores the turn; the new case is announced once that write is durable.
    */
-  after(message: IncomingMessage, turn: EngineTurn, prepared?: PreparedTurn): InterceptedTurn {
+  after(message: IncomingMessage, turn: EngineTurn, plan: EscalationPlan | null): InterceptedTurn {
     const state = { ...turn.state, ratingFor: undefined };
     const { result } = turn;
-    const plan = this.escalationPlan(message, turn);
     if (!plan) return { turn: { ...turn, state } };
-    const { trigger, question, wantsPersonAboutAnswer } = plan;
-    const candidates = question === message.text ? (turn.demand?.candidates ?? result.candidates) : (prepared?.questionCandidates ?? []);
+    const { trigger, question, wantsPersonAboutAnswer, candidates } = plan;
     const { escalation, created } = this.openQuietly({
       conversationId: message.conversationId,
       channel: message.channel,
@@ -136,15 +145,11 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     };
   }
 
-  /** Asks the engine for the candidates of the question a case is about to be opened for, when that is not this message. */
-  async prepare(message: IncomingMessage, turn: EngineTurn): Promise<PreparedTurn | undefined> {
-    const plan = this.escalationPlan(message, turn);
-    if (!plan || plan.question === message.text) return undefined;
-    return { questionCandidates: await this.deps.candidatesFor(plan.question) };
-  }
-
-  /** Whether the turn opens a case, and for which question. */
-  private escalationPlan(message: IncomingMessage, turn: EngineTurn): { trigger: EscalationTrigger; question: string; wantsPersonAboutAnswer: boolean } | null {
+  /**
+   * Before the write: whether the turn opens a case, for which question, and that question's candidates
+   * (the turn's own, or the engine's when the question is an earlier message).
+   */
+  async prepare(message: IncomingMessage, turn: EngineTurn): Promise<EscalationPlan | null> {
     const { result } = turn;
     let trigger: EscalationTrigger | null = null;
     if (result.outcome === 'escalated') trigger = 'asked_for_human';
@@ -158,7 +163,8 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     const demandText = turn.demand?.text ?? message.text;
     const wantsPersonAboutAnswer = trigger === 'asked_for_human' && demandText === message.text;
     const question = wantsPersonAboutAnswer ? (this.previousQuestion(message) ?? message.text) : demandText;
-    return { trigger, question, wantsPersonAboutAnswer };
+    const candidates = question === message.text ? (turn.demand?.candidates ?? result.candidates) : await this.deps.candidatesFor(question);
+    return { trigger, question, wantsPersonAboutAnswer, candidates };
   }
 
   /** Opens a case (or returns the conversation's open one). Staff use this from the demand log. */
