@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import { answerAwaiting } from '../core/awaiting-answers.ts';
 import { MessageService, type AnswerSource, type ThreadedSource } from '../core/message-service.ts';
 import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
+import type { KnowledgeBase } from '../knowledge/types.ts';
 import { OutboundRouter } from '../core/outbound-router.ts';
 import { HandoffService } from '../handoff/handoff-service.ts';
 import { loadCannedReplies, loadServiceHours, type CannedReply } from '../handoff/handoff-settings.ts';
@@ -74,15 +75,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // With engine threads, this thread keeps no model: a model of JS objects would lengthen each of its garbage
   // collections, which stop HTTP, sockets and the writer. It builds one only if the threads fail.
   const loadEngineHere = (): Promise<Engine> => buildEngine(config, { analysisStats });
-  const onThreads = (pool: EnginePool): ThreadedSource => ({
+  const onThreads = (pool: EnginePool, kb: KnowledgeBase): ThreadedSource => ({
     responder: pool,
-    knowledge: { kb: loadKnowledgeBase(config.KNOWLEDGE_DIR), modelInfo: pool.modelInfo },
+    knowledge: { kb, modelInfo: pool.modelInfo },
     loadEngine: loadEngineHere,
   });
   const engineSettings = { KNOWLEDGE_DIR: config.KNOWLEDGE_DIR, INTENTS_DIR: config.INTENTS_DIR, MODEL_CACHE_DIR: config.MODEL_CACHE_DIR };
   const threads = engineThreadCount(config.ENGINE_THREADS);
   // The knowledge base is read here first, so that a broken file is reported as such, not as a thread failure.
-  if (threads > 0) loadKnowledgeBase(config.KNOWLEDGE_DIR);
+  const kb = threads > 0 ? loadKnowledgeBase(config.KNOWLEDGE_DIR) : null;
   const pool =
     threads === 0
       ? null
@@ -96,7 +97,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
             return null;
           },
         );
-  const source: AnswerSource = pool ? onThreads(pool) : await loadEngineHere();
+  const source: AnswerSource = pool && kb ? onThreads(pool, kb) : await loadEngineHere();
   const hours = loadServiceHours(config.KNOWLEDGE_DIR);
   let cannedReplies: CannedReply[] = loadCannedReplies(config.KNOWLEDGE_DIR);
   const store = new SqliteStore(config.DATABASE_PATH, { backgroundCheckpoints: true });
@@ -162,10 +163,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // With threads, a new generation of them builds the new engine while the current one answers.
     reloading ??= (async () => {
       if (pool) {
-        const kb = loadKnowledgeBase(config.KNOWLEDGE_DIR);
+        const next = loadKnowledgeBase(config.KNOWLEDGE_DIR);
         await pool.rebuild();
-        service.useResponder(onThreads(pool));
-        logger.info({ entries: kb.entries.length }, 'knowledge base reloaded');
+        service.useResponder(onThreads(pool, next));
+        logger.info({ entries: next.entries.length }, 'knowledge base reloaded');
       } else {
         const next = await loadEngineHere();
         service.setEngine(next);
