@@ -1,12 +1,12 @@
 /** Plain node-nlp with its default settings (stock language pipelines), run on the same data for comparison. */
 import type { KnowledgeBase } from '../knowledge/types.ts';
+import { nlpManagerClass } from '../nlu/intent-recognizer.ts';
 import { detectLanguage } from '../nlu/language.ts';
 import type { EvalCase } from './eval-cases.ts';
 import { score, type CaseResult, type EvalMetrics } from './metrics.ts';
 
 export async function evaluateNodeNlp(kb: KnowledgeBase, cases: readonly EvalCase[]): Promise<EvalMetrics> {
-  // Imported here: node-nlp's language data should not load with every command that imports the evaluation.
-  const { NlpManager } = (await import('node-nlp')).default as unknown as typeof import('node-nlp');
+  const NlpManager = await nlpManagerClass();
   const languages = (['zh', 'en'] as const).filter((l) => kb.entries.some((e) => (e.questions[l]?.length ?? 0) > 0));
   const manager = new NlpManager({ languages, autoSave: false, autoLoad: false, nlu: { log: false } });
   for (const e of kb.entries) {

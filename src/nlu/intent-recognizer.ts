@@ -12,7 +12,7 @@ type Manager = InstanceType<(typeof import('node-nlp'))['NlpManager']>;
  * node-nlp, imported when a recognizer is first built: it brings every language's data (about 50 MB of
  * strings), which a thread that never builds an engine (the server's main thread) should not carry.
  */
-async function nlpManagerClass(): Promise<(typeof import('node-nlp'))['NlpManager']> {
+export async function nlpManagerClass(): Promise<(typeof import('node-nlp'))['NlpManager']> {
   const nlp = (await import('node-nlp')).default as unknown as typeof import('node-nlp');
   return nlp.NlpManager;
 }
