@@ -7,7 +7,7 @@
  * process of their own, bench/support/login-flood-client.ts), then alone again. Prints the p99s, the ratio
  * flood / alone, what the logins were answered, and the server's CPU and RSS.
  *
- *   npm run bench:login-flood -- [--rate 100] [--seconds 30] [--attackers 200]
+ *   npm run bench:login-flood -- [--rate 100] [--seconds 30] [--attackers 200] [--node-args=--trace-gc] (the = form: the value starts with --)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '30' },
     attackers: { type: 'string', default: '200' },
+    'node-args': { type: 'string', default: '' },
   },
 });
 const RATE = Number(args.rate);
@@ -96,9 +97,10 @@ store.staff.create({ name: 'admin', displayName: 'Admin', role: 'admin', departm
 store.staff.create({ name: 'agent', displayName: 'Agent', role: 'agent', departments: ['taxation'], passwordHash: await hashPassword('the-agent-password-1') });
 store.close();
 
-const server = await startServerProcess({ dir, port: await freePort(), env: { MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? 'data/models' } });
+const server = await startServerProcess({ dir, port: await freePort(), env: { MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? 'data/models', ENGINE: process.env.ENGINE ?? 'v1' }, nodeArgs: args['node-args'].split(' ').filter(Boolean) });
 try {
   console.log(`${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; Node ${process.version}`);
+  console.log(`engine ${process.env.ENGINE ?? 'v1'}; server node arguments: ${args['node-args'] || 'none'}`);
   console.log(`citizens: ${RATE} messages/s for ${SECONDS} s per phase; flood: ${ATTACKERS} clients on their own loopback addresses`);
   await runPacedLoad({ url: server.url, path: '/api/v1/messages', body: apiBody, rate: RATE, amount: RATE * 5, connections: 50 });
   const before = await citizens(server, 'citizens alone');

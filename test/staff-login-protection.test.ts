@@ -97,6 +97,9 @@ describe('login limits', () => {
     expect(unknown.status).toBe(429);
     expect(unknown.body).toEqual(real.body);
     expect(real.retryAfter).toBeGreaterThan(3000);
+    // Refused before its body is read: not even a parse error is worth answering to a limited address.
+    expect((await loginFrom(server.url, '', '', { address: '127.0.0.20', rawBody: '{not json' })).status).toBe(429);
+    expect((await loginFrom(server.url, '', '', { address: '127.0.0.22', rawBody: '{not json' })).status).toBe(400);
     // Another address is not affected.
     expect((await loginFrom(server.url, 'agent-x', 'agent-x-password-1', { address: '127.0.0.21' })).status).toBe(200);
   }, 60_000);

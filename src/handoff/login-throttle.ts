@@ -93,6 +93,20 @@ export class LoginThrottle {
     return { allowed: true };
   }
 
+  /**
+   * The limits that refuse a client without a device cookie whatever name it sends (its address's, then the
+   * global one), read without counting anything: lets a flood be refused before its request body is read.
+   */
+  async refusalBeforeName(address: string): Promise<Exclude<ThrottleVerdict, { allowed: true }> | null> {
+    const fromAddress = await this.addressFailures.get(ipKeyGenerator(address));
+    if (fromAddress && fromAddress.consumedPoints >= this.settings.addressFailuresPerHour) {
+      return { allowed: false, limit: 'address', retryAfterSeconds: seconds(fromAddress.msBeforeNext) };
+    }
+    const all = await this.attempts.get('all');
+    if (all && all.consumedPoints >= this.settings.attemptsPerMinute) return { allowed: false, limit: 'global', retryAfterSeconds: seconds(all.msBeforeNext) };
+    return null;
+  }
+
   /** Counts a failed password check; returns the limits this failure has just started (for the audit log). */
   async failed(a: LoginAttempt): Promise<Array<Exclude<ThrottleLimit, 'global'>>> {
     const keys = this.keys(a);

@@ -123,6 +123,19 @@ export class StaffAuth {
     return this.startSession(staff, this.requiresSecondFactor(staff) ? 'enrol' : 'full', name);
   }
 
+  /**
+   * Refuses a login from a client without a device cookie that its address's limit or the global one would
+   * refuse whatever it sent, before its body is read (null: go on with `login`). Counts as `login` would.
+   */
+  async refuseEarly(client: LoginClient): Promise<LoginFailure | null> {
+    if (client.deviceCookie) return null;
+    const verdict = await this.protection.throttle.refusalBeforeName(client.address);
+    if (!verdict) return null;
+    const failure: LoginFailure = { reason: verdict.limit === 'global' ? 'busy' : 'throttled', limit: verdict.limit, retryAfterSeconds: verdict.retryAfterSeconds };
+    this.events.emit('failure', failure);
+    return failure;
+  }
+
   /** The second step of a login: the code from the app, or a recovery code. */
   async completeLogin(pendingToken: string, code: string): Promise<SecondStepResult> {
     const key = hashToken(pendingToken);

@@ -5,7 +5,7 @@ import type { Store } from '../core/ports.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelAdapter } from './channel-adapter.ts';
 import { openApiDocument } from './openapi.ts';
-import { staffRouter, type StaffRouteDeps } from './staff-routes.ts';
+import { earlyLoginRefusal, staffRouter, type StaffRouteDeps } from './staff-routes.ts';
 import { demandRouter, type DemandRouteDeps } from './demand-routes.ts';
 import { messagesRouter } from './messages-route.ts';
 import { consoleRouter } from './console-route.ts';
@@ -45,6 +45,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestIds());
   app.use(accessLog(deps.logger));
   app.use(securityHeaders({ publicUrl: deps.publicUrl }));
+  if (deps.staff) app.post('/api/v1/staff/login', earlyLoginRefusal(deps.staff.auth, deps.staff.refusalDelay));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,5 +1,5 @@
 /** The staff REST API: login, queues, cases (claim, reply, note, transfer, resolve), staff and audit (FAQ drafts: faq-draft-routes.ts). */
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { nonEmptyText, parseOr400 as parse } from './request-parse.ts';
 import type { MessageService } from '../core/message-service.ts';
@@ -47,6 +47,32 @@ const STATES = ['pending', 'assigned', 'transferred', 'expired', 'resolved'] as 
 /** "N seconds" or "N minutes" for a Retry-After in a message. */
 const waitText = (s: number): string => (s < 120 ? `${s} second${s === 1 ? '' : 's'}` : `${Math.ceil(s / 60)} minutes`);
 
+/** Answers a refused login (429 throttled, 503 busy, with Retry-After), after the refusal delay. */
+function refuseLogin(res: Response, refusal: { reason: 'throttled' | 'busy'; retryAfterSeconds: number }, delay?: RefusalDelay): void {
+  const { reason, retryAfterSeconds } = refusal;
+  const answer = (): void => {
+    res.set('Retry-After', String(retryAfterSeconds));
+    if (reason === 'throttled') res.status(429).json({ error: 'throttled', message: `too many failed logins; try again in ${waitText(retryAfterSeconds)}` });
+    else res.status(503).json({ error: 'busy', message: `too many logins at once; try again in ${waitText(retryAfterSeconds)}` });
+  };
+  if (delay) delay.send(res, answer, retryAfterSeconds * 1000);
+  else answer();
+}
+
+/**
+ * Mounted before the body parser: a login that its address's limit or the global one refuses whatever it
+ * says is answered without reading its body, so a flood of them costs the server (and the citizens beside
+ * it) as little as a refusal can. Clients with a device cookie always go on to the full check.
+ */
+export function earlyLoginRefusal(auth: StaffAuth, delay?: RefusalDelay): RequestHandler {
+  return (req, res, next) => {
+    auth.refuseEarly({ address: req.ip ?? 'unknown', deviceCookie: cookieOf(req, DEVICE_COOKIE) }).then((refusal) => {
+      if (!refusal || refusal.reason === 'invalid') next();
+      else refuseLogin(res, refusal, delay);
+    }, next);
+  };
+}
+
 function fail(res: Response, err: unknown): void {
   if (err instanceof HandoffError) {
     const status = { not_found: 404, forbidden: 403, conflict: 409, bad_request: 400 }[err.code];
@@ -92,14 +118,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
         res.status(401).json({ error: 'invalid_login', message: 'wrong name or password' });
         return;
       }
-      const { reason, retryAfterSeconds } = result;
-      const answer = (): void => {
-        res.set('Retry-After', String(retryAfterSeconds));
-        if (reason === 'throttled') res.status(429).json({ error: 'throttled', message: `too many failed logins; try again in ${waitText(retryAfterSeconds)}` });
-        else res.status(503).json({ error: 'busy', message: `too many logins at once; try again in ${waitText(retryAfterSeconds)}` });
-      };
-      if (deps.refusalDelay) deps.refusalDelay.send(res, answer, retryAfterSeconds * 1000);
-      else answer();
+      refuseLogin(res, result, deps.refusalDelay);
       return;
     }
     if ('pendingToken' in result) {

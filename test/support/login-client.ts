@@ -10,8 +10,9 @@ export interface LoginAnswer {
   deviceCookie: string | null;
 }
 
-export function loginFrom(baseUrl: string, name: string, password: string, options: { address?: string; cookie?: string } = {}): Promise<LoginAnswer> {
-  const payload = JSON.stringify({ name, password });
+/** `rawBody` replaces the JSON of name and password (to send what no login form would). */
+export function loginFrom(baseUrl: string, name: string, password: string, options: { address?: string; cookie?: string; rawBody?: string } = {}): Promise<LoginAnswer> {
+  const payload = options.rawBody ?? JSON.stringify({ name, password });
   return new Promise((resolve, reject) => {
     const req = request(
       `${baseUrl}/api/v1/staff/login`,
