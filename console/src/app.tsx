@@ -41,7 +41,13 @@ export function App() {
       });
   }, []);
 
-  const toggleLang = () => setLang(lang === 'zh' ? 'en' : 'zh');
+  // Remembered at the click, not in the effect, which may run only after the next frame: a reload right after
+  // the switch keeps the choice.
+  const toggleLang = () => {
+    const next = lang === 'zh' ? 'en' : 'zh';
+    rememberLang(next);
+    setLang(next);
+  };
   const langButton = (
     <button type="button" class="link-button lang" lang={lang === 'zh' ? 'en' : 'zh-CN'} aria-label={i18n.t.switchLangLabel} onClick={toggleLang}>
       {i18n.t.switchLang}
