@@ -9,10 +9,13 @@
  *   --faq FILE                  the Taipei FAQ JSON (default ../shared/datasets/taipei-faq/faq.json)
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Engine } from '../src/core/engine.ts';
 import type { KnowledgeBase } from '../src/knowledge/types.ts';
-import { loadOrTrainModel, type BotModel } from '../src/nlu/bot-model.ts';
+import { loadOrTrainModel, type EngineVersion } from '../src/nlu/bot-model.ts';
 import { taipeiScaleBase, TAIPEI_FAQ } from './support/taipei-scale.ts';
 
 const STANDARD_SIZES: Array<[entries: number, questions: number]> = [
@@ -33,16 +36,31 @@ interface ScaleResult {
   /** Answerable held-out questions answered with their entry, and unanswerable ones not answered. */
   answeredRight: number;
   refusedRight: number;
+  /** Answerable questions asked back (numbered choices) with their entry among the choices. */
+  askedBackRight: number;
+  /** Answerable questions whose best candidate is their entry, whatever the decision (rejection off). */
+  topRight: number;
   liveEditMs: number | null;
 }
 
 /**
- * How long one live edit (an entry's answer and questions changed) takes until the engine answers with it.
- * The understanding engine that edits a trained model in place is not there yet (engine v2, src/nlu):
- * until it is, there is nothing to measure.
+ * Engine v2: how long one live edit (a question added to an entry) takes until an engine answers with it: the
+ * model for the edited knowledge base loaded from the cache folder the first build wrote (the last full build
+ * plus an overlay of the changed entry) and a new engine on it. Null for v1, which retrains.
  */
-export async function measureLiveEdit(_engine: Engine, _model: BotModel, _kb: KnowledgeBase): Promise<number | null> {
-  return null;
+export async function measureLiveEdit(kb: KnowledgeBase, engineVersion: EngineVersion, cacheDir: string): Promise<number | null> {
+  if (engineVersion !== 'v2') return null;
+  const target = kb.entries[Math.floor(kb.entries.length / 2)]!;
+  const question = `${Object.values(target.title)[0] ?? target.id} 线上申办入口在哪里`;
+  const entries = kb.entries.map((e) => (e === target ? { ...e, questions: { ...e.questions, zh: [...(e.questions.zh ?? []), question] } } : e));
+  const edited: KnowledgeBase = { ...kb, entries, hash: `${kb.hash}-edited` };
+  const started = performance.now();
+  const model = await loadOrTrainModel(edited, null, { engine: 'v2', cacheDir });
+  const engine = new Engine(model, [], { analysisCacheSize: 0 });
+  const ms = Math.round(performance.now() - started);
+  const turn = await engine.respond({ channel: 'bench', conversationId: 'edit', senderId: 's', text: question, time: new Date() }, { misses: 0 });
+  if (turn.result.candidates[0]?.entryId !== target.id) console.error(`live edit: the edited question's best candidate is ${turn.result.candidates[0]?.entryId}, not ${target.id}`);
+  return ms;
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -50,19 +68,23 @@ function percentile(sorted: number[], q: number): number {
 }
 
 /** One size, measured in this process (the child). */
-async function measureSize(entries: number, questions: number, caseCount: number, faqPath: string): Promise<ScaleResult> {
+async function measureSize(entries: number, questions: number, caseCount: number, faqPath: string, engineVersion: EngineVersion): Promise<ScaleResult> {
   const generated = performance.now();
   const { kb, cases } = taipeiScaleBase(entries, questions, { faqPath, caseCount });
   const generateMs = Math.round(performance.now() - generated);
 
   const started = performance.now();
-  const model = await loadOrTrainModel(kb, null);
+  // v2 writes its cache (the base of live edits) as the server does; v1 trains without one, as before.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'huiying-scale-'));
+  const model = await loadOrTrainModel(kb, null, engineVersion === 'v2' ? { engine: 'v2', cacheDir } : {});
   const buildMs = Math.round(performance.now() - started);
 
   const engine = new Engine(model, [], { analysisCacheSize: 0 });
   const times: number[] = [];
   let answeredRight = 0;
   let refusedRight = 0;
+  let askedBackRight = 0;
+  let topRight = 0;
   const run = performance.now();
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i]!;
@@ -72,10 +94,13 @@ async function measureSize(entries: number, questions: number, caseCount: number
     const answered = turn.result.outcome === 'answered' ? turn.result.replies.find((r) => r.entryId)?.entryId : undefined;
     if (c.expect !== null && answered === c.expect) answeredRight++;
     if (c.expect === null && answered === undefined) refusedRight++;
+    if (c.expect !== null && turn.result.outcome === 'clarify' && turn.result.candidates.some((x) => x.entryId === c.expect)) askedBackRight++;
+    if (c.expect !== null && turn.result.candidates[0]?.entryId === c.expect) topRight++;
   }
   const total = performance.now() - run;
   times.sort((a, b) => a - b);
-  const liveEditMs = await measureLiveEdit(engine, model, kb);
+  const liveEditMs = await measureLiveEdit(kb, engineVersion, cacheDir);
+  rmSync(cacheDir, { recursive: true, force: true });
   return {
     entries: kb.entries.length,
     questionsPerEntry: questions,
@@ -88,14 +113,16 @@ async function measureSize(entries: number, questions: number, caseCount: number
     answersPerSecond: Math.round((cases.length / total) * 1000),
     answeredRight,
     refusedRight,
+    askedBackRight,
+    topRight,
     liveEditMs,
   };
 }
 
 /** Runs one size in a child process and reads its result (the child's last stdout line, JSON). */
-function inChild(entries: number, questions: number, caseCount: number, faqPath: string): Promise<ScaleResult> {
+function inChild(entries: number, questions: number, caseCount: number, faqPath: string, engineVersion: EngineVersion): Promise<ScaleResult> {
   const script = fileURLToPath(import.meta.url);
-  const args = ['--import', 'tsx', script, '--child', '--entries', String(entries), '--questions', String(questions), '--cases', String(caseCount), '--faq', faqPath];
+  const args = ['--import', 'tsx', script, '--child', '--entries', String(entries), '--questions', String(questions), '--cases', String(caseCount), '--faq', faqPath, '--engine', engineVersion];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -125,10 +152,17 @@ function count(args: readonly string[], name: string, fallback?: number): number
 function row(r: ScaleResult): string {
   const answerable = Math.round((r.cases * 3) / 4);
   const pct = (n: number, of: number): string => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
-  return `| ${r.entries.toLocaleString('en')} × ${r.questionsPerEntry} | ${r.buildMs} | ${r.peakRssMb} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.answersPerSecond} | ${r.liveEditMs === null ? 'n/a' : r.liveEditMs} | ${pct(r.answeredRight, answerable)} / ${pct(r.refusedRight, r.cases - answerable)} |`;
+  return `| ${r.entries.toLocaleString('en')} × ${r.questionsPerEntry} | ${r.buildMs} | ${r.peakRssMb} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.answersPerSecond} | ${r.liveEditMs === null ? 'n/a' : r.liveEditMs} | ${pct(r.answeredRight, answerable)} / ${pct(r.askedBackRight, answerable)} / ${pct(r.refusedRight, r.cases - answerable)} | ${pct(r.topRight, answerable)} |`;
 }
 
-/** `npm run bench -- --scale [--entries N --questions Q] [--cases N] [--faq FILE]`. */
+/** The engine measured: `--engine v1|v2`, else ENGINE, else v1. */
+function engineOption(args: readonly string[]): EngineVersion {
+  const value = option(args, '--engine') ?? process.env.ENGINE ?? 'v1';
+  if (value !== 'v1' && value !== 'v2') throw new Error(`--engine is v1 or v2, not "${value}"`);
+  return value;
+}
+
+/** `npm run bench -- --scale [--entries N --questions Q] [--cases N] [--faq FILE] [--engine v1|v2]`. */
 export async function runScaleBench(args: readonly string[]): Promise<void> {
   const entries = count(args, '--entries');
   const questions = count(args, '--questions');
@@ -136,21 +170,22 @@ export async function runScaleBench(args: readonly string[]): Promise<void> {
   const faqPath = option(args, '--faq') ?? TAIPEI_FAQ;
   if ((entries === undefined) !== (questions === undefined)) throw new Error('give --entries and --questions together');
   const sizes = entries !== undefined && questions !== undefined ? [[entries, questions] as [number, number]] : STANDARD_SIZES;
-  console.log(`Taipei FAQ at scale: ${caseCount} held-out questions per size (3/4 answerable), one process per size, analysis cache off`);
-  console.log('| entries × questions | build ms | peak RSS MB | p50 ms | p99 ms | answers/s (one core) | live edit ms | answered right / refused right |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  const engineVersion = engineOption(args);
+  console.log(`Taipei FAQ at scale, engine ${engineVersion}: ${caseCount} held-out questions per size (3/4 answerable), one process per size, analysis cache off`);
+  console.log('| entries × questions | build ms | peak RSS MB | p50 ms | p99 ms | answers/s (one core) | live edit ms | answered right / asked back right / refused right | top candidate right |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   let pending = false;
   for (const [n, q] of sizes) {
-    const result = await inChild(n, q, caseCount, faqPath);
+    const result = await inChild(n, q, caseCount, faqPath, engineVersion);
     console.log(row(result));
     pending ||= result.liveEditMs === null;
   }
-  if (pending) console.log('live edit: n/a (engine v2 pending)');
+  if (pending) console.log('live edit: n/a (engine v1 retrains; run with --engine v2)');
 }
 
 const args = process.argv.slice(2);
 if (args.includes('--child')) {
-  const result = await measureSize(count(args, '--entries')!, count(args, '--questions')!, count(args, '--cases', 2000)!, option(args, '--faq') ?? TAIPEI_FAQ);
+  const result = await measureSize(count(args, '--entries')!, count(args, '--questions')!, count(args, '--cases', 2000)!, option(args, '--faq') ?? TAIPEI_FAQ, engineOption(args));
   console.log(JSON.stringify(result));
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await runScaleBench(args);

@@ -13,6 +13,13 @@ const schema = z.object({
    * fewer than the CPU cores (at most 4; none on one core), 0 answers on the main thread. Each thread holds
    * its own copy of the model in memory.
    */
+  /**
+   * Which understanding engine answers: \`v1\` (the trained classifier, minutes per thousand entries) or \`v2\`
+   * (retrieval and the shipped decision, seconds for ten thousand entries; issue 15).
+   */
+  ENGINE: z.enum(['v1', 'v2']).default('v1'),
+  /** Engine v2's one dial: above 0 it says "I don't know" more often, below 0 less (-0.5 to 0.5; 0 is as shipped). */
+  DECISION_STRICTNESS: z.coerce.number().min(-0.5).max(0.5).default(0),
   ENGINE_THREADS: z.union([z.literal('auto'), z.coerce.number().int().min(0).max(16)]).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(100_000).default(2000),

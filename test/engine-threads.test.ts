@@ -60,7 +60,7 @@ describe('engine threads', () => {
     expect(pool.size).toBe(2);
     // The main thread let its model go once the threads answered; the comparison engine is built here.
     expect(server.service.engineOnThisThread).toBeNull();
-    const reference = await buildEngine({ KNOWLEDGE_DIR: knowledge, INTENTS_DIR: 'intents', MODEL_CACHE_DIR: SHARED_MODEL_CACHE });
+    const reference = await buildEngine({ KNOWLEDGE_DIR: knowledge, INTENTS_DIR: 'intents', MODEL_CACHE_DIR: SHARED_MODEL_CACHE, ENGINE: 'v1', DECISION_STRICTNESS: 0 });
     const before = pool.answered;
     const analysed = pool.analysisStats.hits + pool.analysisStats.misses;
     const questions = ['出生证明丢了怎么补办', '公积金余额怎么查', '租房可以提取公积金吗', '今天天气怎么样', 'how do I check my housing fund balance'];

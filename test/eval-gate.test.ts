@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEvaluation } from '../src/eval/eval-runner.ts';
 import { labelledSets } from '../src/eval/eval-suite.ts';
-import { REGRESSION_GATE, type GateFigure, type RowKind } from '../src/eval/floors.ts';
+import { REGRESSION_GATE, REGRESSION_GATE_V2, type GateFigure, type RowKind } from '../src/eval/floors.ts';
+import type { EngineVersion } from '../src/nlu/bot-model.ts';
 import { measureSet } from '../src/eval/set-measure.ts';
 
 const DATASETS = '../shared/datasets';
@@ -61,11 +62,20 @@ describe('huiying eval --json', () => {
 
 // Under CI the datasets must be there: a gate that skipped would have gated nothing.
 describe.skipIf(!existsSync(DATASETS) && process.env.CI !== 'true')('accuracy / out-of-scope regression gate', () => {
+  gate('v1', floors);
+});
+
+describe.skipIf(!existsSync(DATASETS) && process.env.CI !== 'true')('engine v2 accuracy / out-of-scope regression gate', () => {
+  gate('v2', REGRESSION_GATE_V2);
+});
+
+/** One test per gated set: measured as `npm run eval` does (in this process), each figure at least its floor. */
+function gate(engine: EngineVersion, gateFloors: typeof floors): void {
   for (const entry of labelledSets(DATASETS).filter((s) => gated.includes(s.name))) {
     it(`${entry.name} keeps its figures`, { timeout: 180_000 }, async () => {
-      const wanted = floors[entry.name]!;
+      const wanted = gateFloors[entry.name]!;
       const kinds = Object.keys(wanted) as RowKind[];
-      const rows = await measureSet(entry.load(), { inProcess: true, kinds });
+      const rows = await measureSet(entry.load(), { inProcess: true, kinds, engine });
       expect(rows.map((r) => r.kind).sort()).toEqual([...kinds].sort());
       const misses: string[] = [];
       for (const row of rows) {
@@ -77,4 +87,4 @@ describe.skipIf(!existsSync(DATASETS) && process.env.CI !== 'true')('accuracy / 
       expect(misses, misses.join('\n')).toEqual([]);
     });
   }
-});
+}

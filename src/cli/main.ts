@@ -1,6 +1,6 @@
 /** The `huiying` command line: serve, chat, train, kb lint, kb import, eval, staff add and unlock. */
 import 'dotenv/config';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { randomUUID } from 'node:crypto';
 import { extname } from 'node:path';
@@ -16,7 +16,7 @@ import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
 import { importSpreadsheet } from '../knowledge/spreadsheet-import.ts';
 import { importFaqJson } from '../knowledge/faq-json-import.ts';
 import { formatProblem } from '../knowledge/knowledge-error.ts';
-import { loadOrTrainModel } from '../nlu/bot-model.ts';
+import { loadOrTrainModel, type EngineVersion } from '../nlu/bot-model.ts';
 import { startServer } from '../server/start-server.ts';
 import type { ChannelPlugin } from '../server/channel-adapter.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -79,7 +79,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .action(async () => {
       const config = loadConfig();
       const kb = loadKnowledgeBase(config.KNOWLEDGE_DIR);
-      const model = await loadOrTrainModel(kb, loadIntents(config.INTENTS_DIR), { cacheDir: config.MODEL_CACHE_DIR });
+      const model = await loadOrTrainModel(kb, loadIntents(config.INTENTS_DIR), { cacheDir: config.MODEL_CACHE_DIR, engine: config.ENGINE, strictness: config.DECISION_STRICTNESS });
       console.log(`${kb.entries.length} entries; ${model.fromCache ? 'loaded from cache' : `trained in ${model.trainMs} ms`}`);
       console.log(JSON.stringify(model.matcher.report, null, 2));
     });
@@ -124,8 +124,12 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .option('--json', 'print one JSON object')
     .option('--with-intents [dir]', 'also use the conversational intents')
     .option('--leave-out <ids>', 'comma-separated entry ids left out of training (their cases should expect null)')
-    .action(async (opts: { kb: string; cases: string; json?: boolean; withIntents?: string | boolean; leaveOut?: string }) => {
+    .addOption(new Option('--engine <version>', 'the engine to evaluate').choices(['v1', 'v2']).default(process.env.ENGINE ?? 'v1'))
+    .option('--decision-without <set>', 'engine v2: use the shipped decision learned without this labelled set (as npm run eval does)')
+    .action(async (opts: { kb: string; cases: string; json?: boolean; withIntents?: string | boolean; leaveOut?: string; engine: EngineVersion; decisionWithout?: string }) => {
       const scores = await evaluateFiles({
+        engine: opts.engine,
+        decisionWithout: opts.decisionWithout,
         kb: opts.kb,
         cases: opts.cases,
         leaveOut: (opts.leaveOut ?? '').split(',').map((s) => s.trim()).filter(Boolean),
@@ -212,8 +216,9 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .option('--only <names>', 'comma-separated sets to run (e.g. banking77,smp2019)')
     .option('--verbose', 'also print each fold')
     .option('--baseline', 'also run plain node-nlp with its defaults')
-    .action(async (opts: { datasets: string; only?: string; verbose?: boolean; baseline?: boolean }) => {
-      await runEvalSuite({ datasets: opts.datasets, only: opts.only?.split(','), verbose: opts.verbose, baseline: opts.baseline });
+    .addOption(new Option('--engine <version>', 'the engine to measure').choices(['v1', 'v2']).default(process.env.ENGINE ?? 'v1'))
+    .action(async (opts: { datasets: string; only?: string; verbose?: boolean; baseline?: boolean; engine: EngineVersion }) => {
+      await runEvalSuite({ datasets: opts.datasets, only: opts.only?.split(','), verbose: opts.verbose, baseline: opts.baseline, engine: opts.engine });
     });
 
   await program.parseAsync([...argv]).catch((err: unknown) => {

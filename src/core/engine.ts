@@ -116,6 +116,11 @@ export class Engine implements Responder {
     return this.model.kb;
   }
 
+  /** Engine v2's model buffer, shared with other threads (null for v1, whose model is a graph of objects). */
+  get sharedModel(): SharedArrayBuffer | null {
+    return this.model.shared ?? null;
+  }
+
   /** How the model was obtained (for metrics): training time in ms, and whether it came from the cache. */
   get modelInfo(): { trainMs: number; fromCache: boolean } {
     return { trainMs: this.model.trainMs, fromCache: this.model.fromCache };

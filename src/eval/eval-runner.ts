@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EvalCase } from './eval-cases.ts';
 import { evaluateFiles } from './evaluate-files.ts';
+import type { EngineChoice } from './evaluate.ts';
 import type { EvalMetrics } from './metrics.ts';
 
 /** What `huiying eval --json` reports: the scores plus the process's peak resident memory (null when run in this process). */
@@ -28,7 +29,7 @@ const MAX_OUTPUT = 256 * 1024 * 1024;
 export async function runEvaluation(
   knowledge: RunKnowledge,
   cases: readonly EvalCase[],
-  options: { inProcess?: boolean } = {},
+  options: { inProcess?: boolean } & EngineChoice = {},
 ): Promise<RunMetrics> {
   const dir = mkdtempSync(join(tmpdir(), 'huiying-eval-'));
   try {
@@ -46,11 +47,13 @@ export async function runEvaluation(
       leaveOut = knowledge.leaveOut;
     }
     if (options.inProcess) {
-      const scores = (await evaluateFiles({ kb, cases: casesFile, leaveOut })) as unknown as Record<string, unknown>;
+      const scores = (await evaluateFiles({ kb, cases: casesFile, leaveOut, engine: options.engine, decisionWithout: options.decisionWithout })) as unknown as Record<string, unknown>;
       return pickMetrics({ ...scores, peakRssMb: null });
     }
     const args = [CLI, 'eval', '--kb', kb, '--cases', casesFile, '--json'];
     if (leaveOut.length > 0) args.push('--leave-out', leaveOut.join(','));
+    if (options.engine) args.push('--engine', options.engine);
+    if (options.decisionWithout) args.push('--decision-without', options.decisionWithout);
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(process.execPath, args, { cwd: REPO, maxBuffer: MAX_OUTPUT }, (err, out, errOut) => {
         if (err) reject(new Error(`huiying eval failed (${err.message.split('\n')[0]}): ${errOut.trim().split('\n').slice(-5).join(' | ')}`));

@@ -1,6 +1,7 @@
 /** `npm run eval`: every labelled set under one protocol, one Markdown table with the floors met or missed. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EngineVersion } from '../nlu/bot-model.ts';
 import { FLOORS } from './floors.ts';
 import { projectTestSet } from './project-test-set.ts';
 import { banking77, braun2017, FOLD_COUNT, FOLD_SEED, smp2019, xsidZh, type LabelledSet } from './public-datasets.ts';
@@ -14,6 +15,8 @@ export interface SuiteOptions {
   verbose?: boolean;
   /** Also run plain node-nlp with its defaults on the same runs. */
   baseline?: boolean;
+  /** The engine measured (v1 by default). */
+  engine?: EngineVersion;
 }
 
 /** Every labelled set, by name, with the dataset folder it needs (null: shipped in the repository). */
@@ -61,6 +64,7 @@ export async function runEvalSuite(options: SuiteOptions): Promise<void> {
   }
   console.log(`Out-of-scope: whole intents left out of training (${FOLD_COUNT} fixed folds, seed ${FOLD_SEED}; Banking77 the Banking77-OOS split), their test questions unanswerable.`);
   console.log(`Floors on sets with at least ${FLOORS.minIntents} intents: oosRecall ≥ ${FLOORS.oosRecall} with accuracy at most ${FLOORS.maxAccuracyLossToRejection} below rejection off; Banking77 accuracy ≥ ${FLOORS.allKnownAccuracy.Banking77} with all intents known.`);
+  console.log(`Engine ${options.engine ?? 'v1'}.`);
   console.log('Peak RSS is that of the whole `huiying eval` process, start-up included.\n');
   console.log(`| ${HEADER.join(' | ')} |`);
   console.log(`|${HEADER.map(() => '---').join('|')}|`);
@@ -69,7 +73,7 @@ export async function runEvalSuite(options: SuiteOptions): Promise<void> {
       console.error(`${join(options.datasets, entry.folder)} not found: ${entry.name} skipped`);
       continue;
     }
-    const rows = await measureSet(entry.load(), { baseline: options.baseline, onRun: (what) => console.error(`running ${what}`) });
+    const rows = await measureSet(entry.load(), { baseline: options.baseline, engine: options.engine, onRun: (what) => console.error(`running ${what}`) });
     for (const r of rows) {
       console.log(tableLine(r));
       if (options.verbose && r.folds.length > 1) r.folds.forEach((f, i) => console.log(tableLine({ ...r, metrics: f, floor: '' }, `fold ${i + 1}`)));

@@ -2,10 +2,10 @@
 import { loadIntents } from '../knowledge/intents-loader.ts';
 import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
 import { readCases } from './eval-cases.ts';
-import { evaluateKnowledgeBase } from './evaluate.ts';
+import { evaluateKnowledgeBase, type EngineChoice } from './evaluate.ts';
 import { knowledgeWithout } from './folds.ts';
 
-export interface EvalFiles {
+export interface EvalFiles extends EngineChoice {
   /** Knowledge folder, or JSON `{"entries":[{"id","questions","answer"}]}`. */
   kb: string;
   /** JSON lines `{"text","expect": id|null}`. */
@@ -19,5 +19,5 @@ export interface EvalFiles {
 export async function evaluateFiles(files: EvalFiles): Promise<Awaited<ReturnType<typeof evaluateKnowledgeBase>>> {
   const kb = knowledgeWithout(loadKnowledgeBase(files.kb), files.leaveOut ?? [], files.kb);
   const cases = readCases(files.cases);
-  return evaluateKnowledgeBase(kb, cases, files.intentsDir ? loadIntents(files.intentsDir) : null);
+  return evaluateKnowledgeBase(kb, cases, files.intentsDir ? loadIntents(files.intentsDir) : null, { engine: files.engine, decisionWithout: files.decisionWithout });
 }

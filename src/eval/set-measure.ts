@@ -1,5 +1,6 @@
 /** Measures one labelled set under the protocol: its split with every intent known, then its leave-intents-out folds. */
 import { resolve } from 'node:path';
+import type { EngineVersion } from '../nlu/bot-model.ts';
 import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
 import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
 import type { EvalCase } from './eval-cases.ts';
@@ -27,6 +28,8 @@ export interface SetRow {
 export interface MeasureOptions {
   /** Run in this process (faster, no memory figure) instead of one `huiying eval` process a run. */
   inProcess?: boolean;
+  /** The engine measured (v1 by default). */
+  engine?: EngineVersion;
   /** Also run plain node-nlp on the same runs. */
   baseline?: boolean;
   /** Only these rows (default both). */
@@ -51,7 +54,9 @@ export async function measureSet(set: LabelledSet, options: MeasureOptions = {})
       const fold = leaveIntentsOut(set.training, set.cases, leftOut);
       options.onRun?.(`${set.name}: ${run.kind}${run.leftOut.length > 1 ? ` fold ${i + 1}/${run.leftOut.length}` : ''}`);
       const knowledge: RunKnowledge = set.folder ? { kb: resolve(set.folder), leaveOut: leftOut } : { training: fold.training };
-      folds.push(await runEvaluation(knowledge, fold.cases, { inProcess: options.inProcess }));
+      // Engine v2 on a set its shipped decision learned from is measured with the decision learned without it.
+      const decisionWithout = options.engine === 'v2' ? set.name : undefined;
+      folds.push(await runEvaluation(knowledge, fold.cases, { inProcess: options.inProcess, engine: options.engine, decisionWithout }));
       if (options.baseline) baseline.push(await nodeNlpRun(set, leftOut, fold.training, fold.cases));
     }
     const metrics = combineFolds(folds);

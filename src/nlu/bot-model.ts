@@ -1,18 +1,46 @@
 /** The trained understanding of one knowledge base: FAQ matcher plus conversational intents, cached on disk. */
-import { knowledgeVocabulary } from './knowledge-vocabulary.ts';
+import { knowledgeVocabulary, vocabularyKey } from './knowledge-vocabulary.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ConversationalIntent, KnowledgeBase } from '../knowledge/types.ts';
-import { FaqMatcher, MATCHER_STATE_VERSION, type MatcherDataset, type MatcherState } from './faq-matcher.ts';
+import { EntryIndex } from './entry-index.ts';
+import { FaqMatcher, MATCHER_STATE_VERSION, type MatchResult, type MatcherDataset, type MatcherState } from './faq-matcher.ts';
+import { LiveEntryIndex, REBUILD_SHARE } from './live-entry-index.ts';
+import { RetrievalMatcher, shippedDecision } from './retrieval-matcher.ts';
+import { TextPipeline } from './text-pipeline.ts';
 import { IntentRecognizer } from './intent-recognizer.ts';
+
+/** What the engine asks of a matcher: v1's trained FaqMatcher or v2's RetrievalMatcher. */
+export interface Matcher {
+  match(text: string): MatchResult;
+  /** How the matcher was calibrated (v1), for `huiying train` and the evaluation's detail. */
+  readonly report?: unknown;
+}
+
+/** The engine that understands questions (ENGINE). */
+export type EngineVersion = 'v1' | 'v2';
+
+export interface ModelOptions {
+  /** A folder where built models are kept by a hash of their content and loaded instead of built again. */
+  cacheDir?: string;
+  engine?: EngineVersion;
+  /** Engine v2's DECISION_STRICTNESS. */
+  strictness?: number;
+  /** Engine v2, for evaluation: the shipped decision learned without this labelled set (see shippedDecision). */
+  decisionWithout?: string;
+  /** Engine v2: a model buffer built for this knowledge base by another thread, mapped (not copied) when it matches. */
+  shared?: SharedArrayBuffer;
+}
 
 export interface BotModel {
   kb: KnowledgeBase;
-  matcher: FaqMatcher;
+  matcher: Matcher;
   intents: IntentRecognizer | null;
   trainMs: number;
   fromCache: boolean;
+  /** Engine v2: the model as one SharedArrayBuffer, for other threads to map. */
+  shared?: SharedArrayBuffer;
 }
 
 interface CachedModel {
@@ -59,11 +87,8 @@ function cacheKey(kb: KnowledgeBase, intents: readonly ConversationalIntent[] | 
  * Trains on the knowledge base (and intents, if given). With a cache folder, a model trained on the
  * same content is loaded instead of trained again.
  */
-export async function loadOrTrainModel(
-  kb: KnowledgeBase,
-  intents: readonly ConversationalIntent[] | null,
-  options: { cacheDir?: string } = {},
-): Promise<BotModel> {
+export async function loadOrTrainModel(kb: KnowledgeBase, intents: readonly ConversationalIntent[] | null, options: ModelOptions = {}): Promise<BotModel> {
+  if (options.engine === 'v2') return loadOrBuildV2(kb, intents, options);
   const dataset = datasetFromKnowledge(kb);
   const file = options.cacheDir ? join(options.cacheDir, `model-${cacheKey(kb, intents)}.json`) : null;
   if (file) {
@@ -92,6 +117,152 @@ function readCache(file: string): CachedModel | null {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as CachedModel;
     return parsed.matcher?.version === MATCHER_STATE_VERSION ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Bumped when engine v2's buffer or its intents' cache changes shape. */
+const V2_CACHE_VERSION = 2;
+
+/** The cache file key of engine v2 content (a knowledge base's hash, or intents with their vocabulary). */
+function v2Key(content: string): string {
+  return createHash('sha256').update(`v2.${V2_CACHE_VERSION}\n${content}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * Engine v2: the entry index (one binary buffer, cached as `model-v2-<hash>.bin` with its build time in
+ * `model-v2-<hash>.json`) with the shipped decision, and the conversational intents (node-nlp, cached as
+ * `intents-<hash>.json`). The intents depend only on the intents and the words the knowledge base teaches the
+ * pipeline (synonyms, keywords), so editing an entry's questions or answer does not train them again.
+ *
+ * Live edits: a knowledge base the cache has no index for is served, when it differs from the last full build
+ * (`model-v2-latest.json`, its knowledge base kept as `model-v2-<hash>.kb.json`) in at most REBUILD_SHARE of
+ * its entries, by that build plus an overlay of the changed entries (LiveEntryIndex), built in milliseconds;
+ * past that share it is built in full and becomes the new base.
+ */
+async function loadOrBuildV2(kb: KnowledgeBase, intents: readonly ConversationalIntent[] | null, options: ModelOptions): Promise<BotModel> {
+  const vocabulary = knowledgeVocabulary(kb);
+  const intentsKey = v2Key(`${vocabularyKey(vocabulary)}\n${JSON.stringify(intents)}`);
+  const intentsFile = options.cacheDir && intents ? join(options.cacheDir, `intents-${intentsKey}.json`) : null;
+  const started = performance.now();
+  const built = loadOrBuildIndex(kb, options);
+  // The same intents and words as the model this thread served last: its recognizer (read-only) serves again.
+  const reused = lastIntents?.key === intentsKey ? lastIntents.recognizer : null;
+  const recognizer = intents ? (reused ?? (await loadOrTrainIntents(intents, new TextPipeline(vocabulary), intentsFile))) : null;
+  if (recognizer) lastIntents = { key: intentsKey, recognizer };
+  return {
+    kb,
+    matcher: new RetrievalMatcher(built.index, shippedDecision(options.decisionWithout), options.strictness),
+    intents: recognizer,
+    trainMs: built.fromCache ? built.indexMs : Math.round(performance.now() - started),
+    fromCache: built.fromCache,
+    shared: built.shared,
+  };
+}
+
+/** Engine v2's entry index for `kb`: from the cache, as live edits over the last full build, or built in full. */
+function loadOrBuildIndex(kb: KnowledgeBase, options: ModelOptions): { index: EntryIndex | LiveEntryIndex; shared: SharedArrayBuffer; fromCache: boolean; indexMs: number } {
+  const started = performance.now();
+  const file = (hash: string): string | null => (options.cacheDir ? join(options.cacheDir, `model-v2-${v2Key(hash)}`) : null);
+  // A buffer another thread already holds is mapped when it is the one wanted; otherwise the file is read.
+  const buffer = (base: string, forKb: KnowledgeBase): SharedArrayBuffer | null => {
+    if (options.shared && fitsKnowledge(options.shared, forKb)) return options.shared;
+    const read = readV2Buffer(base);
+    return read && fitsKnowledge(read, forKb) ? read : null;
+  };
+  const own = file(kb.hash);
+  const cachedMs = own ? readV2Meta(own) : null;
+  const cached = cachedMs === null ? null : buffer(own!, kb);
+  if (cached) return { index: EntryIndex.fromBuffer(cached, kb), shared: cached, fromCache: true, indexMs: cachedMs! };
+
+  const latest = options.cacheDir ? readLatestBase(options.cacheDir) : null;
+  const latestFile = latest ? file(latest.hash) : null;
+  const latestBuffer = latest && latestFile ? buffer(latestFile, latest) : null;
+  if (latest && latestBuffer) {
+    const live = LiveEntryIndex.over(EntryIndex.fromBuffer(latestBuffer, latest), latest).apply(kb);
+    if (live.changedShare <= REBUILD_SHARE) return { index: live, shared: latestBuffer, fromCache: false, indexMs: Math.round(performance.now() - started) };
+  }
+
+  const shared = EntryIndex.build(kb).toBuffer({ shared: true }) as SharedArrayBuffer;
+  const indexMs = Math.round(performance.now() - started);
+  if (own && options.cacheDir) {
+    mkdirSync(options.cacheDir, { recursive: true, mode: 0o700 });
+    writeAtomically(`${own}.bin`, new Uint8Array(shared));
+    writeAtomically(`${own}.json`, JSON.stringify({ trainMs: indexMs }));
+    writeAtomically(`${own}.kb.json`, JSON.stringify(kb));
+    writeAtomically(join(options.cacheDir, LATEST_FILE), JSON.stringify({ hash: kb.hash }));
+  }
+  return { index: EntryIndex.fromBuffer(shared, kb), shared, fromCache: false, indexMs };
+}
+
+/** Names the knowledge base of the last full v2 build, the base that live edits are laid over. */
+const LATEST_FILE = 'model-v2-latest.json';
+
+/** The knowledge base of the last full v2 build in the cache folder, or null when there is none (or it is unreadable). */
+function readLatestBase(cacheDir: string): KnowledgeBase | null {
+  try {
+    const { hash } = JSON.parse(readFileSync(join(cacheDir, LATEST_FILE), 'utf8')) as { hash: string };
+    const kb = JSON.parse(readFileSync(join(cacheDir, `model-v2-${v2Key(hash)}.kb.json`), 'utf8')) as KnowledgeBase;
+    return kb.hash === hash && Array.isArray(kb.entries) ? kb : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The intents recognizer engine v2 made last in this thread, by the key of its intents and words. */
+let lastIntents: { key: string; recognizer: IntentRecognizer } | null = null;
+
+/** The conversational intents from their cache file, or trained (and cached) when it is absent or unreadable. */
+async function loadOrTrainIntents(intents: readonly ConversationalIntent[], pipeline: TextPipeline, file: string | null): Promise<IntentRecognizer> {
+  if (file) {
+    try {
+      return await IntentRecognizer.fromExport(readFileSync(file, 'utf8'), pipeline, intents);
+    } catch {
+      // Absent or unreadable: trained below.
+    }
+  }
+  const recognizer = await IntentRecognizer.train(intents, pipeline);
+  if (file) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeAtomically(file, recognizer.export());
+  }
+  return recognizer;
+}
+
+/** Writes a file whole or not at all (a temporary file renamed over it). */
+function writeAtomically(file: string, data: string | Uint8Array): void {
+  writeFileSync(`${file}.tmp`, data);
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Whether a model buffer was built from this knowledge base's entries. */
+function fitsKnowledge(buffer: SharedArrayBuffer, kb: KnowledgeBase): boolean {
+  try {
+    EntryIndex.fromBuffer(buffer, kb);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The cached index's build time, or null when it is absent or unreadable. */
+function readV2Meta(base: string): number | null {
+  try {
+    const { trainMs } = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { trainMs?: unknown };
+    return typeof trainMs === 'number' ? trainMs : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The cached model buffer, read into a SharedArrayBuffer, or null. */
+function readV2Buffer(base: string): SharedArrayBuffer | null {
+  try {
+    const bytes = readFileSync(`${base}.bin`);
+    const shared = new SharedArrayBuffer(bytes.byteLength);
+    new Uint8Array(shared).set(bytes);
+    return shared;
   } catch {
     return null;
   }

@@ -5,9 +5,9 @@
  */
 import type { Lang } from '../core/message.ts';
 import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
-import { knowledgeVocabulary } from './knowledge-vocabulary.ts';
+import { knowledgeVocabulary, vocabularyKey } from './knowledge-vocabulary.ts';
 import { packArrays, PackedArrays } from './packed-arrays.ts';
-import { RetrievalIndex, RetrievalIndexBuilder } from './retrieval-index.ts';
+import { nearestSiblingCosines, RetrievalIndex, RetrievalIndexBuilder, sublinearTf } from './retrieval-index.ts';
 import { hashTerm } from './term-hash.ts';
 import { TextTerms } from './text-terms.ts';
 
@@ -26,6 +26,10 @@ export interface EntryCandidate {
   question: number;
   /** Cosine of the entry's profile (0 when it is not among the nearest profiles). */
   profile: number;
+  /** How close the entry's own questions are to each other: the mean of each one's cosine with its nearest sibling. */
+  radius: number;
+  /** The mean cosine of the entry's questions with its profile made without them. */
+  profileRadius: number;
 }
 
 export interface RetrieveOptions {
@@ -42,12 +46,24 @@ export interface EntryIndexBuildOptions {
   idfFrom?: EntryIndex;
 }
 
-/** The normaliser and segmenter for a knowledge base: its synonyms, and its keywords as jieba words. */
+/** The last TextTerms made by textTermsFor, by the key of its words: a reload with the same words reuses it. */
+let lastTextTerms: { key: number; textTerms: TextTerms } | null = null;
+
+/**
+ * The normaliser and segmenter for a knowledge base: its synonyms, and its keywords as jieba words. The same
+ * words give the same (read-only) instance, as a new one costs a dictionary load (about 0.1 s).
+ */
 export function textTermsFor(kb: KnowledgeBase): TextTerms {
-  return new TextTerms(knowledgeVocabulary(kb));
+  const vocabulary = knowledgeVocabulary(kb);
+  const key = vocabularyKey(vocabulary);
+  if (lastTextTerms?.key !== key) lastTextTerms = { key, textTerms: new TextTerms(vocabulary) };
+  return lastTextTerms.textTerms;
 }
 
 export class EntryIndex {
+  /** The first profile document of each entry, and one past the last entry's (documents are in entry order). */
+  private profileStarts: Uint32Array | null = null;
+
   private constructor(
     private readonly kb: KnowledgeBase,
     readonly textTerms: TextTerms,
@@ -57,6 +73,10 @@ export class EntryIndex {
     private readonly questionEntry: Uint32Array,
     /** The entry of each profile document. */
     private readonly profileEntry: Uint32Array,
+    /** Each entry's radius (see EntryCandidate.radius); entries with one question get the base's median. */
+    readonly radii: Float32Array,
+    /** Each entry's profile radius (see EntryCandidate.profileRadius). */
+    readonly profileRadii: Float32Array,
   ) {}
 
   static build(kb: KnowledgeBase, options: EntryIndexBuildOptions = {}): EntryIndex {
@@ -64,6 +84,7 @@ export class EntryIndex {
     const questions = new RetrievalIndexBuilder();
     const profiles = new RetrievalIndexBuilder();
     const questionEntry: number[] = [];
+    const questionProfile: number[] = [];
     const profileEntry: number[] = [];
     kb.entries.forEach((entry, index) => {
       for (const lang of LANGS) {
@@ -76,6 +97,7 @@ export class EntryIndex {
           const terms = textTerms.terms(text);
           questions.add(terms);
           questionEntry.push(index);
+          questionProfile.push(profileEntry.length);
           for (const [hash, count] of terms) profile.set(hash, (profile.get(hash) ?? 0) + count);
         }
         profiles.add(profile);
@@ -83,14 +105,27 @@ export class EntryIndex {
       }
     });
     const base = options.idfFrom;
+    const questionIndex = questions.build({ idfFrom: base?.questions });
+    const profileIndex = profiles.build({ idfFrom: base?.profiles });
+    const ofQuestion = Uint32Array.from(questionEntry);
+    const count = kb.entries.length;
     return new EntryIndex(
       kb,
       textTerms,
-      questions.build({ idfFrom: base?.questions }),
-      profiles.build({ idfFrom: base?.profiles }),
-      Uint32Array.from(questionEntry),
+      questionIndex,
+      profileIndex,
+      ofQuestion,
       Uint32Array.from(profileEntry),
+      entryRadii(nearestSiblingCosines(questions, questionIndex, ofQuestion), ofQuestion, count, base?.radii),
+      entryRadii(leaveOneOutProfileCosines(questions, profiles, profileIndex, Uint32Array.from(questionProfile)), ofQuestion, count, base?.profileRadii),
     );
+  }
+
+  /** Whether any profile of the entry (at `index` in the knowledge base) holds the term. */
+  entryHolds(index: number, hash: number): boolean {
+    const profiles = (this.profileStarts ??= startsOf(this.profileEntry, this.kb.entries.length));
+    for (let d = profiles[index]!; d < profiles[index + 1]!; d++) if (this.profiles.holds(d, hash)) return true;
+    return false;
   }
 
   /** The k entries that best match the text, best first. */
@@ -130,6 +165,8 @@ export class EntryIndex {
         score: (1 - RANK_WEIGHT) * question + RANK_WEIGHT * profile,
         question,
         profile,
+        radius: this.radii[index]!,
+        profileRadius: this.profileRadii[index]!,
       }))
       .sort((a, b) => b.score - a.score || a.index - b.index)
       .slice(0, k);
@@ -142,6 +179,8 @@ export class EntryIndex {
         'entries.meta': new Uint32Array([this.kb.entries.length, entriesHash(this.kb)]),
         'entries.ofQuestion': this.questionEntry,
         'entries.ofProfile': this.profileEntry,
+        'entries.radii': this.radii,
+        'entries.profileRadii': this.profileRadii,
         ...this.questions.toArrays('questions.'),
         ...this.profiles.toArrays('profiles.'),
       },
@@ -161,8 +200,90 @@ export class EntryIndex {
       RetrievalIndex.fromArrays(packed, 'profiles.'),
       packed.uint32('entries.ofQuestion'),
       packed.uint32('entries.ofProfile'),
+      packed.float32('entries.radii'),
+      packed.float32('entries.profileRadii'),
     );
   }
+}
+
+/**
+ * Each entry's mean nearest-sibling cosine over its questions; an entry with a single question gets the median
+ * of the others (or of `fallback`, an overlay's base, when it has them).
+ */
+function entryRadii(nearest: Float32Array, entryOf: Uint32Array, entries: number, fallback?: Float32Array): Float32Array {
+  const sums = new Float64Array(entries);
+  const counts = new Uint32Array(entries);
+  nearest.forEach((c, d) => {
+    if (Number.isNaN(c)) return;
+    sums[entryOf[d]!]! += c;
+    counts[entryOf[d]!]!++;
+  });
+  const radii = new Float32Array(entries);
+  const known: number[] = [];
+  for (let e = 0; e < entries; e++) {
+    radii[e] = counts[e]! > 0 ? sums[e]! / counts[e]! : Number.NaN;
+    if (counts[e]! > 0) known.push(radii[e]!);
+  }
+  const pool = known.length > 0 || !fallback ? known : [...fallback].filter((r) => !Number.isNaN(r));
+  const median = pool.length > 0 ? pool.sort((a, b) => a - b)[pool.length >> 1]! : 0.5;
+  for (let e = 0; e < entries; e++) if (Number.isNaN(radii[e]!)) radii[e] = median;
+  return radii;
+}
+
+/** Each question's cosine with its profile less its own counts (`profileOf`: ascending, a profile's questions consecutive). */
+function leaveOneOutProfileCosines(
+  questions: RetrievalIndexBuilder,
+  profiles: RetrievalIndexBuilder,
+  profileIndex: RetrievalIndex,
+  profileOf: Uint32Array,
+): Float32Array {
+  const q = questions.documents();
+  const p = profiles.documents();
+  const cosines = new Float32Array(profileOf.length);
+  let current = -1;
+  let counts = new Map<number, number>();
+  let norm2 = 0;
+  const idf = new Map<number, number>();
+  const idfOf = (h: number): number => {
+    let v = idf.get(h);
+    if (v === undefined) idf.set(h, (v = profileIndex.idfOf(h)));
+    return v;
+  };
+  for (let d = 0; d < profileOf.length; d++) {
+    if (profileOf[d] !== current) {
+      current = profileOf[d]!;
+      counts = new Map();
+      norm2 = 0;
+      for (let i = current === 0 ? 0 : p.docEnds[current - 1]!; i < p.docEnds[current]!; i++) {
+        counts.set(p.hashes[i]!, p.counts[i]!);
+        norm2 += (sublinearTf(p.counts[i]!) * idfOf(p.hashes[i]!)) ** 2;
+      }
+    }
+    let dot = 0;
+    let own2 = 0;
+    let loo2 = norm2;
+    for (let i = d === 0 ? 0 : q.docEnds[d - 1]!; i < q.docEnds[d]!; i++) {
+      const h = q.hashes[i]!;
+      const w = idfOf(h);
+      const full = counts.get(h) ?? 0;
+      const rest = Math.max(0, full - q.counts[i]!);
+      const restWeight = rest > 1e-6 ? sublinearTf(rest) * w : 0;
+      loo2 += restWeight ** 2 - (sublinearTf(full) * w) ** 2;
+      const own = sublinearTf(q.counts[i]!) * w;
+      own2 += own * own;
+      dot += own * restWeight;
+    }
+    cosines[d] = loo2 > 1e-12 && own2 > 0 ? dot / Math.sqrt(own2 * loo2) : Number.NaN;
+  }
+  return cosines;
+}
+
+/** Where each group's documents start in `of` (ascending group of each document), with the end last. */
+function startsOf(of: Uint32Array, groups: number): Uint32Array {
+  const starts = new Uint32Array(groups + 1);
+  for (const g of of) starts[g + 1]!++;
+  for (let g = 0; g < groups; g++) starts[g + 1]! += starts[g]!;
+  return starts;
 }
 
 /** A hash of the entries' ids in order: a buffer is only read with the knowledge base it was built from. */

@@ -1,5 +1,6 @@
 /** What a knowledge base teaches the text pipeline: its synonyms (merged across entries), and its keywords and canonical words for jieba. */
 import type { KnowledgeBase } from '../knowledge/types.ts';
+import { hashTerm } from './term-hash.ts';
 
 export function knowledgeVocabulary(kb: KnowledgeBase): { synonyms: Map<string, string[]>; userWords: Set<string> } {
   const synonyms = new Map<string, string[]>();
@@ -12,4 +13,10 @@ export function knowledgeVocabulary(kb: KnowledgeBase): { synonyms: Map<string, 
     for (const k of e.keywords) userWords.add(k);
   }
   return { synonyms, userWords };
+}
+
+/** A hash of the words a knowledge base teaches the text pipeline, whatever the order of its entries. */
+export function vocabularyKey({ synonyms, userWords }: ReturnType<typeof knowledgeVocabulary>): number {
+  const sortedSynonyms = [...synonyms].map(([canonical, variants]) => `${canonical}=${[...variants].sort().join('|')}`).sort();
+  return hashTerm(JSON.stringify([[...userWords].sort(), sortedSynonyms]));
 }

@@ -9,8 +9,9 @@
  * since only reaches the base's entries at the next full rebuild.
  */
 import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
+import type { FeatureSource } from './candidate-features.ts';
 import { EntryIndex, type EntryCandidate } from './entry-index.ts';
-import { knowledgeVocabulary } from './knowledge-vocabulary.ts';
+import { knowledgeVocabulary, vocabularyKey } from './knowledge-vocabulary.ts';
 import { hashTerm } from './term-hash.ts';
 import { TextTerms } from './text-terms.ts';
 
@@ -50,7 +51,19 @@ export class LiveEntryIndex {
     private readonly baseToKb: Int32Array,
     /** Entries published, edited or retired since the base was built. */
     readonly changedCount: number,
-  ) {}
+  ) {
+    this.kbToBase = new Int32Array(kb.entries.length).fill(-1);
+    baseToKb.forEach((at, b) => {
+      if (at >= 0) this.kbToBase[at] = b;
+    });
+    this.kbToOverlay = new Int32Array(kb.entries.length).fill(-1);
+    overlayToKb.forEach((at, o) => (this.kbToOverlay[at] = o));
+  }
+
+  /** The base position of each entry of `kb`, -1 for an overlay entry. */
+  private readonly kbToBase: Int32Array;
+  /** The overlay position of each entry of `kb`, -1 for a base entry. */
+  private readonly kbToOverlay: Int32Array;
 
   /** Serves `baseKb` from its index, with nothing changed yet. */
   static over(base: EntryIndex, baseKb: KnowledgeBase): LiveEntryIndex {
@@ -101,9 +114,18 @@ export class LiveEntryIndex {
     return this.vocabulary.textTerms;
   }
 
+  /** The base index the overlay sits on (a shared buffer when the model came from one). */
+  get baseIndex(): EntryIndex {
+    return this.base.index;
+  }
+
   /** The k entries of `kb` that best match the text, best first, from the base and the overlay. */
   retrieve(text: string, k = 5): EntryCandidate[] {
-    const terms = this.vocabulary.textTerms.terms(text);
+    return this.retrieveTerms(this.vocabulary.textTerms.terms(text), k);
+  }
+
+  /** As `retrieve`, for terms already made from the text. */
+  retrieveTerms(terms: ReadonlyMap<number, number>, k = 5): EntryCandidate[] {
     const { baseToKb, overlayToKb, kb } = this;
     const fromBase = this.base.index.retrieveTerms(terms, k, { hidden: (e) => baseToKb[e]! < 0 }).map((c) => ({ ...c, index: baseToKb[c.index]! }));
     const fromOverlay = this.overlay ? this.overlay.retrieveTerms(terms, k, { idfFrom: this.base.index }).map((c) => ({ ...c, index: overlayToKb[c.index]! })) : [];
@@ -112,15 +134,23 @@ export class LiveEntryIndex {
       .sort((a, b) => b.score - a.score || a.index - b.index)
       .slice(0, k);
   }
+
+  /** What the decision's features read: term statistics of the base, each entry's own terms where it lives. */
+  featureSource(): FeatureSource {
+    const { index } = this.base;
+    return {
+      docCount: index.profiles.docCount,
+      idfOf: (h) => index.profiles.idfOf(h),
+      docFrequency: (h) => index.profiles.docFrequency(h),
+      holds: (c, h) => {
+        const b = this.kbToBase[c.index]!;
+        return b >= 0 ? index.entryHolds(b, h) : this.overlay!.entryHolds(this.kbToOverlay[c.index]!, h);
+      },
+    };
+  }
 }
 
 /** A hash of what retrieval reads of an entry: its questions, title, synonyms and keywords. */
 function contentHash(entry: KnowledgeEntry): number {
   return hashTerm(JSON.stringify([entry.questions, entry.title, entry.synonyms, entry.keywords]));
-}
-
-/** A hash of the words a knowledge base teaches its TextTerms, whatever the order of its entries. */
-function vocabularyKey({ synonyms, userWords }: ReturnType<typeof knowledgeVocabulary>): number {
-  const sortedSynonyms = [...synonyms].map(([canonical, variants]) => `${canonical}=${[...variants].sort().join('|')}`).sort();
-  return hashTerm(JSON.stringify([[...userWords].sort(), sortedSynonyms]));
 }

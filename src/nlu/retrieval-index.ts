@@ -76,6 +76,11 @@ export class RetrievalIndexBuilder {
     return this.docEnds.length;
   }
 
+  /** The documents added so far: (term, count) pairs, and where each document's pairs end. */
+  documents(): { hashes: Uint32Array; counts: Float32Array; docEnds: Uint32Array } {
+    return { hashes: this.hashes.view(), counts: this.counts.view(), docEnds: this.docEnds.view() };
+  }
+
   build(options: BuildOptions = {}): RetrievalIndex {
     const hashes = this.hashes.view();
     const counts = this.counts.view();
@@ -122,6 +127,45 @@ export class RetrievalIndexBuilder {
   }
 }
 
+/**
+ * For each document, the highest cosine with another document of its group in the index built from these
+ * documents (`groupOf` ascending: a group's documents are consecutive), or NaN when its group has no other.
+ * Pairwise within groups only: linear in the documents for groups of bounded size.
+ */
+export function nearestSiblingCosines(builder: RetrievalIndexBuilder, index: RetrievalIndex, groupOf: Uint32Array): Float32Array {
+  const { hashes, counts, docEnds } = builder.documents();
+  const nearest = new Float32Array(docEnds.length).fill(Number.NaN);
+  const vectorOf = (d: number): Map<number, number> => {
+    const vector = new Map<number, number>();
+    let norm2 = 0;
+    for (let i = d === 0 ? 0 : docEnds[d - 1]!; i < docEnds[d]!; i++) {
+      const w = sublinearTf(counts[i]!) * index.idfOf(hashes[i]!);
+      vector.set(hashes[i]!, w);
+      norm2 += w * w;
+    }
+    const norm = Math.sqrt(norm2) || 1;
+    for (const [h, w] of vector) vector.set(h, w / norm);
+    return vector;
+  };
+  for (let start = 0; start < groupOf.length; ) {
+    let end = start + 1;
+    while (end < groupOf.length && groupOf[end] === groupOf[start]) end++;
+    const vectors = [];
+    for (let d = start; d < end; d++) vectors.push(vectorOf(d));
+    for (let a = 0; a < vectors.length; a++) {
+      for (let b = a + 1; b < vectors.length; b++) {
+        let dot = 0;
+        const [small, large] = vectors[a]!.size <= vectors[b]!.size ? [vectors[a]!, vectors[b]!] : [vectors[b]!, vectors[a]!];
+        for (const [h, w] of small) dot += w * (large.get(h) ?? 0);
+        if (!(nearest[start + a]! >= dot)) nearest[start + a] = dot;
+        if (!(nearest[start + b]! >= dot)) nearest[start + b] = dot;
+      }
+    }
+    start = end;
+  }
+  return nearest;
+}
+
 /** The array names of an index in a packed buffer, each after a prefix so several indexes share one buffer. */
 const ARRAY_NAMES = ['meta', 'terms', 'offsets', 'postDocs', 'postWeights', 'idf'] as const;
 
@@ -161,6 +205,22 @@ export class RetrievalIndex {
   idfOf(hash: number): number {
     const t = findTerm(this.terms, hash);
     return t < 0 ? inverseDocumentFrequency(0, this.docCount) : this.idf[t]!;
+  }
+
+  /** Whether document `doc` holds the term (a binary search of the term's postings). */
+  holds(doc: number, hash: number): boolean {
+    const t = findTerm(this.terms, hash);
+    if (t < 0) return false;
+    let lo = this.offsets[t]!;
+    let hi = this.offsets[t + 1]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = this.postDocs[mid]!;
+      if (d < doc) lo = mid + 1;
+      else if (d > doc) hi = mid - 1;
+      else return true;
+    }
+    return false;
   }
 
   /** The k documents (or groups) most similar to the query (term hash to weighted count), best first. */

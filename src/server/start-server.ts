@@ -80,7 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     knowledge: { kb, modelInfo: pool.modelInfo },
     loadEngine: loadEngineHere,
   });
-  const engineSettings = { KNOWLEDGE_DIR: config.KNOWLEDGE_DIR, INTENTS_DIR: config.INTENTS_DIR, MODEL_CACHE_DIR: config.MODEL_CACHE_DIR };
+  const engineSettings = { KNOWLEDGE_DIR: config.KNOWLEDGE_DIR, INTENTS_DIR: config.INTENTS_DIR, MODEL_CACHE_DIR: config.MODEL_CACHE_DIR, ENGINE: config.ENGINE, DECISION_STRICTNESS: config.DECISION_STRICTNESS };
   const threads = engineThreadCount(config.ENGINE_THREADS);
   // The knowledge base is read here first, so that a broken file is reported as such, not as a thread failure.
   const kb = threads > 0 ? loadKnowledgeBase(config.KNOWLEDGE_DIR) : null;
@@ -160,11 +160,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   let reloading: Promise<Error | null> | null = null;
   const reload = (): Promise<Error | null> => {
-    // With threads, a new generation of them builds the new engine while the current one answers.
+    // With threads (v1), a new generation of them builds the new engine while the current one answers; v2 threads rebuild in place, one at a time.
     reloading ??= (async () => {
       if (pool) {
         const next = loadKnowledgeBase(config.KNOWLEDGE_DIR);
-        await pool.rebuild();
+        await pool.rebuild(next);
         service.useResponder(onThreads(pool, next));
         logger.info({ entries: next.entries.length }, 'knowledge base reloaded');
       } else {

@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import type { ConversationState } from '../core/conversation-state.ts';
 import type { AnalysisCacheStats, EngineTurn, Responder } from '../core/engine.ts';
 import type { Candidate, IncomingMessage } from '../core/message.ts';
-import type { EngineThreadSettings, FromEngineThread, ToEngineThread } from './engine-protocol.ts';
+import type { KnowledgeBase } from '../knowledge/types.ts';
+import type { EngineThreadSettings, FromEngineThread, ThreadReloaded, ToEngineThread } from './engine-protocol.ts';
 
 /** How long a thread may take to load its model (a cold cache means training). */
 const START_TIMEOUT_MS = 10 * 60_000;
@@ -53,6 +54,8 @@ class EngineThread {
   private alive = false;
   private retiring = false;
   model: ThreadModelInfo = { trainMs: 0, fromCache: false };
+  /** Engine v2: the thread's model buffer, for the other threads of its generation to map. */
+  shared: SharedArrayBuffer | null = null;
 
   private constructor(
     private readonly worker: Worker,
@@ -73,6 +76,7 @@ class EngineThread {
           clearTimeout(timer);
           thread.alive = true;
           thread.model = message.model;
+          thread.shared = message.shared;
           resolve(thread);
         } else if (message.kind === 'failed') {
           clearTimeout(timer);
@@ -180,9 +184,11 @@ export class EnginePool extends EventEmitter<{ restarted: [] }> implements Respo
    * and writes the cache), then the others, which load the model from the cache.
    */
   private async startGeneration(): Promise<EngineThread[]> {
-    const start = (): Promise<EngineThread> => EngineThread.start(this.settings, (t, code) => this.restart(t, code), this.analysisStats);
-    const first = await start();
-    const started = await Promise.allSettled(Array.from({ length: this.configuredSize - 1 }, start));
+    const start = (settings: EngineThreadSettings): Promise<EngineThread> => EngineThread.start(settings, (t, code) => this.restart(t, code), this.analysisStats);
+    const first = await start(this.settings);
+    // Engine v2: the others map the first one's model buffer instead of each reading a copy.
+    const rest = first.shared ? { ...this.settings, sharedModel: first.shared } : this.settings;
+    const started = await Promise.allSettled(Array.from({ length: this.configuredSize - 1 }, () => start(rest)));
     const threads = [first, ...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
     const failure = started.find((s) => s.status === 'rejected');
     if (failure) {
@@ -198,10 +204,15 @@ export class EnginePool extends EventEmitter<{ restarted: [] }> implements Respo
   }
 
   /**
-   * Builds the engine again from the folders on a new generation of threads while the current one answers,
-   * then swaps it in at once; the old threads finish what they hold and stop. On failure nothing changes.
+   * Builds the engine again from the folders. Engine v1: on a new generation of threads while the current one
+   * answers, then swapped in at once; the old threads finish what they hold and stop. Engine v2: each thread in
+   * turn, in place, while the others answer (see reloadInPlace). On failure nothing changes.
    */
-  async rebuild(): Promise<void> {
+  async rebuild(
+    /** The knowledge base as the caller just loaded it from KNOWLEDGE_DIR, sent to v2 threads instead of each reading it. */
+    knowledge: KnowledgeBase | null = null,
+  ): Promise<void> {
+    if (this.settings.ENGINE === 'v2' && (await this.reloadInPlace(knowledge))) return;
     const fresh = await this.startGeneration();
     if (this.closed) {
       await Promise.all(fresh.map((t) => t.stop()));
@@ -210,6 +221,32 @@ export class EnginePool extends EventEmitter<{ restarted: [] }> implements Respo
     const old = this.threads;
     this.threads = fresh;
     await Promise.all(old.map((t) => t.retire()));
+  }
+
+  /**
+   * Engine v2: asks each running thread in turn to build its engine again; the first builds or loads the
+   * model (a live edit over the cached base, or a full build), the others map its buffer. A thread rebuilding
+   * holds a request, so new ones go to the others (and past the hedging delay, ones it holds too). False when
+   * a thread after the first failed, leaving the threads on different knowledge: the caller starts a new
+   * generation instead. Throws, with nothing changed, when the first fails (a knowledge base that does not load).
+   */
+  private async reloadInPlace(knowledge: KnowledgeBase | null): Promise<boolean> {
+    const running = this.threads.filter((t) => Number.isFinite(t.load));
+    if (running.length === 0) return false;
+    let shared: SharedArrayBuffer | null = null;
+    for (const [i, thread] of running.entries()) {
+      try {
+        const reloaded = await thread.request<ThreadReloaded>((id) => ({ kind: 'reload', id, shared, knowledge }));
+        thread.model = reloaded.model;
+        thread.shared = reloaded.shared;
+        shared = reloaded.shared;
+      } catch (err) {
+        if (i === 0) throw err;
+        this.onProblem(`an engine thread could not reload (${(err as Error).message}); starting new threads`);
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Messages the threads have answered since the pool started. */
@@ -318,7 +355,8 @@ export class EnginePool extends EventEmitter<{ restarted: [] }> implements Respo
     this.lastRestart = Date.now() + wait;
     setTimeout(() => {
       if (this.closed) return;
-      EngineThread.start(this.settings, (t, c) => this.restart(t, c), this.analysisStats).then(
+      const shared = this.threads.find((t) => t !== thread && t.shared)?.shared;
+      EngineThread.start(shared ? { ...this.settings, sharedModel: shared } : this.settings, (t, c) => this.restart(t, c), this.analysisStats).then(
         (fresh) => {
           if (this.closed) return void fresh.stop();
           const at = this.threads.indexOf(thread);

@@ -1,11 +1,13 @@
 /**
  * An engine thread: builds its own engine from the configured folders (training and writing the model cache
- * when it is cold) and answers the main thread's requests. A new knowledge base gets new threads.
+ * when it is cold) and answers the main thread's requests. A new knowledge base gets new threads (v1), or is
+ * built by each thread in turn on a `reload` request (v2, whose live edits take milliseconds).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildEngine } from '../bot-runtime.ts';
 import type { AnalysisCacheStats, Engine } from '../core/engine.ts';
-import type { EngineThreadSettings, FromEngineThread, ToEngineThread } from './engine-protocol.ts';
+import type { KnowledgeBase } from '../knowledge/types.ts';
+import type { EngineThreadSettings, FromEngineThread, ThreadReloaded, ToEngineThread } from './engine-protocol.ts';
 
 const port = parentPort!;
 const settings = workerData as EngineThreadSettings;
@@ -23,12 +25,19 @@ const analysisSinceLastTurn = (): AnalysisCacheStats => {
 
 let engine: Engine;
 try {
-  engine = await buildEngine(settings, { analysisStats: stats });
-  post({ kind: 'ready', model: engine.modelInfo });
+  engine = await buildEngine(settings, { analysisStats: stats }, settings.sharedModel);
+  post({ kind: 'ready', model: engine.modelInfo, shared: engine.sharedModel });
 } catch (err) {
   post({ kind: 'failed', error: reason(err) });
   process.exit(1);
 }
+
+/** Builds the engine again (mapping `shared`, else the current model's buffer, when it fits) and swaps it in; on failure the current one stays. */
+const reload = async (shared: SharedArrayBuffer | null, knowledge: KnowledgeBase | null): Promise<ThreadReloaded> => {
+  const next = await buildEngine(settings, { analysisStats: stats }, shared ?? engine.sharedModel ?? undefined, knowledge ?? undefined);
+  engine = next;
+  return { model: next.modelInfo, shared: next.sharedModel };
+};
 
 const answer = (id: number, work: Promise<unknown>): void => {
   work.then(
@@ -45,6 +54,7 @@ port.on('message', (request: ToEngineThread) => {
     );
   } else if (request.kind === 'candidates') answer(request.id, engine.candidates(request.text));
   else if (request.kind === 'search') answer(request.id, engine.searchIds(request.text, request.limit));
+  else if (request.kind === 'reload') answer(request.id, reload(request.shared, request.knowledge));
   else if (request.kind === 'stall') {
     const until = performance.now() + request.ms;
     while (performance.now() < until);

@@ -138,3 +138,14 @@ describe('retrieval index', () => {
     }
   });
 });
+
+describe('holds', () => {
+  it('tells whether a document has a term', () => {
+    const index = RetrievalIndex.build([new Map([[11, 1], [12, 2]]), new Map([[12, 1]]), new Map([[13, 1]])]);
+    expect(index.holds(0, 11)).toBe(true);
+    expect(index.holds(1, 12)).toBe(true);
+    expect(index.holds(1, 11)).toBe(false);
+    expect(index.holds(2, 12)).toBe(false);
+    expect(index.holds(0, 99)).toBe(false);
+  });
+});
