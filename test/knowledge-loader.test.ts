@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
@@ -301,5 +301,27 @@ describe('the sample knowledge base in /work/main/knowledge', () => {
   it('has unique entry ids', () => {
     const ids = kb.entries.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('reloading a knowledge folder', () => {
+  it('sees every change made between two loads: an edited file, a removed one, a broken one, a fixed one', () => {
+    const dir = tempKb({ 'fund.yaml': knowledgeFile('housing-fund', entry('fund-a'), entry('fund-b')), 'ids.yaml': knowledgeFile('public-security', entry('id-a')) });
+    const ids = (kb: KnowledgeBase): string[] => kb.entries.map((e) => e.id).sort();
+    expect(ids(loadKnowledgeBase(dir))).toEqual(['fund-a', 'fund-b', 'id-a']);
+
+    writeFileSync(join(dir, 'fund.yaml'), knowledgeFile('housing-fund', entry('fund-a'), entry('fund-c')));
+    rmSync(join(dir, 'ids.yaml'));
+    const edited = loadKnowledgeBase(dir);
+    expect(ids(edited)).toEqual(['fund-a', 'fund-c']);
+
+    writeFileSync(join(dir, 'fund.yaml'), knowledgeFile('housing-fund', entry('fund-a', { answer: false })));
+    expect(() => loadKnowledgeBase(dir)).toThrow(/fund\.yaml/);
+
+    writeFileSync(join(dir, 'fund.yaml'), knowledgeFile('housing-fund', entry('fund-a'), entry('fund-c')));
+    const fixed = loadKnowledgeBase(dir);
+    expect(ids(fixed)).toEqual(['fund-a', 'fund-c']);
+    // The same content as two loads ago: the same hash, so the cached model serves it.
+    expect(fixed.hash).toBe(edited.hash);
   });
 });
