@@ -191,6 +191,7 @@ function loadOrBuildIndex(kb: KnowledgeBase, options: ModelOptions): { index: En
     writeAtomically(`${own}.bin`, new Uint8Array(shared));
     writeAtomically(`${own}.json`, JSON.stringify({ trainMs: indexMs }));
     writeAtomically(`${own}.kb.json`, JSON.stringify(kb));
+    lastBase = { file: `${own}.kb.json`, kb };
     writeAtomically(join(options.cacheDir, LATEST_FILE), JSON.stringify({ hash: kb.hash }));
   }
   return { index: EntryIndex.fromBuffer(shared, kb), shared, fromCache: false, indexMs };
@@ -199,12 +200,19 @@ function loadOrBuildIndex(kb: KnowledgeBase, options: ModelOptions): { index: En
 /** Names the knowledge base of the last full v2 build, the base that live edits are laid over. */
 const LATEST_FILE = 'model-v2-latest.json';
 
+/** The base knowledge base this thread read last (a reload of a large base need not parse it again). */
+let lastBase: { file: string; kb: KnowledgeBase } | null = null;
+
 /** The knowledge base of the last full v2 build in the cache folder, or null when there is none (or it is unreadable). */
 function readLatestBase(cacheDir: string): KnowledgeBase | null {
   try {
     const { hash } = JSON.parse(readFileSync(join(cacheDir, LATEST_FILE), 'utf8')) as { hash: string };
-    const kb = JSON.parse(readFileSync(join(cacheDir, `model-v2-${v2Key(hash)}.kb.json`), 'utf8')) as KnowledgeBase;
-    return kb.hash === hash && Array.isArray(kb.entries) ? kb : null;
+    const file = join(cacheDir, `model-v2-${v2Key(hash)}.kb.json`);
+    if (lastBase?.file === file && lastBase.kb.hash === hash) return lastBase.kb;
+    const kb = JSON.parse(readFileSync(file, 'utf8')) as KnowledgeBase;
+    if (kb.hash !== hash || !Array.isArray(kb.entries)) return null;
+    lastBase = { file, kb };
+    return kb;
   } catch {
     return null;
   }

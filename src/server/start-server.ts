@@ -87,7 +87,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const pool =
     threads === 0
       ? null
-      : await EnginePool.start(engineSettings, threads, (problem) => logger.warn(problem)).then(
+      : await EnginePool.start(engineSettings, threads, (problem) => logger.warn(problem), kb ?? undefined).then(
           (started) => {
             logger.info({ threads: started.size }, 'engine threads answering');
             return started;

@@ -173,9 +173,15 @@ export class EnginePool extends EventEmitter<{ restarted: [] }> implements Respo
   }
 
   /** Starts `size` threads and resolves once every one has built its engine. */
-  static async start(settings: EngineThreadSettings, size: number, onProblem: (message: string) => void = () => undefined): Promise<EnginePool> {
+  static async start(
+    settings: EngineThreadSettings,
+    size: number,
+    onProblem: (message: string) => void = () => undefined,
+    /** The knowledge base as the caller just loaded it from KNOWLEDGE_DIR, sent to the threads instead of each reading it. */
+    knowledge?: KnowledgeBase,
+  ): Promise<EnginePool> {
     const pool = new EnginePool(settings, size, onProblem);
-    pool.threads = await pool.startGeneration();
+    pool.threads = await pool.startGeneration(knowledge);
     return pool;
   }
 
@@ -183,11 +189,12 @@ export class EnginePool extends EventEmitter<{ restarted: [] }> implements Respo
    * Starts a generation of threads on the folders as they are now: the first alone (on a cold cache it trains
    * and writes the cache), then the others, which load the model from the cache.
    */
-  private async startGeneration(): Promise<EngineThread[]> {
+  private async startGeneration(knowledge?: KnowledgeBase): Promise<EngineThread[]> {
     const start = (settings: EngineThreadSettings): Promise<EngineThread> => EngineThread.start(settings, (t, code) => this.restart(t, code), this.analysisStats);
-    const first = await start(this.settings);
+    const settings = knowledge ? { ...this.settings, knowledge } : this.settings;
+    const first = await start(settings);
     // Engine v2: the others map the first one's model buffer instead of each reading a copy.
-    const rest = first.shared ? { ...this.settings, sharedModel: first.shared } : this.settings;
+    const rest = first.shared ? { ...settings, sharedModel: first.shared } : settings;
     const started = await Promise.allSettled(Array.from({ length: this.configuredSize - 1 }, () => start(rest)));
     const threads = [first, ...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
     const failure = started.find((s) => s.status === 'rejected');
@@ -213,7 +220,7 @@ export class EnginePool extends EventEmitter<{ restarted: [] }> implements Respo
     knowledge: KnowledgeBase | null = null,
   ): Promise<void> {
     if (this.settings.ENGINE === 'v2' && (await this.reloadInPlace(knowledge))) return;
-    const fresh = await this.startGeneration();
+    const fresh = await this.startGeneration(knowledge ?? undefined);
     if (this.closed) {
       await Promise.all(fresh.map((t) => t.stop()));
       return;

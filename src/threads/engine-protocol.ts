@@ -13,6 +13,8 @@ export interface EngineThreadSettings {
   DECISION_STRICTNESS: number;
   /** Engine v2: the model another thread of the generation built or loaded, mapped instead of read again. */
   sharedModel?: SharedArrayBuffer;
+  /** The knowledge base as the main thread just loaded it from KNOWLEDGE_DIR, instead of each thread reading it. */
+  knowledge?: KnowledgeBase;
 }
 
 export type ToEngineThread =

@@ -25,7 +25,7 @@ const analysisSinceLastTurn = (): AnalysisCacheStats => {
 
 let engine: Engine;
 try {
-  engine = await buildEngine(settings, { analysisStats: stats }, settings.sharedModel);
+  engine = await buildEngine(settings, { analysisStats: stats }, settings.sharedModel, settings.knowledge);
   post({ kind: 'ready', model: engine.modelInfo, shared: engine.sharedModel });
 } catch (err) {
   post({ kind: 'failed', error: reason(err) });
