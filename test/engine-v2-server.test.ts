@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKnowledgeBase } from '../src/knowledge/knowledge-loader.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 let cache: string;
@@ -99,4 +100,28 @@ describe('the server on engine v2', () => {
     expect(server!.engineThreads?.size).toBe(2);
     rmSync(join(knowledge, 'broken.yaml'));
   });
+
+  it('stops a thread that does not rebuild in time, instead of holding every later reload, and ends with both threads on the new knowledge', { timeout: 120_000 }, async () => {
+    const pool = server!.engineThreads!;
+    writeFileSync(
+      join(knowledge, 'public-security-cats.yaml'),
+      ['department: public-security', 'entries:', '  - id: public-security-cat-chip', '    title: { zh: 猫咪芯片登记 }', '    questions:', '      zh: [猫咪芯片登记怎么办理, 给猫植入芯片去哪里登记]', '    answer:', '      zh: 到宠物医院植入芯片后在线登记。', ''].join('\n'),
+    );
+    const replaced = new Promise<void>((resolve) => pool.once('restarted', () => resolve()));
+    // As a thread stuck in its rebuild: without the time limit this reload (and every later one) would wait for it.
+    pool.stallOne(60_000);
+    await pool.rebuild(loadKnowledgeBase(knowledge), { reloadTimeoutMs: 500 });
+    await replaced;
+    await waitFor(() => pool.size === 2);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => ask(server!.url, '给猫植入芯片去哪里登记')));
+    for (const a of answers) expect(a.replies[0]?.entryId).toBe('public-security-cat-chip');
+  });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

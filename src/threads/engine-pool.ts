@@ -218,8 +218,10 @@ export class EnginePool extends EventEmitter<{ restarted: [] }> implements Respo
   async rebuild(
     /** The knowledge base as the caller just loaded it from KNOWLEDGE_DIR, sent to v2 threads instead of each reading it. */
     knowledge: KnowledgeBase | null = null,
+    /** Engine v2: how long one thread may take to rebuild before it is stopped (and a new one started). */
+    options: { reloadTimeoutMs?: number } = {},
   ): Promise<void> {
-    if (this.settings.ENGINE === 'v2' && (await this.reloadInPlace(knowledge))) return;
+    if (this.settings.ENGINE === 'v2' && (await this.reloadInPlace(knowledge, options.reloadTimeoutMs ?? START_TIMEOUT_MS))) return;
     const fresh = await this.startGeneration(knowledge ?? undefined);
     if (this.closed) {
       await Promise.all(fresh.map((t) => t.stop()));
@@ -236,14 +238,23 @@ export class EnginePool extends EventEmitter<{ restarted: [] }> implements Respo
    * holds a request, so new ones go to the others (and past the hedging delay, ones it holds too). False when
    * a thread after the first failed, leaving the threads on different knowledge: the caller starts a new
    * generation instead. Throws, with nothing changed, when the first fails (a knowledge base that does not load).
+   * A thread that takes longer than `timeoutMs` is stopped, so that it cannot hold every later reload; the
+   * thread started in its place reads the knowledge folder as it is now.
    */
-  private async reloadInPlace(knowledge: KnowledgeBase | null): Promise<boolean> {
+  private async reloadInPlace(knowledge: KnowledgeBase | null, timeoutMs: number): Promise<boolean> {
     const running = this.threads.filter((t) => Number.isFinite(t.load));
     if (running.length === 0) return false;
     let shared: SharedArrayBuffer | null = null;
     for (const [i, thread] of running.entries()) {
       try {
-        const reloaded = await thread.request<ThreadReloaded>((id) => ({ kind: 'reload', id, shared, knowledge }));
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+        const reloaded = await Promise.race([thread.request<ThreadReloaded>((id) => ({ kind: 'reload', id, shared, knowledge })), timedOut]).finally(() => clearTimeout(timer));
+        if (!reloaded) {
+          this.onProblem(`an engine thread did not reload within ${timeoutMs} ms; stopping it (the new one reads the knowledge folder)`);
+          await thread.kill();
+          continue;
+        }
         thread.model = reloaded.model;
         thread.shared = reloaded.shared;
         shared = reloaded.shared;
