@@ -5,13 +5,13 @@
  * after answering the held-out questions and its peak, a warm restart (the model from the cache), and how
  * long a reload takes after one entry is published.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import type { KnowledgeBase } from '../src/knowledge/types.ts';
-import { freePort, residentBytes, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
+import { freePort, peakResidentBytes, residentBytes, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
 import { taipeiScaleBase } from './support/taipei-scale.ts';
 
 const { values: args } = parseArgs({
@@ -33,16 +33,6 @@ function writeKnowledge(kb: KnowledgeBase, dir: string): void {
   for (const [department, entries] of byDepartment) {
     const plain = entries.map(({ file: _file, department: _department, ...rest }) => rest);
     writeFileSync(join(dir, `${department}.yaml`), stringify({ department, entries: plain }));
-  }
-}
-
-/** The peak resident memory of a process (VmHWM), in bytes. */
-function peakBytes(pid: number | undefined): number {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
   }
 }
 
@@ -68,7 +58,7 @@ try {
   let right = 0;
   for (const c of cases) if (c.expect !== null && (await ask(server, c.text)) === c.expect) right++;
   const answerable = cases.filter((c) => c.expect !== null).length;
-  console.log(`after ${cases.length} questions (${right} of ${answerable} answerable answered right): RSS ${mb(server.rss())}, peak ${mb(peakBytes(server.child.pid))}`);
+  console.log(`after ${cases.length} questions (${right} of ${answerable} answerable answered right): RSS ${mb(server.rss())}, peak ${mb(peakResidentBytes(server.child.pid))}`);
   await server.stop();
 
   started = performance.now();
@@ -84,7 +74,7 @@ try {
   });
   server.child.kill('SIGHUP');
   await signalled;
-  console.log(`one entry published, SIGHUP to answered: ${Math.round(performance.now() - started)} ms; RSS ${mb(server.rss())}, peak ${mb(peakBytes(server.child.pid))}`);
+  console.log(`one entry published, SIGHUP to answered: ${Math.round(performance.now() - started)} ms; RSS ${mb(server.rss())}, peak ${mb(peakResidentBytes(server.child.pid))}`);
   await server.stop();
   console.log(`(RSS of the whole process, engine threads included; ${mb(residentBytes(process.pid))} for this bench process)`);
 } finally {

@@ -7,6 +7,7 @@ import type { EnginePool } from '../src/threads/engine-pool.ts';
 import { engineThreadCount } from '../src/threads/engine-thread-count.ts';
 import { SHARED_MODEL_CACHE } from './support/paths.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { waitFor } from './support/wait-for.ts';
 
 // A small knowledge base (two departments) so that the reload below retrains in seconds.
 const FILES = ['departments.yaml', 'service-hours.yaml', 'canned-replies.yaml', 'health.yaml', 'housing-fund.yaml'];
@@ -32,13 +33,6 @@ const ask = async (text: string, conversationId?: string): Promise<Answer> => {
   return (await res.json()) as Answer;
 };
 
-const waitFor = async (condition: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 60_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 beforeAll(async () => {
   knowledge = mkdtempSync(join(tmpdir(), 'huiying-threads-kb-'));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-loader.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { waitFor } from './support/wait-for.ts';
 
 let cache: string;
 let knowledge: string;
@@ -112,16 +113,8 @@ describe('the server on engine v2', () => {
     pool.stallOne(60_000);
     await pool.rebuild(loadKnowledgeBase(knowledge), { reloadTimeoutMs: 500 });
     await replaced;
-    await waitFor(() => pool.size === 2);
+    await waitFor(() => pool.size === 2, 'the replaced thread');
     const answers = await Promise.all(Array.from({ length: 6 }, () => ask(server!.url, '给猫植入芯片去哪里登记')));
     for (const a of answers) expect(a.replies[0]?.entryId).toBe('public-security-cat-chip');
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

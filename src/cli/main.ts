@@ -28,6 +28,11 @@ import { createLogger } from '../logger.ts';
 import { installSignalHandlers } from '../ops/shutdown.ts';
 import { registerOpsCommands } from './ops-commands.ts';
 
+/** `--engine v1|v2`, by default ENGINE or v1. */
+function engineOption(description: string): Option {
+  return new Option('--engine <version>', description).choices(['v1', 'v2']).default(process.env.ENGINE ?? 'v1');
+}
+
 /** Runs the command line; `channels` are the adapters the composition root offers to `serve`. */
 export async function runCli(argv: readonly string[], channels: readonly ChannelPlugin[]): Promise<void> {
   const program = new Command('huiying').description('Huiying (回应): a chatbot for government public services');
@@ -124,7 +129,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .option('--json', 'print one JSON object')
     .option('--with-intents [dir]', 'also use the conversational intents')
     .option('--leave-out <ids>', 'comma-separated entry ids left out of training (their cases should expect null)')
-    .addOption(new Option('--engine <version>', 'the engine to evaluate').choices(['v1', 'v2']).default(process.env.ENGINE ?? 'v1'))
+    .addOption(engineOption('the engine to evaluate'))
     .option('--decision-without <set>', 'engine v2: use the shipped decision learned without this labelled set (as npm run eval does)')
     .action(async (opts: { kb: string; cases: string; json?: boolean; withIntents?: string | boolean; leaveOut?: string; engine: EngineVersion; decisionWithout?: string }) => {
       const scores = await evaluateFiles({
@@ -216,7 +221,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .option('--only <names>', 'comma-separated sets to run (e.g. banking77,smp2019)')
     .option('--verbose', 'also print each fold')
     .option('--baseline', 'also run plain node-nlp with its defaults')
-    .addOption(new Option('--engine <version>', 'the engine to measure').choices(['v1', 'v2']).default(process.env.ENGINE ?? 'v1'))
+    .addOption(engineOption('the engine to measure'))
     .action(async (opts: { datasets: string; only?: string; verbose?: boolean; baseline?: boolean; engine: EngineVersion }) => {
       await runEvalSuite({ datasets: opts.datasets, only: opts.only?.split(','), verbose: opts.verbose, baseline: opts.baseline, engine: opts.engine });
     });

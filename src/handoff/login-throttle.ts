@@ -78,10 +78,8 @@ export class LoginThrottle {
     const pairWait = waitOf(await this.pairWait.get(keys.pair), 1);
     if (pairWait > 0) return { allowed: false, limit: 'pair', retryAfterSeconds: pairWait };
     if (a.deviceId) return { allowed: true };
-    const address = await this.addressFailures.get(keys.address);
-    if (address && address.consumedPoints >= this.settings.addressFailuresPerHour) {
-      return { allowed: false, limit: 'address', retryAfterSeconds: seconds(address.msBeforeNext) };
-    }
+    const fromAddress = await this.addressRefusal(keys.address);
+    if (fromAddress) return fromAddress;
     const accountWait = waitOf(await this.accountWait.get(keys.account), 1);
     if (accountWait > 0) return { allowed: false, limit: 'account', retryAfterSeconds: accountWait };
     try {
@@ -98,13 +96,18 @@ export class LoginThrottle {
    * global one), read without counting anything: lets a flood be refused before its request body is read.
    */
   async refusalBeforeName(address: string): Promise<Exclude<ThrottleVerdict, { allowed: true }> | null> {
-    const fromAddress = await this.addressFailures.get(ipKeyGenerator(address));
-    if (fromAddress && fromAddress.consumedPoints >= this.settings.addressFailuresPerHour) {
-      return { allowed: false, limit: 'address', retryAfterSeconds: seconds(fromAddress.msBeforeNext) };
-    }
+    const fromAddress = await this.addressRefusal(ipKeyGenerator(address));
+    if (fromAddress) return fromAddress;
     const all = await this.attempts.get('all');
     if (all && all.consumedPoints >= this.settings.attemptsPerMinute) return { allowed: false, limit: 'global', retryAfterSeconds: seconds(all.msBeforeNext) };
     return null;
+  }
+
+  /** The refusal of an address past its hourly failures (its limiter key), or null. */
+  private async addressRefusal(key: string): Promise<Exclude<ThrottleVerdict, { allowed: true }> | null> {
+    const failures = await this.addressFailures.get(key);
+    if (!failures || failures.consumedPoints < this.settings.addressFailuresPerHour) return null;
+    return { allowed: false, limit: 'address', retryAfterSeconds: seconds(failures.msBeforeNext) };
   }
 
   /** Counts a failed password check; returns the limits this failure has just started (for the audit log). */

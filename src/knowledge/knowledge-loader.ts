@@ -7,7 +7,7 @@ import { detectLanguage } from '../nlu/language.ts';
 import { KnowledgeError, type KnowledgeProblem } from './knowledge-error.ts';
 import { departmentsFileSchema, knowledgeFileSchema, variantsFileSchema, type EntryInput } from './schema.ts';
 import type { Department, KnowledgeBase, KnowledgeEntry, Localized } from './types.ts';
-import { parseYamlFile } from './yaml-file.ts';
+import { parseYamlFile, type Parsed } from './yaml-file.ts';
 
 export const DEPARTMENTS_FILE = 'departments.yaml';
 /** Settings that live beside the knowledge files but hold no entries. */
@@ -112,19 +112,15 @@ function loadFolder(dir: string): KnowledgeBase {
  * changed (at 10,000 entries parsing and validating every file takes seconds). The parsed values are shared
  * with the knowledge bases built from them, which nothing changes in place.
  */
-const parsedFiles = new Map<string, { digest: string; rel: string; parsed: ReturnType<typeof parseEntryYaml> }>();
-
-function parseEntryYaml(rel: string, source: string) {
-  return parseYamlFile(rel, source, knowledgeFileSchema);
-}
+const parsedFiles = new Map<string, { digest: string; rel: string; parsed: Parsed<z.infer<typeof knowledgeFileSchema>> }>();
 
 /** An entry file parsed and validated, or its parse from the last load when its text has not changed. */
-function parseEntryFile(rel: string, path: string): ReturnType<typeof parseEntryYaml> {
+function parseEntryFile(rel: string, path: string): Parsed<z.infer<typeof knowledgeFileSchema>> {
   const source = readFileSync(path, 'utf8');
   const digest = createHash('sha1').update(source).digest('base64');
   const cached = parsedFiles.get(path);
   if (cached && cached.digest === digest && cached.rel === rel) return cached.parsed;
-  const parsed = parseEntryYaml(rel, source);
+  const parsed = parseYamlFile(rel, source, knowledgeFileSchema);
   parsedFiles.set(path, { digest, rel, parsed });
   return parsed;
 }

@@ -166,22 +166,23 @@ function loadOrBuildIndex(kb: KnowledgeBase, options: ModelOptions): { index: En
   const started = performance.now();
   const file = (hash: string): string | null => (options.cacheDir ? join(options.cacheDir, `model-v2-${v2Key(hash)}`) : null);
   // A buffer another thread already holds is mapped when it is the one wanted; otherwise the file is read.
-  const buffer = (base: string, forKb: KnowledgeBase): SharedArrayBuffer | null => {
-    if (options.shared && fitsKnowledge(options.shared, forKb)) return options.shared;
+  const mapped = (base: string, forKb: KnowledgeBase): { index: EntryIndex; shared: SharedArrayBuffer } | null => {
+    const held = options.shared ? indexOn(options.shared, forKb) : null;
+    if (held) return { index: held, shared: options.shared! };
     const read = readV2Buffer(base);
-    return read && fitsKnowledge(read, forKb) ? read : null;
+    const index = read ? indexOn(read, forKb) : null;
+    return read && index ? { index, shared: read } : null;
   };
   const own = file(kb.hash);
   const cachedMs = own ? readV2Meta(own) : null;
-  const cached = cachedMs === null ? null : buffer(own!, kb);
-  if (cached) return { index: EntryIndex.fromBuffer(cached, kb), shared: cached, fromCache: true, indexMs: cachedMs! };
+  const cached = cachedMs === null ? null : mapped(own!, kb);
+  if (cached) return { ...cached, fromCache: true, indexMs: cachedMs! };
 
   const latest = options.cacheDir ? readLatestBase(options.cacheDir) : null;
-  const latestFile = latest ? file(latest.hash) : null;
-  const latestBuffer = latest && latestFile ? buffer(latestFile, latest) : null;
-  if (latest && latestBuffer) {
-    const live = LiveEntryIndex.over(EntryIndex.fromBuffer(latestBuffer, latest), latest).apply(kb);
-    if (live.changedShare <= REBUILD_SHARE) return { index: live, shared: latestBuffer, fromCache: false, indexMs: Math.round(performance.now() - started) };
+  const base = latest ? mapped(file(latest.hash)!, latest) : null;
+  if (latest && base) {
+    const live = LiveEntryIndex.over(base.index, latest).apply(kb);
+    if (live.changedShare <= REBUILD_SHARE) return { index: live, shared: base.shared, fromCache: false, indexMs: Math.round(performance.now() - started) };
   }
 
   const shared = EntryIndex.build(kb).toBuffer({ shared: true }) as SharedArrayBuffer;
@@ -208,7 +209,8 @@ function readLatestBase(cacheDir: string): KnowledgeBase | null {
   try {
     const { hash } = JSON.parse(readFileSync(join(cacheDir, LATEST_FILE), 'utf8')) as { hash: string };
     const file = join(cacheDir, `model-v2-${v2Key(hash)}.kb.json`);
-    if (lastBase?.file === file && lastBase.kb.hash === hash) return lastBase.kb;
+    // The file's name is made from the hash: the same name is the same knowledge base.
+    if (lastBase?.file === file) return lastBase.kb;
     const kb = JSON.parse(readFileSync(file, 'utf8')) as KnowledgeBase;
     if (kb.hash !== hash || !Array.isArray(kb.entries)) return null;
     lastBase = { file, kb };
@@ -244,13 +246,12 @@ function writeAtomically(file: string, data: string | Uint8Array): void {
   renameSync(`${file}.tmp`, file);
 }
 
-/** Whether a model buffer was built from this knowledge base's entries. */
-function fitsKnowledge(buffer: SharedArrayBuffer, kb: KnowledgeBase): boolean {
+/** The index in a model buffer, or null when the buffer was not built from this knowledge base's entries. */
+function indexOn(buffer: SharedArrayBuffer, kb: KnowledgeBase): EntryIndex | null {
   try {
-    EntryIndex.fromBuffer(buffer, kb);
-    return true;
+    return EntryIndex.fromBuffer(buffer, kb);
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Lang } from '../core/message.ts';
 import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
+import type { FeatureSource } from './candidate-features.ts';
 import { knowledgeVocabulary, vocabularyKey } from './knowledge-vocabulary.ts';
 import { packArrays, PackedArrays } from './packed-arrays.ts';
 import { nearestSiblingCosines, RetrievalIndex, RetrievalIndexBuilder, sublinearTf } from './retrieval-index.ts';
@@ -126,6 +127,16 @@ export class EntryIndex {
     const profiles = (this.profileStarts ??= startsOf(this.profileEntry, this.kb.entries.length));
     for (let d = profiles[index]!; d < profiles[index + 1]!; d++) if (this.profiles.holds(d, hash)) return true;
     return false;
+  }
+
+  /** What the decision's features read of this index: the profiles' term statistics, and each entry's terms. */
+  featureSource(): FeatureSource {
+    return {
+      docCount: this.profiles.docCount,
+      idfOf: (h) => this.profiles.idfOf(h),
+      docFrequency: (h) => this.profiles.docFrequency(h),
+      holds: (c, h) => this.entryHolds(c.index, h),
+    };
   }
 
   /** The k entries that best match the text, best first. */

@@ -114,11 +114,6 @@ export class LiveEntryIndex {
     return this.vocabulary.textTerms;
   }
 
-  /** The base index the overlay sits on (a shared buffer when the model came from one). */
-  get baseIndex(): EntryIndex {
-    return this.base.index;
-  }
-
   /** The k entries of `kb` that best match the text, best first, from the base and the overlay. */
   retrieve(text: string, k = 5): EntryCandidate[] {
     return this.retrieveTerms(this.vocabulary.textTerms.terms(text), k);
@@ -139,9 +134,7 @@ export class LiveEntryIndex {
   featureSource(): FeatureSource {
     const { index } = this.base;
     return {
-      docCount: index.profiles.docCount,
-      idfOf: (h) => index.profiles.idfOf(h),
-      docFrequency: (h) => index.profiles.docFrequency(h),
+      ...index.featureSource(),
       holds: (c, h) => {
         const b = this.kbToBase[c.index]!;
         return b >= 0 ? index.entryHolds(b, h) : this.overlay!.entryHolds(this.kbToOverlay[c.index]!, h);

@@ -210,17 +210,7 @@ export class RetrievalIndex {
   /** Whether document `doc` holds the term (a binary search of the term's postings). */
   holds(doc: number, hash: number): boolean {
     const t = findTerm(this.terms, hash);
-    if (t < 0) return false;
-    let lo = this.offsets[t]!;
-    let hi = this.offsets[t + 1]! - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const d = this.postDocs[mid]!;
-      if (d < doc) lo = mid + 1;
-      else if (d > doc) hi = mid - 1;
-      else return true;
-    }
-    return false;
+    return t >= 0 && indexOfSorted(this.postDocs, doc, this.offsets[t]!, this.offsets[t + 1]!) >= 0;
   }
 
   /** The k documents (or groups) most similar to the query (term hash to weighted count), best first. */
@@ -391,13 +381,18 @@ function uniqueSorted(values: Uint32Array): Uint32Array {
 
 /** The position of `hash` in the ascending `terms`, or -1. */
 function findTerm(terms: Uint32Array, hash: number): number {
-  let lo = 0;
-  let hi = terms.length - 1;
+  return indexOfSorted(terms, hash, 0, terms.length);
+}
+
+/** Where `value` is in the ascending `values[from..to)`, by binary search, or -1. */
+function indexOfSorted(values: Uint32Array, value: number, from: number, to: number): number {
+  let lo = from;
+  let hi = to - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const v = terms[mid]!;
-    if (v < hash) lo = mid + 1;
-    else if (v > hash) hi = mid - 1;
+    const v = values[mid]!;
+    if (v < value) lo = mid + 1;
+    else if (v > value) hi = mid - 1;
     else return mid;
   }
   return -1;

@@ -9,7 +9,7 @@ import type { KnowledgeBase } from '../knowledge/types.ts';
 import { candidateFeatures, FEATURE_NAMES, type FeatureSource } from './candidate-features.ts';
 import { hashKindTerm, TERM_KIND } from './term-hash.ts';
 import { EntryIndex, type EntryCandidate } from './entry-index.ts';
-import { LiveEntryIndex } from './live-entry-index.ts';
+import type { LiveEntryIndex } from './live-entry-index.ts';
 import type { MatchResult } from './faq-matcher.ts';
 import { RejectionModel, type RejectionModelState } from './rejection-model.ts';
 
@@ -48,16 +48,6 @@ export function shippedDecision(without?: string): DecisionWeights {
 /** How many entries retrieval returns for the decision and the choices. */
 const CANDIDATES = 5;
 
-/** The features of a question against an index. */
-export function featureSource(index: EntryIndex): FeatureSource {
-  return {
-    docCount: index.profiles.docCount,
-    idfOf: (h) => index.profiles.idfOf(h),
-    docFrequency: (h) => index.profiles.docFrequency(h),
-    holds: (c: EntryCandidate, h) => index.entryHolds(c.index, h),
-  };
-}
-
 export class RetrievalMatcher {
   private readonly model: RejectionModel;
   private readonly source: FeatureSource;
@@ -70,7 +60,7 @@ export class RetrievalMatcher {
     private readonly strictness = 0,
   ) {
     this.model = new RejectionModel(decision.model);
-    this.source = index instanceof LiveEntryIndex ? index.featureSource() : featureSource(index);
+    this.source = index.featureSource();
   }
 
   static build(kb: KnowledgeBase, decision?: DecisionWeights, strictness = 0): RetrievalMatcher {

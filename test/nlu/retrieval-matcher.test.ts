@@ -4,7 +4,7 @@ import { loadKnowledgeBase } from '../../src/knowledge/knowledge-loader.ts';
 import type { KnowledgeBase, KnowledgeEntry } from '../../src/knowledge/types.ts';
 import { candidateFeatures, FEATURE_NAMES } from '../../src/nlu/candidate-features.ts';
 import { EntryIndex } from '../../src/nlu/entry-index.ts';
-import { featureSource, RetrievalMatcher, shippedDecision } from '../../src/nlu/retrieval-matcher.ts';
+import { RetrievalMatcher, shippedDecision } from '../../src/nlu/retrieval-matcher.ts';
 
 const kb = loadKnowledgeBase('knowledge');
 const matcher = RetrievalMatcher.build(kb);
@@ -48,7 +48,7 @@ describe('candidate features', () => {
   );
   const features = (text: string): number[] => {
     const prepared = index.textTerms.prepare(text);
-    return candidateFeatures(prepared.tokens, prepared.normalized, index.retrieveTerms(prepared.terms, 5), featureSource(index));
+    return candidateFeatures(prepared.tokens, prepared.normalized, index.retrieveTerms(prepared.terms, 5), index.featureSource());
   };
 
   it('see a question made of the candidate’s own words as fully covered and nothing unknown', () => {

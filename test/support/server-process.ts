@@ -128,9 +128,19 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
 
 /** Resident set size of a process in bytes, from /proc (0 when it is gone or not on Linux). */
 export function residentBytes(pid: number | undefined): number {
+  return statusBytes(pid, 'VmRSS');
+}
+
+/** The highest resident set size a process has had, in bytes (0 when it is gone or not on Linux). */
+export function peakResidentBytes(pid: number | undefined): number {
+  return statusBytes(pid, 'VmHWM');
+}
+
+/** A size in kB from /proc/<pid>/status, in bytes, or 0. */
+function statusBytes(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
   if (pid === undefined) return 0;
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;
   } catch {
     return 0;
