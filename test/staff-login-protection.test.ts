@@ -96,6 +96,7 @@ describe('login limits', () => {
     expect(real.status).toBe(429);
     expect(unknown.status).toBe(429);
     expect(unknown.body).toEqual(real.body);
+    expect(real.body).toMatchObject({ error: 'throttled', message: expect.stringMatching(/try again in/) });
     expect(real.retryAfter).toBeGreaterThan(3000);
     // Refused before its body is read: not even a parse error is worth answering to a limited address.
     expect((await loginFrom(server.url, '', '', { address: '127.0.0.20', rawBody: '{not json' })).status).toBe(429);

@@ -7,6 +7,11 @@ export class Latencies {
     this.samples.push(ms);
   }
 
+  /** Adds every sample of `other` (to pool phases of the same kind). */
+  merge(other: Latencies): void {
+    for (const ms of other.samples) this.samples.push(ms);
+  }
+
   get count(): number {
     return this.samples.length;
   }

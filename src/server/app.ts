@@ -42,10 +42,10 @@ export function createApp(deps: AppDeps): express.Express {
   // No ETag (a hash of every body) on API answers: nothing revalidates them. Static files set their own.
   app.set('etag', false);
   app.set('trust proxy', trustProxyValue(deps.trustProxy));
+  if (deps.staff) app.post('/api/v1/staff/login', earlyLoginRefusal(deps.staff.auth, deps.staff.refusalDelay));
   app.use(requestIds());
   app.use(accessLog(deps.logger));
   app.use(securityHeaders({ publicUrl: deps.publicUrl }));
-  if (deps.staff) app.post('/api/v1/staff/login', earlyLoginRefusal(deps.staff.auth, deps.staff.refusalDelay));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

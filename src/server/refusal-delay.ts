@@ -4,7 +4,7 @@
  * than one per wait per connection, so a flood of refused logins costs the server few requests a second. At most `maxHeld` answers wait at once; beyond that they go
  * out at once, so holding them can never exhaust memory or sockets.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 export class RefusalDelay {
   private held = 0;
@@ -20,7 +20,7 @@ export class RefusalDelay {
   }
 
   /** Calls `answer` after `waitMs` or the cap, the shorter (at once when off or too many wait), unless the client has gone. */
-  send(res: Response, answer: () => void, waitMs = Infinity): void {
+  send(res: ServerResponse, answer: () => void, waitMs = Infinity): void {
     const delayMs = Math.min(waitMs, this.delayMs);
     if (delayMs <= 0 || this.held >= this.maxHeld) {
       answer();

@@ -1,5 +1,6 @@
 /** The staff REST API: login, queues, cases (claim, reply, note, transfer, resolve), staff and audit (FAQ drafts: faq-draft-routes.ts). */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { nonEmptyText, parseOr400 as parse } from './request-parse.ts';
 import type { MessageService } from '../core/message-service.ts';
@@ -60,17 +61,40 @@ function refuseLogin(res: Response, refusal: { reason: 'throttled' | 'busy'; ret
 }
 
 /**
- * Mounted before the body parser: a login that its address's limit or the global one refuses whatever it
- * says is answered without reading its body, so a flood of them costs the server (and the citizens beside
- * it) as little as a refusal can. Clients with a device cookie always go on to the full check.
+ * Mounted first, before request ids, the access log, the security headers and the body parser: a login that
+ * its address's limit or the global one refuses whatever it says is answered without reading its body, with a
+ * small fixed answer and no log line of its own (the refusals are counted in /metrics), so a flood of them
+ * allocates, retains and writes as little as a refusal can beside the citizens' traffic. Clients with a device
+ * cookie always go on to the full check.
  */
 export function earlyLoginRefusal(auth: StaffAuth, delay?: RefusalDelay): RequestHandler {
   return (req, res, next) => {
     auth.refuseEarly({ address: req.ip ?? 'unknown', deviceCookie: cookieOf(req, DEVICE_COOKIE) }).then((refusal) => {
       if (!refusal || refusal.reason === 'invalid') next();
-      else refuseLogin(res, refusal, delay);
+      else refuseLoginEarly(res, refusal, delay);
     }, next);
   };
+}
+
+/** A refused login's answer as raw HTTP: the same status, Retry-After and JSON as `refuseLogin`, nothing else. */
+function refuseLoginEarly(res: ServerResponse, refusal: { reason: 'throttled' | 'busy'; retryAfterSeconds: number }, delay?: RefusalDelay): void {
+  const { reason, retryAfterSeconds } = refusal;
+  const answer = (): void => {
+    const body =
+      reason === 'throttled'
+        ? JSON.stringify({ error: 'throttled', message: `too many failed logins; try again in ${waitText(retryAfterSeconds)}` })
+        : JSON.stringify({ error: 'busy', message: `too many logins at once; try again in ${waitText(retryAfterSeconds)}` });
+    res.writeHead(reason === 'throttled' ? 429 : 503, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'Retry-After': String(retryAfterSeconds),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.end(body);
+  };
+  if (delay) delay.send(res, answer, retryAfterSeconds * 1000);
+  else answer();
 }
 
 function fail(res: Response, err: unknown): void {
