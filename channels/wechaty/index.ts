@@ -1,7 +1,7 @@
 /** The Wechaty channel: a personal WeChat or WeCom account, driven through any Wechaty puppet. */
 import { parseEnv } from '../../src/config.ts';
 import type { ChannelPlugin } from '../../src/server/channel-adapter.ts';
-import { WechatyAdapter, type WechatyPuppetInstance } from './adapter.ts';
+import type { WechatyPuppetInstance } from './adapter.ts';
 import { wechatyConfigSchema } from './config.ts';
 
 export interface WechatyChannelOptions {
@@ -13,10 +13,12 @@ export interface WechatyChannelOptions {
 export function createWechatyChannel(options: WechatyChannelOptions = {}): ChannelPlugin {
   return {
     name: 'wechaty',
-    create(env, deps) {
+    async create(env, deps) {
       const config = parseEnv(wechatyConfigSchema, env);
       const puppet = options.puppet ?? config.WECHATY_PUPPET;
       if (!puppet) return null;
+      // wechaty is imported only when the channel is configured.
+      const { WechatyAdapter } = await import('./adapter.ts');
       return new WechatyAdapter({ puppet, token: config.WECHATY_PUPPET_TOKEN, name: config.WECHATY_NAME, maxTextLength: options.maxTextLength }, deps);
     },
   };

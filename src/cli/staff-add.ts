@@ -76,7 +76,7 @@ export async function addStaff(store: Store, options: StaffAddOptions, password:
   const unknown = options.department.filter((d) => !knownDepartments.includes(d));
   if (unknown.length > 0) throw new StaffAddError(`--department ${unknown.join(', ')}: unknown; known departments: ${knownDepartments.join(', ')}`);
   if (options.role === 'agent' && options.department.length === 0) throw new StaffAddError('an agent needs at least one --department');
-  const problem = passwordProblem(password, { name: options.name, displayName: options.displayName });
+  const problem = await passwordProblem(password, { name: options.name, displayName: options.displayName });
   if (problem) throw new StaffAddError(problem.message);
   if (store.staff.findByName(options.name)) throw new StaffAddError(`staff member "${options.name}" already exists`);
   return store.staff.create({

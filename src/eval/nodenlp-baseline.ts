@@ -1,9 +1,14 @@
 /** Plain node-nlp with its default settings (stock language pipelines), run on the same data for comparison. */
 import type { KnowledgeBase } from '../knowledge/types.ts';
-import { nlpManagerClass } from '../nlu/intent-recognizer.ts';
 import { detectLanguage } from '../nlu/language.ts';
 import type { EvalCase } from './eval-cases.ts';
 import { score, type CaseResult, type EvalMetrics } from './metrics.ts';
+
+/** node-nlp's NlpManager (every language's data), imported only when the baseline runs. */
+async function nlpManagerClass(): Promise<(typeof import('node-nlp'))['NlpManager']> {
+  const nlp = (await import('node-nlp')).default as unknown as typeof import('node-nlp');
+  return nlp.NlpManager;
+}
 
 export async function evaluateNodeNlp(kb: KnowledgeBase, cases: readonly EvalCase[]): Promise<EvalMetrics> {
   const NlpManager = await nlpManagerClass();

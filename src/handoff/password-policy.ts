@@ -5,9 +5,7 @@
  * guesses) against zxcvbn's common and English lists plus Chinese ones (chinese-passwords.ts), with the
  * account's own login and display name (and its pinyin) counted as guessable words.
  */
-import { ZxcvbnFactory, type FeedbackType } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as english from '@zxcvbn-ts/language-en';
+import type { FeedbackType, ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { pinyin } from 'pinyin-pro';
 import { CHINESE_DICTIONARIES } from './chinese-passwords.ts';
 
@@ -69,20 +67,33 @@ const ZH_SUGGESTIONS: Record<string, string> = {
   pwned: '如果其他地方也用了这个密码，请一并修改。',
 };
 
-const EN_WARNINGS = english.translations.warnings as Record<string, string>;
-const EN_SUGGESTIONS = english.translations.suggestions as Record<string, string>;
-
 /** zxcvbn's warning and suggestions in one sentence or a few. */
 function explain(feedback: FeedbackType, warnings: Record<string, string>, suggestions: Record<string, string>, separator: string): string {
   const texts = [feedback.warning ? (warnings[feedback.warning] ?? feedback.warning) : null, ...feedback.suggestions.map((k) => suggestions[k] ?? k)];
   return texts.filter((t): t is string => t !== null).join(separator);
 }
 
-let factory: ZxcvbnFactory | undefined;
+/** zxcvbn with its dictionaries, and its English texts for the warnings and suggestions. */
+interface Checker {
+  factory: ZxcvbnFactory;
+  enWarnings: Record<string, string>;
+  enSuggestions: Record<string, string>;
+}
 
-/** Built on first use: loading the dictionaries takes a moment that `huiying serve` need not spend at start. */
-function zxcvbn(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({
+let checker: Promise<Checker> | undefined;
+
+/**
+ * Imported and built on first use: the word lists are about 30 MB of strings that `huiying serve` need not
+ * hold (nor spend a moment loading) until someone sets a password.
+ */
+function zxcvbn(): Promise<Checker> {
+  checker ??= buildChecker();
+  return checker;
+}
+
+async function buildChecker(): Promise<Checker> {
+  const [{ ZxcvbnFactory }, common, english] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]);
+  const factory = new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...english.dictionary, ...CHINESE_DICTIONARIES },
     graphs: common.adjacencyGraphs,
     // Matching grows steeply with length and with l33t variants (seconds for a random 64-character
@@ -91,7 +102,7 @@ function zxcvbn(): ZxcvbnFactory {
     maxLength: CHECKED_LENGTH,
     l33tMaxSubstitutions: 6,
   });
-  return factory;
+  return { factory, enWarnings: english.translations.warnings as Record<string, string>, enSuggestions: english.translations.suggestions as Record<string, string> };
 }
 
 /** The owner's login (and its parts), display name, and the display name's pinyin (李明 → liming, li, ming). */
@@ -112,7 +123,7 @@ function ownerWords(owner: PasswordOwner): string[] {
 }
 
 /** Why `password` is refused for `owner`, or null when it is acceptable. */
-export function passwordProblem(password: string, owner: PasswordOwner = {}): PasswordProblem | null {
+export async function passwordProblem(password: string, owner: PasswordOwner = {}): Promise<PasswordProblem | null> {
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) {
     return { code: 'too_short', message: `password must be at least ${MIN_PASSWORD_LENGTH} characters`, messageZh: `密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符。` };
@@ -127,12 +138,13 @@ export function passwordProblem(password: string, owner: PasswordOwner = {}): Pa
       messageZh: '密码强度不足：纯数字（如 QQ 号、手机号、日期）很容易被猜到。请加入不常见的词语。',
     };
   }
-  const result = zxcvbn().check(password, ownerWords(owner));
+  const { factory, enWarnings, enSuggestions } = await zxcvbn();
+  const result = factory.check(password, ownerWords(owner));
   if (result.score >= MIN_PASSWORD_SCORE) return null;
   const feedback: FeedbackType = result.feedback.warning || result.feedback.suggestions.length > 0 ? result.feedback : { warning: null, suggestions: ['anotherWord'] };
   return {
     code: 'weak',
-    message: `password is too weak: ${explain(feedback, EN_WARNINGS, EN_SUGGESTIONS, ' ')}`,
+    message: `password is too weak: ${explain(feedback, enWarnings, enSuggestions, ' ')}`,
     messageZh: `密码强度不足：${explain(feedback, ZH_WARNINGS, ZH_SUGGESTIONS, '')}`,
   };
 }

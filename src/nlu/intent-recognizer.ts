@@ -6,15 +6,26 @@ import type { Lang } from '../core/message.ts';
 import type { ConversationalIntent } from '../knowledge/types.ts';
 import type { TextPipeline } from './text-pipeline.ts';
 
-type Manager = InstanceType<(typeof import('node-nlp'))['NlpManager']>;
+/** The part of @nlpjs/nlp's Nlp the recognizer uses. */
+interface Manager {
+  container: { register(name: string, item: unknown, isSingleton?: boolean): void; use(plugin: unknown): void };
+  addDocument(locale: string, utterance: string, intent: string): void;
+  train(): Promise<unknown>;
+  process(locale: string, utterance: string): Promise<{ intent: string; score: number }>;
+  toJSON(): unknown;
+  fromJSON(json: unknown): void;
+}
 
 /**
- * node-nlp, imported when a recognizer is first built: it brings every language's data (about 50 MB of
- * strings), which a thread that never builds an engine (the server's main thread) should not carry.
+ * @nlpjs/nlp with English only (@nlpjs/lang-en-min), imported when a recognizer is first built: node-nlp's
+ * NlpManager loads every language's data and Microsoft's entity recognisers (about 50 MB of strings per
+ * thread) for intents that need none of them. The model it trains and exports is the same Nlp's.
  */
-export async function nlpManagerClass(): Promise<(typeof import('node-nlp'))['NlpManager']> {
-  const nlp = (await import('node-nlp')).default as unknown as typeof import('node-nlp');
-  return nlp.NlpManager;
+async function createNlp(settings: Record<string, unknown>): Promise<Manager> {
+  const [{ containerBootstrap }, { Nlp }, { LangEn }] = await Promise.all([import('@nlpjs/core'), import('@nlpjs/nlp'), import('@nlpjs/lang-en-min')]);
+  const container = containerBootstrap();
+  container.use(LangEn);
+  return new Nlp({ ...settings, container }) as unknown as Manager;
 }
 
 export interface IntentMatch {
@@ -47,8 +58,7 @@ export class IntentRecognizer {
   }
 
   private static async createManager(): Promise<Manager> {
-    const NlpManager = await nlpManagerClass();
-    const manager = new NlpManager({
+    const manager = await createNlp({
       languages: ['zh', 'en'],
       forceNER: false,
       autoSave: false,
@@ -77,12 +87,12 @@ export class IntentRecognizer {
 
   static async fromExport(data: string, pipeline: TextPipeline, intents: readonly ConversationalIntent[]): Promise<IntentRecognizer> {
     const manager = await IntentRecognizer.createManager();
-    manager.import(data);
+    manager.fromJSON(JSON.parse(data));
     return new IntentRecognizer(manager, pipeline, intents);
   }
 
   export(): string {
-    return this.manager.export(true);
+    return JSON.stringify(this.manager.toJSON());
   }
 
   async recognize(text: string, lang: Lang): Promise<IntentMatch> {

@@ -26,7 +26,7 @@ export class TextPipeline {
     this.synonyms = new SynonymMap(options.synonyms ?? new Map());
     const words = new Set(options.userWords ?? []);
     for (const [canonical] of options.synonyms ?? []) words.add(canonical);
-    this.tokenizer = new Tokenizer(words);
+    this.tokenizer = Tokenizer.shared(words);
     this.corrector = options.vocabulary ? new HomophoneCorrector(options.vocabulary, words) : null;
   }
 

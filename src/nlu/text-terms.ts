@@ -41,7 +41,7 @@ export class TextTerms {
     this.synonyms = new SynonymMap(options.synonyms ?? new Map());
     const words = new Set(options.userWords ?? []);
     for (const [canonical] of options.synonyms ?? []) words.add(canonical);
-    this.tokenizer = new Tokenizer(words);
+    this.tokenizer = Tokenizer.shared(words);
   }
 
   /** The normalised text, its tokens and its term counts. */

@@ -17,17 +17,37 @@ export interface Tokens {
 
 const stemmer = new StemmerEn();
 
+/** Tokenizers `Tokenizer.shared` made lately, by their words: each holds a jieba dictionary of about 45 MB outside the heap. */
+const sharedTokenizers = new Map<string, Tokenizer>();
+const SHARED_TOKENIZERS = 2;
+
+/** The words jieba is taught, one per line as its user dictionary wants them. */
+function userDictionaryLines(userWords: Iterable<string>): string[] {
+  return [...new Set([...userWords].map((w) => w.trim()))].filter((w) => w.length >= 2 && HAN_CHAR.test(w) && !/\s/.test(w)).sort();
+}
+
 /** A tokenizer bound to one jieba instance, taught the knowledge base's own words. */
 export class Tokenizer {
   private readonly jieba: Jieba;
 
   constructor(userWords: Iterable<string> = []) {
     this.jieba = Jieba.withDict(dict);
-    const lines = [...new Set(userWords)]
-      .map((w) => w.trim())
-      .filter((w) => w.length >= 2 && HAN_CHAR.test(w) && !/\s/.test(w))
-      .map((w) => `${w} 20000 n`);
+    const lines = userDictionaryLines(userWords).map((w) => `${w} 20000 n`);
     if (lines.length > 0) this.jieba.loadDict(Buffer.from(lines.join('\n'), 'utf8'));
+  }
+
+  /**
+   * One tokenizer per set of taught words in this thread (tokenizing is read-only): the FAQ index and the
+   * conversational intents of a knowledge base then share one jieba dictionary instead of loading two.
+   */
+  static shared(userWords: Iterable<string> = []): Tokenizer {
+    const key = userDictionaryLines(userWords).join('\n');
+    let tokenizer = sharedTokenizers.get(key);
+    if (tokenizer) sharedTokenizers.delete(key);
+    else tokenizer = new Tokenizer(key ? key.split('\n') : []);
+    sharedTokenizers.set(key, tokenizer);
+    if (sharedTokenizers.size > SHARED_TOKENIZERS) sharedTokenizers.delete(sharedTokenizers.keys().next().value!);
+    return tokenizer;
   }
 
   /** Splits normalised text (see normalize.ts) into tokens. */

@@ -135,7 +135,7 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
       res.status(403).json({ error: 'wrong_password', message: 'the current password is wrong' });
       return;
     }
-    const problem = passwordProblem(body.newPassword, staff);
+    const problem = await passwordProblem(body.newPassword, staff);
     if (problem) {
       refuseWeakPassword(res, problem);
       return;

@@ -389,7 +389,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
   router.post('/api/v1/staff', admins, async (req: Request, res: Response) => {
     const body = parse(staffBody, req.body, res);
     if (!body) return;
-    const weak = passwordProblem(body.password, body);
+    const weak = await passwordProblem(body.password, body);
     if (weak) {
       refuseWeakPassword(res, weak);
       return;
@@ -418,7 +418,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
       res.status(404).json({ error: 'not_found', message: `no staff member ${staffId}` });
       return;
     }
-    const weak = body.password !== undefined ? passwordProblem(body.password, { name: existing.name, displayName: body.displayName ?? existing.displayName }) : null;
+    const weak = body.password !== undefined ? await passwordProblem(body.password, { name: existing.name, displayName: body.displayName ?? existing.displayName }) : null;
     if (weak) {
       refuseWeakPassword(res, weak);
       return;

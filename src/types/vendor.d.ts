@@ -8,6 +8,18 @@ declare module '@nlpjs/lang-en-min' {
   export class StemmerEn {
     stemWord(word: string): string;
   }
+  /** The plugin that gives a container English's tokenizer, stemmer, normalizer and stop words. */
+  export const LangEn: unknown;
+}
+
+declare module '@nlpjs/core' {
+  export function containerBootstrap(): { use(plugin: unknown): void; register(name: string, item: unknown, isSingleton?: boolean): void };
+}
+
+declare module '@nlpjs/nlp' {
+  export class Nlp {
+    constructor(settings?: Record<string, unknown>);
+  }
 }
 
 declare module 'node-nlp' {

@@ -134,10 +134,10 @@ async function startBareApp(env: NodeJS.ProcessEnv, host: string): Promise<{ url
 const activity = { type: 'message', id: 'x-1', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9', conversation: { id: 'c' }, from: { id: 'u' }, recipient: BOT_ACCOUNT, text: '你好' };
 
 describe('botframework adapter: access', () => {
-  it('refuses to start in Emulator mode with NODE_ENV=production', () => {
+  it('refuses to start in Emulator mode with NODE_ENV=production', async () => {
     const deps = { service: {}, store: {}, logger: createLogger('silent') } as unknown as ChannelDeps;
-    expect(() => botframeworkChannel.create({ BOTFRAMEWORK_EMULATOR: '1', NODE_ENV: 'production' }, deps)).toThrow(ConfigError);
-    expect(botframeworkChannel.create({ NODE_ENV: 'production' }, deps)).toBeNull();
+    await expect(botframeworkChannel.create({ BOTFRAMEWORK_EMULATOR: '1', NODE_ENV: 'production' }, deps)).rejects.toThrow(ConfigError);
+    expect(await botframeworkChannel.create({ NODE_ENV: 'production' }, deps)).toBeNull();
   });
 
   it('answers 401 to a request without Authorization when an app id is configured', async () => {

@@ -105,18 +105,16 @@ describe('telegram settings', () => {
     expect(await telegramChannel.create({ TELEGRAM_MODE: 'webhook' }, deps)).toBeNull();
   });
 
-  it('names the missing webhook variables in webhook mode', () => {
-    expect(() => telegramChannel.create({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_MODE: 'webhook' }, deps)).toThrow(ConfigError);
-    expect(() => telegramChannel.create({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_MODE: 'webhook' }, deps)).toThrow(/TELEGRAM_WEBHOOK_URL[\s\S]*TELEGRAM_WEBHOOK_SECRET/);
+  it('names the missing webhook variables in webhook mode', async () => {
+    await expect(telegramChannel.create({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_MODE: 'webhook' }, deps)).rejects.toThrow(ConfigError);
+    await expect(telegramChannel.create({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_MODE: 'webhook' }, deps)).rejects.toThrow(/TELEGRAM_WEBHOOK_URL[\s\S]*TELEGRAM_WEBHOOK_SECRET/);
   });
 
-  it('rejects a malformed token, mode, secret or API root', () => {
-    expect(() => telegramChannel.create({ TELEGRAM_BOT_TOKEN: 'not-a-token' }, deps)).toThrow(/TELEGRAM_BOT_TOKEN/);
-    expect(() => telegramChannel.create({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_MODE: 'push' }, deps)).toThrow(/TELEGRAM_MODE/);
-    expect(() =>
-      telegramChannel.create({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_URL: 'https://a.example/x', TELEGRAM_WEBHOOK_SECRET: 'has spaces' }, deps),
-    ).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
-    expect(() => telegramChannel.create({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_API_ROOT: 'ftp://x' }, deps)).toThrow(/TELEGRAM_API_ROOT/);
+  it('rejects a malformed token, mode, secret or API root', async () => {
+    await expect(telegramChannel.create({ TELEGRAM_BOT_TOKEN: 'not-a-token' }, deps)).rejects.toThrow(/TELEGRAM_BOT_TOKEN/);
+    await expect(telegramChannel.create({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_MODE: 'push' }, deps)).rejects.toThrow(/TELEGRAM_MODE/);
+    await expect(telegramChannel.create({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_URL: 'https://a.example/x', TELEGRAM_WEBHOOK_SECRET: 'has spaces' }, deps)).rejects.toThrow(/TELEGRAM_WEBHOOK_SECRET/);
+    await expect(telegramChannel.create({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_API_ROOT: 'ftp://x' }, deps)).rejects.toThrow(/TELEGRAM_API_ROOT/);
   });
 
   it('starts in polling mode with just a token', async () => {

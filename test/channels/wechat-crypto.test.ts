@@ -70,20 +70,20 @@ describe('wechat configuration', () => {
   const deps = {} as ChannelDeps;
   const base = { WECHAT_TOKEN: 'huiyingtoken', WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_APP_SECRET: 'secret-0123456789' };
 
-  it('stays off without WECHAT_TOKEN', () => {
-    expect(wechatChannel.create({ WECHAT_APP_ID: 'wx1234567890abcdef' }, deps)).toBeNull();
+  it('stays off without WECHAT_TOKEN', async () => {
+    expect(await wechatChannel.create({ WECHAT_APP_ID: 'wx1234567890abcdef' }, deps)).toBeNull();
   });
 
-  it('names the variable that is wrong', () => {
-    expect(() => wechatChannel.create({ ...base, WECHAT_ENCODING_AES_KEY: 'too-short' }, deps)).toThrow(ConfigError);
-    expect(() => wechatChannel.create({ ...base, WECHAT_ENCODING_AES_KEY: 'too-short' }, deps)).toThrow(/WECHAT_ENCODING_AES_KEY/);
-    expect(() => wechatChannel.create({ WECHAT_TOKEN: 'huiyingtoken' }, deps)).toThrow(/WECHAT_APP_ID/);
-    expect(() => wechatChannel.create({ ...base, WECHAT_ENCODING_AES_KEY_PREVIOUS: SAMPLE_KEY }, deps)).toThrow(/WECHAT_ENCODING_AES_KEY_PREVIOUS/);
-    expect(() => wechatChannel.create({ ...base, WECHAT_REPLY_BUDGET_MS: '6000' }, deps)).toThrow(/WECHAT_REPLY_BUDGET_MS/);
+  it('names the variable that is wrong', async () => {
+    await expect(wechatChannel.create({ ...base, WECHAT_ENCODING_AES_KEY: 'too-short' }, deps)).rejects.toThrow(ConfigError);
+    await expect(wechatChannel.create({ ...base, WECHAT_ENCODING_AES_KEY: 'too-short' }, deps)).rejects.toThrow(/WECHAT_ENCODING_AES_KEY/);
+    await expect(wechatChannel.create({ WECHAT_TOKEN: 'huiyingtoken' }, deps)).rejects.toThrow(/WECHAT_APP_ID/);
+    await expect(wechatChannel.create({ ...base, WECHAT_ENCODING_AES_KEY_PREVIOUS: SAMPLE_KEY }, deps)).rejects.toThrow(/WECHAT_ENCODING_AES_KEY_PREVIOUS/);
+    await expect(wechatChannel.create({ ...base, WECHAT_REPLY_BUDGET_MS: '6000' }, deps)).rejects.toThrow(/WECHAT_REPLY_BUDGET_MS/);
   });
 
-  it('starts in safe mode with a valid key', () => {
-    const adapter = wechatChannel.create({ ...base, WECHAT_ENCODING_AES_KEY: SAMPLE_KEY }, deps);
+  it('starts in safe mode with a valid key', async () => {
+    const adapter = await wechatChannel.create({ ...base, WECHAT_ENCODING_AES_KEY: SAMPLE_KEY }, deps);
     expect(adapter).toMatchObject({ name: 'wechat', capabilities: { buttons: false, richLinks: false } });
   });
 });

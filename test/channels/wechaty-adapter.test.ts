@@ -123,9 +123,9 @@ describe('wechaty channel configuration', () => {
     expect(await wechatyChannel.create({ WECHATY_NAME: 'huiying' }, deps)).toBeNull();
   });
 
-  it('names the variable when a value is bad', () => {
-    expect(() => wechatyChannel.create({ WECHATY_PUPPET: 'not a package' }, deps)).toThrow(/WECHATY_PUPPET=/);
-    expect(() => wechatyChannel.create({ WECHATY_PUPPET: 'wechaty-puppet-mock', WECHATY_NAME: '../bot' }, deps)).toThrow(/WECHATY_NAME=/);
+  it('names the variable when a value is bad', async () => {
+    await expect(wechatyChannel.create({ WECHATY_PUPPET: 'not a package' }, deps)).rejects.toThrow(/WECHATY_PUPPET=/);
+    await expect(wechatyChannel.create({ WECHATY_PUPPET: 'wechaty-puppet-mock', WECHATY_NAME: '../bot' }, deps)).rejects.toThrow(/WECHATY_NAME=/);
   });
 
   it('starts the puppet named by WECHATY_PUPPET and stops it with the server', async () => {

@@ -14,9 +14,9 @@ const DATA_KEY = 'q3J8Xv1mZt7LwP0cR5nYb2Hs9Kd4Fg6Ae8Uj1Oi3Tl0=';
 const STRONG = 'f3a9c1d7e2b84f60a5c9d3e1b7f2a4c8';
 
 /** The ConfigError message when `plugin` refuses `env`, or null when it accepts it. */
-function refusal(plugin: ChannelPlugin, env: NodeJS.ProcessEnv): string | null {
+async function refusal(plugin: ChannelPlugin, env: NodeJS.ProcessEnv): Promise<string | null> {
   try {
-    void plugin.create(env, deps);
+    await plugin.create(env, deps);
     return null;
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
@@ -29,11 +29,11 @@ const telegram = { TELEGRAM_BOT_TOKEN: '7012345678:AAHr4c9XwPq2LmZ8tYv3Kd7Nf1Bs6
 const botframework = { MICROSOFT_APP_ID: '3f2b8c1e-7d4a-4e9b-8a6c-2d1f0e9b7a54', MICROSOFT_APP_PASSWORD: 'Qx8~v2LmZt7.Rw4KpY9sNd3Hc6Fg1Bj5Ae0Uo' };
 
 describe('production secrets', () => {
-  it('accepts strong secrets', () => {
+  it('accepts strong secrets', async () => {
     expect(() => loadConfig({ ...PROD, DATA_KEY, METRICS_TOKEN: STRONG })).not.toThrow();
-    expect(refusal(wechatChannel, { ...PROD, ...wechat })).toBeNull();
-    expect(refusal(telegramChannel, { ...PROD, ...telegram })).toBeNull();
-    expect(refusal(botframeworkChannel, { ...PROD, ...botframework })).toBeNull();
+    expect(await refusal(wechatChannel, { ...PROD, ...wechat })).toBeNull();
+    expect(await refusal(telegramChannel, { ...PROD, ...telegram })).toBeNull();
+    expect(await refusal(botframeworkChannel, { ...PROD, ...botframework })).toBeNull();
   });
 
   it.each([
@@ -49,12 +49,12 @@ describe('production secrets', () => {
     ['a placeholder app password', botframeworkChannel, { ...botframework, MICROSOFT_APP_PASSWORD: 'your-secret-here' }, 'MICROSOFT_APP_PASSWORD'],
     ['a missing app password', botframeworkChannel, { MICROSOFT_APP_ID: botframework.MICROSOFT_APP_ID }, 'MICROSOFT_APP_PASSWORD'],
     ['any portal allowed (*)', webChannel, { WEB_ALLOWED_ORIGINS: '*' }, 'WEB_ALLOWED_ORIGINS'],
-  ] as const)('refuses %s, naming the variable', (_name, plugin, env, variable) => {
-    const message = refusal(plugin, { ...PROD, ...env });
+  ] as const)('refuses %s, naming the variable', async (_name, plugin, env, variable) => {
+    const message = await refusal(plugin, { ...PROD, ...env });
     expect(message).toContain(variable);
     // The same settings start in development.
     if (variable !== 'WECHAT_APP_SECRET' && variable !== 'MICROSOFT_APP_PASSWORD' && !(variable === 'TELEGRAM_WEBHOOK_SECRET' && env.TELEGRAM_WEBHOOK_SECRET === '')) {
-      expect(refusal(plugin, env)).toBeNull();
+      expect(await refusal(plugin, env)).toBeNull();
     }
   });
 
