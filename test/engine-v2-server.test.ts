@@ -45,9 +45,11 @@ describe('the server on engine v2', () => {
     expect(known.replies[0]?.entryId).toBe('exit-entry-passport-renewal');
     const unknown = await ask(server.url, '推荐几只股票');
     expect(unknown.outcome).toBe('unanswered');
-    // The model was written once, as a binary buffer with the knowledge base it indexes, and its intents beside it.
+    // The model was written once, as a binary buffer with the knowledge base it indexes, and its intents beside
+    // it; the knowledge files' YAML is kept as data for the next start.
     expect(readdirSync(cache).sort()).toEqual([
       expect.stringMatching(/^intents-\w+\.json$/),
+      'knowledge-yaml-v1.json',
       expect.stringMatching(/^model-v2-\w+\.bin$/),
       expect.stringMatching(/^model-v2-\w+\.json$/),
       expect.stringMatching(/^model-v2-\w+\.kb\.json$/),

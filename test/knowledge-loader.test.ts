@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
-import { loadKnowledgeBase } from '../src/knowledge/knowledge-loader.ts';
+import { loadKnowledgeBase, yamlCacheFile } from '../src/knowledge/knowledge-loader.ts';
 import { KnowledgeError, formatProblem, type KnowledgeProblem } from '../src/knowledge/knowledge-error.ts';
 import type { KnowledgeBase } from '../src/knowledge/types.ts';
 
@@ -114,6 +114,63 @@ describe('loadKnowledgeBase: a valid folder', () => {
   it('derives departments from the entries when there is no departments.yaml', () => {
     const kb = loadKnowledgeBase(tempKb(valid(), false));
     expect(kb.departments.map((d) => d.id).sort()).toEqual(['housing-fund', 'public-security']);
+  });
+});
+
+describe('loadKnowledgeBase: the YAML kept as data between starts', () => {
+  // Each load below reads a new copy of the folder, as a restart would: nothing is remembered in memory.
+  const files = (answer = 'passport-apply的办理说明。'): Record<string, string> => ({
+    'housing-fund.yaml': knowledgeFile('housing-fund', entry('fund-balance'), entry('fund-withdraw')),
+    'passport.yaml': knowledgeFile('public-security', entry('passport-apply')).replace('passport-apply的办理说明。', answer),
+  });
+  const cacheIn = (): string => yamlCacheFile(mkdtempSync(join(tmpdir(), 'huiying-yaml-cache-')));
+  type Stored = { format: number; files: Record<string, { entries: Array<{ id: string; answer: { zh: string } }> }> };
+
+  it('a restart on the same files reads the kept data and gives the same knowledge base', () => {
+    const cache = cacheIn();
+    const first = loadKnowledgeBase(tempKb(files()), { yamlCache: cache });
+    expect(statSync(cache).mode & 0o777).toBe(0o600);
+    // What the next start reads is what is kept: an answer changed in the kept data shows it was read.
+    const stored = JSON.parse(readFileSync(cache, 'utf8')) as Stored;
+    expect(Object.keys(stored.files)).toHaveLength(2);
+    expect(loadKnowledgeBase(tempKb(files()), { yamlCache: cache }).hash).toBe(first.hash);
+    for (const data of Object.values(stored.files)) for (const e of data.entries) e.answer.zh = `${e.answer.zh}（缓存）`;
+    writeFileSync(cache, JSON.stringify(stored));
+    const again = loadKnowledgeBase(tempKb(files()), { yamlCache: cache });
+    expect(again.entries.find((e) => e.id === 'passport-apply')!.answer.zh).toBe('passport-apply的办理说明。（缓存）');
+  });
+
+  it('an edited file is read anew, and the kept data follows it', () => {
+    const cache = cacheIn();
+    loadKnowledgeBase(tempKb(files()), { yamlCache: cache });
+    const edited = loadKnowledgeBase(tempKb(files('护照请到出入境窗口办理。')), { yamlCache: cache });
+    expect(edited.entries.find((e) => e.id === 'passport-apply')!.answer.zh).toBe('护照请到出入境窗口办理。');
+    const stored = JSON.parse(readFileSync(cache, 'utf8')) as Stored;
+    // The old text of passport.yaml is dropped: the cache holds the files of the last load only.
+    expect(Object.keys(stored.files)).toHaveLength(2);
+    expect(JSON.stringify(stored)).toContain('护照请到出入境窗口办理。');
+    expect(JSON.stringify(stored)).not.toContain('passport-apply的办理说明。');
+  });
+
+  it('kept data the schema refuses is parsed again, and a broken file is still reported with its line', () => {
+    const cache = cacheIn();
+    loadKnowledgeBase(tempKb(files()), { yamlCache: cache });
+    const stored = JSON.parse(readFileSync(cache, 'utf8')) as Stored;
+    for (const data of Object.values(stored.files)) for (const e of data.entries) delete (e as { answer?: unknown }).answer;
+    writeFileSync(cache, JSON.stringify(stored));
+    expect(loadKnowledgeBase(tempKb(files()), { yamlCache: cache }).entries.every((e) => e.answer.zh)).toBe(true);
+    const broken = files();
+    broken['passport.yaml'] = broken['passport.yaml']!.replace(/ {4}answer:\n.*\n.*\n/, '');
+    const problems = problemsOf(() => loadKnowledgeBase(tempKb(broken), { yamlCache: cache }));
+    expect(problems[0]).toMatchObject({ file: expect.stringContaining('passport.yaml'), entry: 'passport-apply', field: 'answer' });
+    expect(problems[0]!.line).toBeGreaterThan(0);
+  });
+
+  it('a damaged cache file is ignored and written anew', () => {
+    const cache = cacheIn();
+    writeFileSync(cache, '{"format": 1, "files": ');
+    expect(loadKnowledgeBase(tempKb(files())).hash).toBe(loadKnowledgeBase(tempKb(files()), { yamlCache: cache }).hash);
+    expect((JSON.parse(readFileSync(cache, 'utf8')) as Stored).format).toBe(1);
   });
 });
 

@@ -7,6 +7,7 @@ import { detectLanguage } from '../nlu/language.ts';
 import { KnowledgeError, type KnowledgeProblem } from './knowledge-error.ts';
 import { departmentsFileSchema, knowledgeFileSchema, variantsFileSchema, type EntryInput } from './schema.ts';
 import type { Department, KnowledgeBase, KnowledgeEntry, Localized } from './types.ts';
+import { YamlDataCache } from './yaml-data-cache.ts';
 import { parseYamlFile, type Parsed } from './yaml-file.ts';
 
 export const DEPARTMENTS_FILE = 'departments.yaml';
@@ -19,9 +20,23 @@ export const VARIANTS_PREFIX = 'variants-';
 /** The queue for questions no department's entries match well. */
 export const GENERAL_DEPARTMENT: Department = { id: 'general', name: { zh: '综合咨询', en: 'General enquiries' } };
 
+/** The file in a cache folder (MODEL_CACHE_DIR) that keeps the knowledge files' YAML as data (see YamlDataCache). */
+export const yamlCacheFile = (cacheDir: string): string => join(cacheDir, 'knowledge-yaml-v1.json');
+
+export interface LoadOptions {
+  /** Where the YAML of the entry files is kept as data between runs (see yamlCacheFile); none by default. */
+  yamlCache?: string;
+}
+
 /** Loads a knowledge folder or JSON file; throws KnowledgeError listing every problem. */
-export function loadKnowledgeBase(path: string): KnowledgeBase {
-  return statSync(path).isDirectory() ? loadFolder(path) : loadJson(path);
+export function loadKnowledgeBase(path: string, options: LoadOptions = {}): KnowledgeBase {
+  if (!statSync(path).isDirectory()) return loadJson(path);
+  const cache = options.yamlCache ? new YamlDataCache(options.yamlCache) : null;
+  try {
+    return loadFolder(path, cache);
+  } finally {
+    cache?.save();
+  }
 }
 
 function yamlFiles(dir: string): string[] {
@@ -30,7 +45,7 @@ function yamlFiles(dir: string): string[] {
     .sort();
 }
 
-function loadFolder(dir: string): KnowledgeBase {
+function loadFolder(dir: string, cache: YamlDataCache | null): KnowledgeBase {
   const problems: KnowledgeProblem[] = [];
   let departments: Department[] = [];
   const departmentsPath = join(dir, DEPARTMENTS_FILE);
@@ -59,7 +74,7 @@ function loadFolder(dir: string): KnowledgeBase {
       else problems.push(...variants.problems);
       continue;
     }
-    const parsed = parseEntryFile(rel, join(dir, file));
+    const parsed = parseEntryFile(rel, join(dir, file), cache);
     if (!parsed.ok) {
       problems.push(...parsed.problems);
       continue;
@@ -114,13 +129,23 @@ function loadFolder(dir: string): KnowledgeBase {
  */
 const parsedFiles = new Map<string, { digest: string; rel: string; parsed: Parsed<z.infer<typeof knowledgeFileSchema>> }>();
 
-/** An entry file parsed and validated, or its parse from the last load when its text has not changed. */
-function parseEntryFile(rel: string, path: string): Parsed<z.infer<typeof knowledgeFileSchema>> {
+/**
+ * An entry file parsed and validated: its parse from the last load when its text has not changed, else its
+ * YAML's data from the disk cache validated again, else parsed.
+ */
+function parseEntryFile(rel: string, path: string, cache: YamlDataCache | null): Parsed<z.infer<typeof knowledgeFileSchema>> {
   const source = readFileSync(path, 'utf8');
   const digest = createHash('sha1').update(source).digest('base64');
   const cached = parsedFiles.get(path);
-  if (cached && cached.digest === digest && cached.rel === rel) return cached.parsed;
-  const parsed = parseYamlFile(rel, source, knowledgeFileSchema);
+  if (cached && cached.digest === digest && cached.rel === rel) {
+    cache?.get(digest);
+    return cached.parsed;
+  }
+  const data = cache?.get(digest);
+  const valid = data === undefined ? null : knowledgeFileSchema.safeParse(data);
+  const parsed: Parsed<z.infer<typeof knowledgeFileSchema>> = valid?.success
+    ? { ok: true, value: valid.data }
+    : parseYamlFile(rel, source, knowledgeFileSchema, (yamlData) => cache?.set(digest, yamlData));
   parsedFiles.set(path, { digest, rel, parsed });
   return parsed;
 }

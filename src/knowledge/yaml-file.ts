@@ -5,7 +5,8 @@ import type { KnowledgeProblem } from './knowledge-error.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: KnowledgeProblem[] };
 
-export function parseYamlFile<S extends z.ZodType>(file: string, source: string, schema: S): Parsed<z.infer<S>> {
+/** Parses and validates; `onData` receives the YAML's data when the YAML itself was valid (for a cache of it). */
+export function parseYamlFile<S extends z.ZodType>(file: string, source: string, schema: S, onData?: (data: unknown) => void): Parsed<z.infer<S>> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -19,6 +20,7 @@ export function parseYamlFile<S extends z.ZodType>(file: string, source: string,
     };
   }
   const data: unknown = doc.toJS();
+  onData?.(data);
   const result = schema.safeParse(data);
   if (result.success) return { ok: true, value: result.data };
   return {

@@ -9,6 +9,7 @@ import { FaqMatcher, MATCHER_STATE_VERSION, type MatchResult, type MatcherDatase
 import { LiveEntryIndex, REBUILD_SHARE } from './live-entry-index.ts';
 import { RetrievalMatcher, shippedDecision } from './retrieval-matcher.ts';
 import { TextPipeline } from './text-pipeline.ts';
+import { readV2Buffer, readV2Meta, v2IndexBase, v2Key } from './v2-cache-files.ts';
 import { IntentRecognizer } from './intent-recognizer.ts';
 
 /** What the engine asks of a matcher: v1's trained FaqMatcher or v2's RetrievalMatcher. */
@@ -122,14 +123,6 @@ function readCache(file: string): CachedModel | null {
   }
 }
 
-/** Bumped when engine v2's buffer or its intents' cache changes shape. */
-const V2_CACHE_VERSION = 2;
-
-/** The cache file key of engine v2 content (a knowledge base's hash, or intents with their vocabulary). */
-function v2Key(content: string): string {
-  return createHash('sha256').update(`v2.${V2_CACHE_VERSION}\n${content}`).digest('hex').slice(0, 32);
-}
-
 /**
  * Engine v2: the entry index (one binary buffer, cached as `model-v2-<hash>.bin` with its build time in
  * `model-v2-<hash>.json`) with the shipped decision, and the conversational intents (node-nlp, cached as
@@ -164,7 +157,7 @@ async function loadOrBuildV2(kb: KnowledgeBase, intents: readonly Conversational
 /** Engine v2's entry index for `kb`: from the cache, as live edits over the last full build, or built in full. */
 function loadOrBuildIndex(kb: KnowledgeBase, options: ModelOptions): { index: EntryIndex | LiveEntryIndex; shared: SharedArrayBuffer; fromCache: boolean; indexMs: number } {
   const started = performance.now();
-  const file = (hash: string): string | null => (options.cacheDir ? join(options.cacheDir, `model-v2-${v2Key(hash)}`) : null);
+  const file = (hash: string): string | null => (options.cacheDir ? v2IndexBase(options.cacheDir, hash) : null);
   // A buffer another thread already holds is mapped when it is the one wanted; otherwise the file is read.
   const mapped = (base: string, forKb: KnowledgeBase): { index: EntryIndex; shared: SharedArrayBuffer } | null => {
     const held = options.shared ? indexOn(options.shared, forKb) : null;
@@ -255,24 +248,3 @@ function indexOn(buffer: SharedArrayBuffer, kb: KnowledgeBase): EntryIndex | nul
   }
 }
 
-/** The cached index's build time, or null when it is absent or unreadable. */
-function readV2Meta(base: string): number | null {
-  try {
-    const { trainMs } = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as { trainMs?: unknown };
-    return typeof trainMs === 'number' ? trainMs : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The cached model buffer, read into a SharedArrayBuffer, or null. */
-function readV2Buffer(base: string): SharedArrayBuffer | null {
-  try {
-    const bytes = readFileSync(`${base}.bin`);
-    const shared = new SharedArrayBuffer(bytes.byteLength);
-    new Uint8Array(shared).set(bytes);
-    return shared;
-  } catch {
-    return null;
-  }
-}

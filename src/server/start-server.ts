@@ -7,7 +7,7 @@ import { buildEngine } from '../bot-runtime.ts';
 import type { Config } from '../config.ts';
 import { answerAwaiting } from '../core/awaiting-answers.ts';
 import { MessageService, type AnswerSource, type ThreadedSource } from '../core/message-service.ts';
-import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
+import { loadKnowledgeBase, yamlCacheFile } from '../knowledge/knowledge-loader.ts';
 import type { KnowledgeBase } from '../knowledge/types.ts';
 import { OutboundRouter } from '../core/outbound-router.ts';
 import { HandoffService } from '../handoff/handoff-service.ts';
@@ -83,7 +83,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const engineSettings = { KNOWLEDGE_DIR: config.KNOWLEDGE_DIR, INTENTS_DIR: config.INTENTS_DIR, MODEL_CACHE_DIR: config.MODEL_CACHE_DIR, ENGINE: config.ENGINE, DECISION_STRICTNESS: config.DECISION_STRICTNESS };
   const threads = engineThreadCount(config.ENGINE_THREADS);
   // The knowledge base is read here first, so that a broken file is reported as such, not as a thread failure.
-  const kb = threads > 0 ? loadKnowledgeBase(config.KNOWLEDGE_DIR) : null;
+  const kb = threads > 0 ? loadKnowledgeBase(config.KNOWLEDGE_DIR, { yamlCache: yamlCacheFile(config.MODEL_CACHE_DIR) }) : null;
   const pool =
     threads === 0
       ? null
@@ -163,7 +163,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // With threads (v1), a new generation of them builds the new engine while the current one answers; v2 threads rebuild in place, one at a time.
     reloading ??= (async () => {
       if (pool) {
-        const next = loadKnowledgeBase(config.KNOWLEDGE_DIR);
+        const next = loadKnowledgeBase(config.KNOWLEDGE_DIR, { yamlCache: yamlCacheFile(config.MODEL_CACHE_DIR) });
         await pool.rebuild(next);
         service.useResponder(onThreads(pool, next));
         logger.info({ entries: next.entries.length }, 'knowledge base reloaded');

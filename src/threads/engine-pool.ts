@@ -11,6 +11,7 @@ import type { ConversationState } from '../core/conversation-state.ts';
 import type { AnalysisCacheStats, EngineTurn, Responder } from '../core/engine.ts';
 import type { Candidate, IncomingMessage } from '../core/message.ts';
 import type { KnowledgeBase } from '../knowledge/types.ts';
+import { cachedV2Index } from '../nlu/v2-cache-files.ts';
 import type { EngineThreadSettings, FromEngineThread, ThreadReloaded, ToEngineThread } from './engine-protocol.ts';
 
 /** How long a thread may take to load its model (a cold cache means training). */
@@ -187,17 +188,26 @@ export class EnginePool extends EventEmitter<{ restarted: [] }> implements Respo
 
   /**
    * Starts a generation of threads on the folders as they are now: the first alone (on a cold cache it trains
-   * and writes the cache), then the others, which load the model from the cache.
+   * and writes the cache), then the others, which load the model from the cache. With engine v2 and the
+   * knowledge base's index in the cache, that index is read here and all threads start at once mapping it.
    */
   private async startGeneration(knowledge?: KnowledgeBase): Promise<EngineThread[]> {
     const start = (settings: EngineThreadSettings): Promise<EngineThread> => EngineThread.start(settings, (t, code) => this.restart(t, code), this.analysisStats);
     const settings = knowledge ? { ...this.settings, knowledge } : this.settings;
+    // Engine v2 with its index in the cache: read once here, and every thread maps it and starts at once.
+    const cached = knowledge && settings.ENGINE === 'v2' ? cachedV2Index(settings.MODEL_CACHE_DIR, knowledge.hash) : null;
+    if (cached) return this.startAll(start, { ...settings, sharedModel: cached });
     const first = await start(settings);
     // Engine v2: the others map the first one's model buffer instead of each reading a copy.
     const rest = first.shared ? { ...settings, sharedModel: first.shared } : settings;
-    const started = await Promise.allSettled(Array.from({ length: this.configuredSize - 1 }, () => start(rest)));
-    const threads = [first, ...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
-    const failure = started.find((s) => s.status === 'rejected');
+    return this.startAll(start, rest, [first]);
+  }
+
+  /** Starts the threads that `started` lacks of the configured number, all at once; if one fails, stops them all. */
+  private async startAll(start: (settings: EngineThreadSettings) => Promise<EngineThread>, settings: EngineThreadSettings, started: EngineThread[] = []): Promise<EngineThread[]> {
+    const results = await Promise.allSettled(Array.from({ length: this.configuredSize - started.length }, () => start(settings)));
+    const threads = [...started, ...results.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
+    const failure = results.find((s) => s.status === 'rejected');
     if (failure) {
       await Promise.all(threads.map((t) => t.stop()));
       throw failure.reason as Error;
