@@ -48,18 +48,6 @@ const STATES = ['pending', 'assigned', 'transferred', 'expired', 'resolved'] as 
 /** "N seconds" or "N minutes" for a Retry-After in a message. */
 const waitText = (s: number): string => (s < 120 ? `${s} second${s === 1 ? '' : 's'}` : `${Math.ceil(s / 60)} minutes`);
 
-/** Answers a refused login (429 throttled, 503 busy, with Retry-After), after the refusal delay. */
-function refuseLogin(res: Response, refusal: { reason: 'throttled' | 'busy'; retryAfterSeconds: number }, delay?: RefusalDelay): void {
-  const { reason, retryAfterSeconds } = refusal;
-  const answer = (): void => {
-    res.set('Retry-After', String(retryAfterSeconds));
-    if (reason === 'throttled') res.status(429).json({ error: 'throttled', message: `too many failed logins; try again in ${waitText(retryAfterSeconds)}` });
-    else res.status(503).json({ error: 'busy', message: `too many logins at once; try again in ${waitText(retryAfterSeconds)}` });
-  };
-  if (delay) delay.send(res, answer, retryAfterSeconds * 1000);
-  else answer();
-}
-
 /**
  * Mounted first, before request ids, the access log, the security headers and the body parser: a login that
  * its address's limit or the global one refuses whatever it says is answered without reading its body, with a
@@ -71,13 +59,16 @@ export function earlyLoginRefusal(auth: StaffAuth, delay?: RefusalDelay): Reques
   return (req, res, next) => {
     auth.refuseEarly({ address: req.ip ?? 'unknown', deviceCookie: cookieOf(req, DEVICE_COOKIE) }).then((refusal) => {
       if (!refusal || refusal.reason === 'invalid') next();
-      else refuseLoginEarly(res, refusal, delay);
+      else refuseLogin(res, refusal, delay);
     }, next);
   };
 }
 
-/** A refused login's answer as raw HTTP: the same status, Retry-After and JSON as `refuseLogin`, nothing else. */
-function refuseLoginEarly(res: ServerResponse, refusal: { reason: 'throttled' | 'busy'; retryAfterSeconds: number }, delay?: RefusalDelay): void {
+/**
+ * Answers a refused login (429 throttled, 503 busy, with Retry-After) after the refusal delay, as raw HTTP: on
+ * the early path nothing else is set; after the full check the security headers set before it stay.
+ */
+function refuseLogin(res: ServerResponse, refusal: { reason: 'throttled' | 'busy'; retryAfterSeconds: number }, delay?: RefusalDelay): void {
   const { reason, retryAfterSeconds } = refusal;
   const answer = (): void => {
     const body =
