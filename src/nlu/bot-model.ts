@@ -201,7 +201,7 @@ let lastBase: { file: string; kb: KnowledgeBase } | null = null;
 function readLatestBase(cacheDir: string): KnowledgeBase | null {
   try {
     const { hash } = JSON.parse(readFileSync(join(cacheDir, LATEST_FILE), 'utf8')) as { hash: string };
-    const file = join(cacheDir, `model-v2-${v2Key(hash)}.kb.json`);
+    const file = `${v2IndexBase(cacheDir, hash)}.kb.json`;
     // The file's name is made from the hash: the same name is the same knowledge base.
     if (lastBase?.file === file) return lastBase.kb;
     const kb = JSON.parse(readFileSync(file, 'utf8')) as KnowledgeBase;

@@ -8,7 +8,7 @@ import type { TextPipeline } from './text-pipeline.ts';
 
 /** The part of @nlpjs/nlp's Nlp the recognizer uses. */
 interface Manager {
-  container: { register(name: string, item: unknown, isSingleton?: boolean): void; use(plugin: unknown): void };
+  container: { register(name: string, item: unknown, isSingleton?: boolean): void };
   addDocument(locale: string, utterance: string, intent: string): void;
   train(): Promise<unknown>;
   process(locale: string, utterance: string): Promise<{ intent: string; score: number }>;

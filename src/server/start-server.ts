@@ -74,7 +74,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const analysisStats = { hits: 0, misses: 0 };
   // With engine threads, this thread keeps no model: a model of JS objects would lengthen each of its garbage
   // collections, which stop HTTP, sockets and the writer. It builds one only if the threads fail.
-  const loadEngineHere = (): Promise<Engine> => buildEngine(config, { analysisStats });
+  const loadEngineHere = (knowledge?: KnowledgeBase): Promise<Engine> => buildEngine(config, { analysisStats }, undefined, knowledge);
   const onThreads = (pool: EnginePool, kb: KnowledgeBase): ThreadedSource => ({
     responder: pool,
     knowledge: { kb, modelInfo: pool.modelInfo },
@@ -83,11 +83,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const engineSettings = { KNOWLEDGE_DIR: config.KNOWLEDGE_DIR, INTENTS_DIR: config.INTENTS_DIR, MODEL_CACHE_DIR: config.MODEL_CACHE_DIR, ENGINE: config.ENGINE, DECISION_STRICTNESS: config.DECISION_STRICTNESS };
   const threads = engineThreadCount(config.ENGINE_THREADS);
   // The knowledge base is read here first, so that a broken file is reported as such, not as a thread failure.
-  const kb = threads > 0 ? loadKnowledgeBase(config.KNOWLEDGE_DIR, { yamlCache: yamlCacheFile(config.MODEL_CACHE_DIR) }) : null;
+  // At start its YAML comes from the cache kept in MODEL_CACHE_DIR where the files are unchanged.
+  const kb = loadKnowledgeBase(config.KNOWLEDGE_DIR, { yamlCache: yamlCacheFile(config.MODEL_CACHE_DIR) });
   const pool =
     threads === 0
       ? null
-      : await EnginePool.start(engineSettings, threads, (problem) => logger.warn(problem), kb ?? undefined).then(
+      : await EnginePool.start(engineSettings, threads, (problem) => logger.warn(problem), kb).then(
           (started) => {
             logger.info({ threads: started.size }, 'engine threads answering');
             return started;
@@ -97,7 +98,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
             return null;
           },
         );
-  const source: AnswerSource = pool && kb ? onThreads(pool, kb) : await loadEngineHere();
+  const source: AnswerSource = pool ? onThreads(pool, kb) : await loadEngineHere(kb);
   const hours = loadServiceHours(config.KNOWLEDGE_DIR);
   let cannedReplies: CannedReply[] = loadCannedReplies(config.KNOWLEDGE_DIR);
   const store = new SqliteStore(config.DATABASE_PATH, { backgroundCheckpoints: true });
@@ -163,7 +164,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // With threads (v1), a new generation of them builds the new engine while the current one answers; v2 threads rebuild in place, one at a time.
     reloading ??= (async () => {
       if (pool) {
-        const next = loadKnowledgeBase(config.KNOWLEDGE_DIR, { yamlCache: yamlCacheFile(config.MODEL_CACHE_DIR) });
+        // Unchanged files come from this process's own parses: the kept YAML (a JSON file as large as the base)
+        // is read and written at start only, not on the main thread at every publish.
+        const next = loadKnowledgeBase(config.KNOWLEDGE_DIR);
         await pool.rebuild(next);
         service.useResponder(onThreads(pool, next));
         logger.info({ entries: next.entries.length }, 'knowledge base reloaded');
