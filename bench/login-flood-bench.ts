@@ -10,6 +10,8 @@
  * of all flood samples over the p99 of all quiet ones (the figure held against the target of 1.5×), each flood
  * phase against its two quiet neighbours, what the logins were answered, and the server's CPU and RSS.
  *
+ * LOGIN_* variables in this process's environment are passed to the server (to measure other login settings).
+ *
  *   npm run bench:login-flood -- [--rate 100] [--seconds 20] [--rounds 3] [--attackers 200] [--attacker-nice 19] [--node-args=--trace-gc] (the = form: the value starts with --)
  */
 import { spawn } from 'node:child_process';
@@ -155,10 +157,12 @@ store.staff.create({ name: 'admin', displayName: 'Admin', role: 'admin', departm
 store.staff.create({ name: 'agent', displayName: 'Agent', role: 'agent', departments: ['taxation'], passwordHash: await hashPassword('the-agent-password-1') });
 store.close();
 
-const server = await startServerProcess({ dir, port: await freePort(), env: { MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? 'data/models', ENGINE: process.env.ENGINE ?? 'v1' }, nodeArgs: args['node-args'].split(' ').filter(Boolean) });
+/** The login settings (LOGIN_*) of this process's environment, passed to the server to measure them. */
+const loginSettings = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('LOGIN_')));
+const server = await startServerProcess({ dir, port: await freePort(), env: { MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? 'data/models', ENGINE: process.env.ENGINE ?? 'v1', ...loginSettings }, nodeArgs: args['node-args'].split(' ').filter(Boolean) });
 try {
   console.log(`${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; Node ${process.version}`);
-  console.log(`engine ${process.env.ENGINE ?? 'v1'}; server node arguments: ${args['node-args'] || 'none'}`);
+  console.log(`engine ${process.env.ENGINE ?? 'v1'}; server node arguments: ${args['node-args'] || 'none'}; login settings: ${Object.entries(loginSettings).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults'}`);
   console.log(`citizens: ${RATE} messages/s for ${SECONDS} s per phase; flood: ${ATTACKERS} clients on their own loopback addresses`);
   // Warm-up, left out: the first seconds after a start carry its garbage and cold code paths.
   await runPacedLoad({ url: server.url, path: '/api/v1/messages', body: apiBody, rate: RATE, amount: RATE * 15, connections: 50 });

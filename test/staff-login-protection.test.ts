@@ -5,9 +5,11 @@
  * command line), and the failure metric.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../src/handoff/login-throttle.ts';
+import { KEY_LENGTH, MAX_MEM, needsRehash, verifyPassword } from '../src/handoff/passwords.ts';
 import { loginFrom } from './support/login-client.ts';
 import { createStaff, login } from './support/staff-client.ts';
 import { eventually, startTestServer, type TestServer } from './support/test-server.ts';
@@ -167,6 +169,27 @@ describe('unlocking an account', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no staff member "nobody"');
   }, 180_000);
+});
+
+describe('passwords stored with older scrypt parameters', () => {
+  it('still log in, and are hashed again with the current ones after a right password only', async () => {
+    const salt = randomBytes(16);
+    const key = scryptSync('veteran-password-1', salt, KEY_LENGTH, { N: 2 ** 15, r: 8, p: 1, maxmem: MAX_MEM });
+    const old = `scrypt$32768$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
+    server.store.staff.create({ name: 'veteran', displayName: 'Veteran', role: 'agent', departments: [], passwordHash: old });
+    expect((await loginFrom(server.url, 'veteran', 'not-my-password', { address: '127.0.0.70' })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.store.staff.findByName('veteran')!.passwordHash).toBe(old);
+    expect((await loginFrom(server.url, 'veteran', 'veteran-password-1', { address: '127.0.0.70' })).status).toBe(200);
+    const fresh = await eventually(() => {
+      const stored = server.store.staff.findByName('veteran')!.passwordHash;
+      return stored !== old ? stored : undefined;
+    });
+    expect(needsRehash(old)).toBe(true);
+    expect(needsRehash(fresh)).toBe(false);
+    expect(await verifyPassword('veteran-password-1', fresh)).toBe(true);
+    expect((await loginFrom(server.url, 'veteran', 'veteran-password-1', { address: '127.0.0.70' })).status).toBe(200);
+  }, 60_000);
 });
 
 describe('the global login limit', () => {

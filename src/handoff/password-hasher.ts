@@ -1,10 +1,10 @@
 /**
  * The server's password checks on a thread of their own: one piscina thread (at a lower CPU priority) runs
- * scrypt with a short queue in front of it, so a flood of logins takes at most one core and 128 MB, never
+ * scrypt with a short queue in front of it, so a flood of logins takes at most one core and 16 MB of scrypt memory (more for older hashes), never
  * libuv's thread pool (where the database writer's fsync runs), and a full queue is refused at once.
  */
 import { Piscina } from 'piscina';
-import { KEY_LENGTH, keysMatch, MAX_MEM, scryptCheck } from './passwords.ts';
+import { formatHash, KEY_LENGTH, keysMatch, MAX_MEM, newHashInput, scryptCheck } from './passwords.ts';
 
 /** The hashing queue is full: the login is refused at once (503 with Retry-After). */
 export class HasherBusyError extends Error {
@@ -49,6 +49,13 @@ export class PasswordHasher {
       throw /queue is at limit/i.test(err.message) ? new HasherBusyError('the password-hashing queue is full') : err;
     })) as Uint8Array;
     return keysMatch(key, check.expected);
+  }
+
+  /** A new hash of `password` (current parameters), on the thread; throws HasherBusyError when the queue is full. */
+  async hash(password: string): Promise<string> {
+    if (this.pool.queueSize >= this.options.maxQueue) throw new HasherBusyError('the password-hashing queue is full');
+    const input = newHashInput(password);
+    return formatHash(input, (await this.pool.run({ ...input, keyLength: KEY_LENGTH, maxmem: MAX_MEM })) as Uint8Array);
   }
 
   /** Stops the thread (checks in flight are rejected). */

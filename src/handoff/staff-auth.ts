@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import type { Store } from '../core/ports.ts';
 import type { DeviceCookies } from './device-cookie.ts';
 import { HasherBusyError, type PasswordHasher } from './password-hasher.ts';
-import { dummyHash } from './passwords.ts';
+import { dummyHash, needsRehash } from './passwords.ts';
 import type { LoginAttempt, LoginThrottle, ThrottleLimit } from './login-throttle.ts';
 import type { SessionScope } from './ports.ts';
 import type { SecondFactor } from './second-factor.ts';
@@ -119,6 +119,7 @@ export class StaffAuth {
     }
     await this.protection.throttle.succeeded(attempt);
     const { passwordHash, loginEpoch, ...staff } = account;
+    if (needsRehash(passwordHash)) this.rehash(staff.id, name, password, passwordHash);
     if (this.options.secondFactor?.isEnabled(staff.id)) return { ok: true, secondFactor: 'totp', pendingToken: this.startPending(staff.id, name) };
     return this.startSession(staff, this.requiresSecondFactor(staff) ? 'enrol' : 'full', name);
   }
@@ -164,6 +165,22 @@ export class StaffAuth {
   /** Lifts an enrolment-only session to a full one once the second factor is confirmed. */
   upgradeSession(sessionId: string): void {
     this.store.sessions.setScope(sessionId, 'full');
+  }
+
+  /**
+   * Stores the password hashed with the current parameters after a successful login (on the hashing thread,
+   * best effort: a full queue or an error leaves the old hash, which still verifies); skipped when the
+   * password changed meanwhile.
+   */
+  private rehash(staffId: number, name: string, password: string, stored: string): void {
+    this.protection.hasher
+      .hash(password)
+      .then((fresh) =>
+        this.store.write(() => {
+          if (this.store.staff.findByName(name)?.passwordHash === stored) this.store.staff.update(staffId, { passwordHash: fresh });
+        }),
+      )
+      .catch(() => undefined);
   }
 
   private startPending(staffId: number, name: string): string {
