@@ -5,7 +5,7 @@
  * threads without importing the engine.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bumped when engine v2's buffer or its intents' cache changes shape. */
@@ -31,15 +31,24 @@ export function readV2Meta(base: string): number | null {
   }
 }
 
-/** The cached model buffer, read into a SharedArrayBuffer, or null. */
+/** The cached model buffer, read straight into a SharedArrayBuffer (no second copy), or null. */
 export function readV2Buffer(base: string): SharedArrayBuffer | null {
+  let fd: number | undefined;
   try {
-    const bytes = readFileSync(`${base}.bin`);
-    const shared = new SharedArrayBuffer(bytes.byteLength);
-    new Uint8Array(shared).set(bytes);
+    fd = openSync(`${base}.bin`, 'r');
+    const size = fstatSync(fd).size;
+    const shared = new SharedArrayBuffer(size);
+    const bytes = new Uint8Array(shared);
+    for (let at = 0; at < size; ) {
+      const read = readSync(fd, bytes, at, size - at, at);
+      if (read === 0) return null;
+      at += read;
+    }
     return shared;
   } catch {
     return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
