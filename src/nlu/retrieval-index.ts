@@ -177,6 +177,8 @@ const ARRAY_NAMES = ['meta', 'terms', 'offsets', 'postDocs', 'postWeights', 'idf
 export class RetrievalIndex {
   private scratch: { acc: Float64Array; touched: Uint32Array } | null = null;
   private groupScratch: { best: Float64Array; touched: Uint32Array } | null = null;
+  /** Where the terms whose hash starts with each 16-bit prefix begin in `terms` (built at first lookup, 256 KB). */
+  private directory: Uint32Array | null = null;
 
   constructor(
     readonly docCount: number,
@@ -202,19 +204,19 @@ export class RetrievalIndex {
 
   /** How many documents hold the term (0 when none). */
   docFrequency(hash: number): number {
-    const t = findTerm(this.terms, hash);
+    const t = this.termOf(hash);
     return t < 0 ? 0 : this.offsets[t + 1]! - this.offsets[t]!;
   }
 
   /** The term's idf; a term no document holds gets the highest. */
   idfOf(hash: number): number {
-    const t = findTerm(this.terms, hash);
+    const t = this.termOf(hash);
     return t < 0 ? inverseDocumentFrequency(0, this.docCount) : this.idf[t]!;
   }
 
   /** Whether document `doc` holds the term (a binary search of the term's postings). */
   holds(doc: number, hash: number): boolean {
-    const t = findTerm(this.terms, hash);
+    const t = this.termOf(hash);
     return t >= 0 && indexOfSorted(this.postDocs, doc, this.offsets[t]!, this.offsets[t + 1]!) >= 0;
   }
 
@@ -227,7 +229,7 @@ export class RetrievalIndex {
     let queryNorm2 = 0;
     for (const [hash, count] of query) {
       if (count <= 0) continue;
-      const t = findTerm(this.terms, hash);
+      const t = this.termOf(hash);
       const w = sublinearTf(count) * (queryIdf ? queryIdf(hash) : t < 0 ? unknownIdf : this.idf[t]!);
       queryNorm2 += w * w;
       if (t >= 0) found.push({ t, w, df: this.offsets[t + 1]! - this.offsets[t]! });
@@ -326,6 +328,13 @@ export class RetrievalIndex {
     return RetrievalIndex.fromArrays(PackedArrays.unpack(buffer));
   }
 
+  /** The position of `hash` in `terms`, or -1: a binary search within the terms sharing its 16-bit prefix. */
+  private termOf(hash: number): number {
+    const directory = (this.directory ??= termDirectory(this.terms));
+    const prefix = hash >>> 16;
+    return indexOfSorted(this.terms, hash, directory[prefix]!, directory[prefix + 1]!);
+  }
+
   /** Score accumulator and touched list, one per index object (per thread), zeroed after each search. */
   private accumulator(): { acc: Float64Array; touched: Uint32Array } {
     this.scratch ??= { acc: new Float64Array(this.docCount), touched: new Uint32Array(this.docCount) };
@@ -382,6 +391,17 @@ function uniqueSorted(values: Uint32Array): Uint32Array {
   let n = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
   return sorted.slice(0, n);
+}
+
+/** For each 16-bit prefix p, the first position in the ascending `terms` whose hash's prefix is at least p (65,537 entries). */
+function termDirectory(terms: Uint32Array): Uint32Array {
+  const directory = new Uint32Array(65_537);
+  let t = 0;
+  for (let prefix = 0; prefix <= 65_536; prefix++) {
+    while (t < terms.length && terms[t]! >>> 16 < prefix) t++;
+    directory[prefix] = t;
+  }
+  return directory;
 }
 
 /** The position of `hash` in the ascending `terms`, or -1. */

@@ -149,3 +149,14 @@ describe('holds', () => {
     expect(index.holds(0, 99)).toBe(false);
   });
 });
+
+describe('term lookup', () => {
+  it('finds every term wherever its hash lies in the 32-bit range, and no other', () => {
+    const hashes = [0, 1, 0xffff, 0x10000, 0x10001, 0x7fffffff, 0x80000000, 0xfffeffff, 0xffff0000, 0xffffffff];
+    const index = RetrievalIndex.build(hashes.map((h, i) => new Map([[h, 1], [0x12345678, i + 1]])));
+    for (const h of hashes) expect(index.docFrequency(h)).toBe(1);
+    expect(index.docFrequency(0x12345678)).toBe(hashes.length);
+    for (const h of [2, 0xfffe, 0x10002, 0x80000001, 0xfffffffe, 0xffff0001]) expect(index.docFrequency(h)).toBe(0);
+    expect(index.search(new Map([[0xffffffff, 1]]), 3).map((hit) => hit.id)).toEqual([hashes.indexOf(0xffffffff)]);
+  });
+});
