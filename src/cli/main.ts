@@ -4,20 +4,13 @@ import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { randomUUID } from 'node:crypto';
 import { extname } from 'node:path';
-import { buildEngine } from '../bot-runtime.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { MessageService } from '../core/message-service.ts';
 import { CasesFileError } from '../eval/eval-cases.ts';
-import { evaluateFiles } from '../eval/evaluate-files.ts';
-import { runEvalSuite } from '../eval/eval-suite.ts';
 import { loadIntents } from '../knowledge/intents-loader.ts';
 import { KnowledgeError } from '../knowledge/knowledge-error.ts';
 import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
-import { importSpreadsheet } from '../knowledge/spreadsheet-import.ts';
-import { importFaqJson } from '../knowledge/faq-json-import.ts';
 import { formatProblem } from '../knowledge/knowledge-error.ts';
-import { loadOrTrainModel, type EngineVersion } from '../nlu/bot-model.ts';
-import { startServer } from '../server/start-server.ts';
+import type { EngineVersion } from '../nlu/bot-model.ts';
 import type { ChannelPlugin } from '../server/channel-adapter.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { lintKnowledge } from './kb-lint.ts';
@@ -43,6 +36,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger(config.LOG_LEVEL);
+      const { startServer } = await import('../server/start-server.ts');
       const starting = startServer(config, { channels, logger });
       // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_TIMEOUT_MS), close the database.
       // Installed before the start ends: a signal while the start re-sends what the last run left (it listens
@@ -57,6 +51,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .description('talk to the bot in the terminal')
     .action(async () => {
       const config = loadConfig();
+      const [{ buildEngine }, { MessageService }] = await Promise.all([import('../bot-runtime.ts'), import('../core/message-service.ts')]);
       const engine = await buildEngine(config);
       const store = new SqliteStore(config.DATABASE_PATH);
       const service = new MessageService(store, engine);
@@ -84,6 +79,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .action(async () => {
       const config = loadConfig();
       const kb = loadKnowledgeBase(config.KNOWLEDGE_DIR);
+      const { loadOrTrainModel } = await import('../nlu/bot-model.ts');
       const model = await loadOrTrainModel(kb, loadIntents(config.INTENTS_DIR), { cacheDir: config.MODEL_CACHE_DIR, engine: config.ENGINE, strictness: config.DECISION_STRICTNESS });
       console.log(`${kb.entries.length} entries; ${model.fromCache ? 'loaded from cache' : `trained in ${model.trainMs} ms`}`);
       console.log(JSON.stringify(model.matcher.report, null, 2));
@@ -106,8 +102,9 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .action(async (file: string, opts: { out?: string; department?: string; baseUrl?: string; overwrite?: boolean }) => {
       const out = opts.out ?? loadConfig().KNOWLEDGE_DIR;
       const json = extname(file).toLowerCase() === '.json';
+      const { importFaqJson } = await import('../knowledge/faq-json-import.ts');
       const faq = json ? importFaqJson(file, out, { overwrite: opts.overwrite, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}) }) : null;
-      const result = faq ?? (await importSpreadsheet(file, out, { overwrite: opts.overwrite, defaultDepartment: opts.department }));
+      const result = faq ?? (await (await import('../knowledge/spreadsheet-import.ts')).importSpreadsheet(file, out, { overwrite: opts.overwrite, defaultDepartment: opts.department }));
       for (const f of result.files) console.log(`wrote ${f.path}: ${f.entries} entries (${f.department})`);
       if (faq?.departments) console.log(`added ${faq.departments.added.length} departments to ${faq.departments.path}`);
       for (const p of result.skipped) console.error(formatProblem(p));
@@ -132,6 +129,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .addOption(engineOption('the engine to evaluate'))
     .option('--decision-without <set>', 'engine v2: use the shipped decision learned without this labelled set (as npm run eval does)')
     .action(async (opts: { kb: string; cases: string; json?: boolean; withIntents?: string | boolean; leaveOut?: string; engine: EngineVersion; decisionWithout?: string }) => {
+      const { evaluateFiles } = await import('../eval/evaluate-files.ts');
       const scores = await evaluateFiles({
         engine: opts.engine,
         decisionWithout: opts.decisionWithout,
@@ -223,6 +221,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .option('--baseline', 'also run plain node-nlp with its defaults')
     .addOption(engineOption('the engine to measure'))
     .action(async (opts: { datasets: string; only?: string; verbose?: boolean; baseline?: boolean; engine: EngineVersion }) => {
+      const { runEvalSuite } = await import('../eval/eval-suite.ts');
       await runEvalSuite({ datasets: opts.datasets, only: opts.only?.split(','), verbose: opts.verbose, baseline: opts.baseline, engine: opts.engine });
     });
 
