@@ -102,8 +102,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .action(async (file: string, opts: { out?: string; department?: string; baseUrl?: string; overwrite?: boolean }) => {
       const out = opts.out ?? loadConfig().KNOWLEDGE_DIR;
       const json = extname(file).toLowerCase() === '.json';
-      const { importFaqJson } = await import('../knowledge/faq-json-import.ts');
-      const faq = json ? importFaqJson(file, out, { overwrite: opts.overwrite, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}) }) : null;
+      const faq = json ? (await import('../knowledge/faq-json-import.ts')).importFaqJson(file, out, { overwrite: opts.overwrite, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}) }) : null;
       const result = faq ?? (await (await import('../knowledge/spreadsheet-import.ts')).importSpreadsheet(file, out, { overwrite: opts.overwrite, defaultDepartment: opts.department }));
       for (const f of result.files) console.log(`wrote ${f.path}: ${f.entries} entries (${f.department})`);
       if (faq?.departments) console.log(`added ${faq.departments.added.length} departments to ${faq.departments.path}`);

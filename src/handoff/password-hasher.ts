@@ -1,10 +1,11 @@
 /**
  * The server's password checks on a thread of their own: one piscina thread (at a lower CPU priority) runs
- * scrypt with a short queue in front of it, so a flood of logins takes at most one core and 16 MB of scrypt memory (more for older hashes), never
- * libuv's thread pool (where the database writer's fsync runs), and a full queue is refused at once.
+ * scrypt with a short queue in front of it, so a flood of logins takes at most one core and 16 MB of scrypt
+ * memory (more for older hashes), never libuv's thread pool (where the database writer's fsync runs), and a
+ * full queue is refused at once.
  */
 import { Piscina } from 'piscina';
-import { formatHash, KEY_LENGTH, keysMatch, MAX_MEM, newHashInput, scryptCheck } from './passwords.ts';
+import { formatHash, KEY_LENGTH, keysMatch, MAX_MEM, newHashInput, scryptCheck, type ScryptInput } from './passwords.ts';
 
 /** The hashing queue is full: the login is refused at once (503 with Retry-After). */
 export class HasherBusyError extends Error {
@@ -44,18 +45,21 @@ export class PasswordHasher {
   async verify(password: string, stored: string, trusted = false): Promise<boolean> {
     const check = scryptCheck(password, stored);
     if (!check) return false;
-    if (this.pool.queueSize >= this.options.maxQueue + (trusted ? 1 : 0)) throw new HasherBusyError('the password-hashing queue is full');
-    const key = (await this.pool.run({ ...check.input, keyLength: KEY_LENGTH, maxmem: MAX_MEM }).catch((err: Error) => {
-      throw /queue is at limit/i.test(err.message) ? new HasherBusyError('the password-hashing queue is full') : err;
-    })) as Uint8Array;
-    return keysMatch(key, check.expected);
+    return keysMatch(await this.derive(check.input, trusted), check.expected);
   }
 
   /** A new hash of `password` (current parameters), on the thread; throws HasherBusyError when the queue is full. */
   async hash(password: string): Promise<string> {
-    if (this.pool.queueSize >= this.options.maxQueue) throw new HasherBusyError('the password-hashing queue is full');
     const input = newHashInput(password);
-    return formatHash(input, (await this.pool.run({ ...input, keyLength: KEY_LENGTH, maxmem: MAX_MEM })) as Uint8Array);
+    return formatHash(input, await this.derive(input, false));
+  }
+
+  /** scrypt of `input` on the thread, unless the queue is full (HasherBusyError); `trusted` may take the place kept free. */
+  private async derive(input: ScryptInput, trusted: boolean): Promise<Uint8Array> {
+    if (this.pool.queueSize >= this.options.maxQueue + (trusted ? 1 : 0)) throw new HasherBusyError('the password-hashing queue is full');
+    return (await this.pool.run({ ...input, keyLength: KEY_LENGTH, maxmem: MAX_MEM }).catch((err: Error) => {
+      throw /queue is at limit/i.test(err.message) ? new HasherBusyError('the password-hashing queue is full') : err;
+    })) as Uint8Array;
   }
 
   /** Stops the thread (checks in flight are rejected). */

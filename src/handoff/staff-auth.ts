@@ -119,7 +119,7 @@ export class StaffAuth {
     }
     await this.protection.throttle.succeeded(attempt);
     const { passwordHash, loginEpoch, ...staff } = account;
-    if (needsRehash(passwordHash)) this.rehash(staff.id, name, password, passwordHash);
+    if (needsRehash(passwordHash)) this.rehash(name, password, passwordHash);
     if (this.options.secondFactor?.isEnabled(staff.id)) return { ok: true, secondFactor: 'totp', pendingToken: this.startPending(staff.id, name) };
     return this.startSession(staff, this.requiresSecondFactor(staff) ? 'enrol' : 'full', name);
   }
@@ -172,12 +172,13 @@ export class StaffAuth {
    * best effort: a full queue or an error leaves the old hash, which still verifies); skipped when the
    * password changed meanwhile.
    */
-  private rehash(staffId: number, name: string, password: string, stored: string): void {
+  private rehash(name: string, password: string, stored: string): void {
     this.protection.hasher
       .hash(password)
       .then((fresh) =>
         this.store.write(() => {
-          if (this.store.staff.findByName(name)?.passwordHash === stored) this.store.staff.update(staffId, { passwordHash: fresh });
+          const current = this.store.staff.findByName(name);
+          if (current?.passwordHash === stored) this.store.staff.update(current.id, { passwordHash: fresh });
         }),
       )
       .catch(() => undefined);
