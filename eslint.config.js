@@ -16,6 +16,35 @@ export default tseslint.config(
   {
     // Dependencies point inward: the core never imports a channel adapter.
     files: ['src/**/*.ts'],
+    ignores: ['src/core/**', 'src/store/sqlite/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/channels/**', '**/channels'], message: 'src/ must not import channels/; wire them in main.ts' }],
+          paths: [{ name: 'better-sqlite3', message: 'SQL lives in src/store/sqlite/, behind the repository ports' }],
+        },
+      ],
+    },
+  },
+  {
+    // The core knows its own ports, not the human side, the store, the server or the channels.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/channels/**', '**/channels'], message: 'src/ must not import channels/; wire them in main.ts' },
+            { group: ['../handoff/*', '../store/*', '../store/**', '../server/*', '../ops/*', '../demand/*', '../cli/*'], message: 'the core depends on its ports (src/core/ports.ts) only' },
+          ],
+          paths: [{ name: 'better-sqlite3', message: 'SQL lives in src/store/sqlite/, behind the repository ports' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/store/sqlite/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/channels/**', '**/channels'], message: 'src/ must not import channels/; wire them in main.ts' }] }],
     },

@@ -89,7 +89,7 @@ describe('demand topics API', () => {
     expect(dogAgain.size).toBe(DOG.length + 1);
 
     // The state is saved: a fresh instance (a restarted server) gives the same ids.
-    const restarted = new DemandTopics(server.store.db, server.store, () => undefined).group({});
+    const restarted = new DemandTopics(server.store, () => undefined).group({});
     expect(restarted.topics.map((t) => t.id)).toContain(dog.id);
 
     // Filters: channel, kind, department.

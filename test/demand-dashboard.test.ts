@@ -88,7 +88,7 @@ describe('dashboard figures', () => {
   });
 
   it('counts questions per day by outcome, from live rows and daily_stats, without double counting', () => {
-    const d = demandDashboard(store.db, { fromDay: '2026-11-01', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
+    const d = demandDashboard(store.demandAnalytics, { fromDay: '2026-11-01', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
     expect(d.perDay).toEqual([
       { day: '2026-11-01', total: 12, answered: 7, escalated: 2, unanswered: 3, other: 0 },
       { day: '2026-11-02', total: 6, answered: 3, escalated: 1, unanswered: 2, other: 0 },
@@ -103,7 +103,7 @@ describe('dashboard figures', () => {
   });
 
   it('gives answer and escalation rates per department', () => {
-    const d = demandDashboard(store.db, { fromDay: '2026-11-02', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
+    const d = demandDashboard(store.demandAnalytics, { fromDay: '2026-11-02', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
     expect(d.perDepartment).toEqual([
       // unanswered: the no_match signal without candidates
       { department: 'general', answered: 0, escalated: 0, unanswered: 1, answerRate: 0, escalationRate: 0 },
@@ -115,7 +115,7 @@ describe('dashboard figures', () => {
   });
 
   it('measures first-response time and target compliance per department, and ratings per day', () => {
-    const d = demandDashboard(store.db, { fromDay: '2026-11-02', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
+    const d = demandDashboard(store.demandAnalytics, { fromDay: '2026-11-02', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
     expect(d.responseTimes).toEqual([
       { department: 'housing-fund', cases: 2, responded: 1, withinTarget: 1, breached: 1, compliance: 0.5, medianMinutes: 5, meanMinutes: 5 },
       { department: 'public-security', cases: 2, responded: 2, withinTarget: 1, breached: 1, compliance: 0.5, medianMinutes: 27.5, meanMinutes: 27.5 },
@@ -125,7 +125,7 @@ describe('dashboard figures', () => {
       { day: '2026-11-03', satisfied: 0, basically_satisfied: 1, dissatisfied: 0 },
     ]);
     // Before the unanswered case is due, it is not a breach yet.
-    const early = demandDashboard(store.db, { fromDay: '2026-11-03', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-03 10:30')) });
+    const early = demandDashboard(store.demandAnalytics, { fromDay: '2026-11-03', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-03 10:30')) });
     expect(early.responseTimes).toEqual([{ department: 'housing-fund', cases: 2, responded: 1, withinTarget: 1, breached: 0, compliance: 1, medianMinutes: 5, meanMinutes: 5 }]);
   });
 });

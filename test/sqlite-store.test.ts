@@ -47,7 +47,7 @@ describe('SqliteStore: migrations', () => {
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
     expect(tables).toEqual(expect.arrayContaining(['conversations', 'messages', 'demand_signals', 'schema_migrations']));
     expect(migrationRows(store).map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(store.isWritable()).toBe(true);
+    expect(store.writeProblem()).toBeNull();
   });
 
   it('keeps data when the same file is reopened and does not run migrations again', () => {

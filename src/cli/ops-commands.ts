@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { loadServiceHours } from '../handoff/handoff-settings.ts';
-import { backupDatabase } from '../ops/backup.ts';
+import { backupDatabase } from '../store/sqlite/backup.ts';
 import { runRetention, utcOffsetOf, type RetentionMode } from '../ops/retention.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 
@@ -25,7 +25,7 @@ export function registerOpsCommands(program: Command): void {
       }
       const store = new SqliteStore(config.DATABASE_PATH);
       try {
-        const report = runRetention(store.db, { days, mode, utcOffsetMs: utcOffsetOf(loadServiceHours(config.KNOWLEDGE_DIR)) });
+        const report = runRetention(store, { days, mode, utcOffsetMs: utcOffsetOf(loadServiceHours(config.KNOWLEDGE_DIR)) });
         console.log(`retention (${mode}, older than ${days} days, before ${report.cutoff?.toISOString()}):`);
         console.log(`  messages ${report.messages}, demand signals ${report.demandSignals}, conversations ${report.conversations}`);
         console.log(`  channel addresses ${report.addresses}, closed cases ${report.cases}, case notes ${report.notes}, outbox ${report.outbox}`);

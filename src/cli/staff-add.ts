@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import { passwordProblem } from '../handoff/password-policy.ts';
 import { hashPassword } from '../handoff/passwords.ts';
 import type { StaffMember, StaffRole } from '../handoff/types.ts';

@@ -6,7 +6,7 @@
  */
 import type { MessageService } from './message-service.ts';
 import type { OutboundRouter } from './outbound-router.ts';
-import type { AwaitingMessage, Store } from './ports.ts';
+import type { AwaitingMessage, CoreStore } from './ports.ts';
 
 /** A question is answered late only within this many hours (less where the channel's reply window is shorter). */
 export const ANSWER_LATE_WITHIN_HOURS = 24;
@@ -22,7 +22,7 @@ export interface AwaitingReport {
 
 export async function answerAwaiting(
   items: readonly AwaitingMessage[],
-  deps: { service: MessageService; store: Store; outbound: OutboundRouter; now?: Date },
+  deps: { service: MessageService; store: CoreStore; outbound: OutboundRouter; now?: Date },
 ): Promise<AwaitingReport> {
   const report: AwaitingReport = { answered: 0, tooOld: 0, failed: 0 };
   const now = (deps.now ?? new Date()).getTime();

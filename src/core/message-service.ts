@@ -13,7 +13,7 @@ import type { DemandSignal, Engine, EngineTurn, Responder } from './engine.ts';
 import type { DeliveryResult } from './delivery.ts';
 import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
 import type { Candidate, EngineResult, IncomingMessage, Reply } from './message.ts';
-import type { AwaitingMessage, ConversationRecord, DemandRecord, Store } from './ports.ts';
+import type { AwaitingMessage, ConversationRecord, DemandRecord, CoreStore } from './ports.ts';
 
 /** The knowledge base answered from, and how its model was obtained. */
 export interface LoadedKnowledge {
@@ -99,7 +99,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
   private loading: Promise<Engine> | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: CoreStore,
     source: AnswerSource,
   ) {
     super();

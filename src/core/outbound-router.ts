@@ -5,13 +5,13 @@
  */
 import type { DeliveryResult, ReplySender } from './delivery.ts';
 import type { Outcome, Reply } from './message.ts';
-import type { OutboxItem } from '../handoff/ports.ts';
-import type { Store } from './ports.ts';
+import type { OutboxItem } from './ports.ts';
+import type { CoreStore } from './ports.ts';
 
 export class OutboundRouter {
   private readonly senders = new Map<string, ReplySender>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: CoreStore) {}
 
   register(sender: ReplySender): void {
     this.senders.set(sender.name, sender);

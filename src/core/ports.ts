@@ -2,16 +2,6 @@
 import type { ConversationState } from './conversation-state.ts';
 import type { DemandReason } from './engine.ts';
 import type { Candidate, IncomingMessage, Lang, Outcome, Reply } from './message.ts';
-import type {
-  AuditRepository,
-  EscalationRepository,
-  FaqDraftRepository,
-  NoteRepository,
-  OutboxRepository,
-  SecondFactorRepository,
-  SessionRepository,
-  StaffRepository,
-} from '../handoff/ports.ts';
 
 export interface ConversationRecord {
   id: string;
@@ -94,20 +84,34 @@ export interface ChannelAddressRepository {
   get(conversationId: string): { channel: string; address: ChannelAddress } | undefined;
 }
 
-/** All repositories of one store, plus a unit of work. */
-export interface Store {
+export type OutboxStatus = 'pending' | 'sent' | 'undeliverable';
+
+export interface OutboxItem {
+  id: number;
+  conversationId: string;
+  channel: string;
+  replies: Reply[];
+  status: OutboxStatus;
+  reason: string | null;
+  attempts: number;
+  createdAt: Date;
+}
+
+/** Replies written for later delivery, kept until the platform took them (so a restart loses nothing). */
+export interface OutboxRepository {
+  add(conversationId: string, channel: string, replies: readonly Reply[], at: Date): number;
+  mark(id: number, status: OutboxStatus, reason?: string | null): void;
+  pending(): OutboxItem[];
+  forConversation(conversationId: string): OutboxItem[];
+}
+
+/** The repositories the core uses, plus a unit of work (the whole store, `src/store/store.ts`, has more). */
+export interface CoreStore {
   conversations: ConversationRepository;
   messages: MessageRepository;
   demand: DemandRepository;
   addresses: ChannelAddressRepository;
-  escalations: EscalationRepository;
-  staff: StaffRepository;
-  sessions: SessionRepository;
-  secondFactors: SecondFactorRepository;
-  notes: NoteRepository;
-  audit: AuditRepository;
   outbox: OutboxRepository;
-  faqDrafts: FaqDraftRepository;
   transaction<T>(fn: () => T): T;
   /**
    * A unit of work committed with others (group commit): `fn` runs synchronously later, inside the next
@@ -115,7 +119,7 @@ export interface Store {
    * throws is rolled back alone and rejects.
    */
   write<T>(fn: () => T): Promise<T>;
-  /** True when the store can write (for readiness checks). */
-  isWritable(): boolean;
+  /** Null when the store takes writes, else why not, in words (for readiness checks). */
+  writeProblem(): string | null;
   close(): void;
 }

@@ -6,7 +6,7 @@
  */
 import type { DeliveryResult } from '../core/delivery.ts';
 import type { Lang, Outcome, Reply } from '../core/message.ts';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 
 const HOUR_MS = 3_600_000;
 

@@ -1,9 +1,9 @@
 /**
  * The managers' figures for a period of local days: questions per day by outcome, rates per department and channel,
- * first-response compliance, ratings over time. Periods already cleared by data retention come from `daily_stats`;
- * the rest from the live tables (messages, demand signals, escalations).
+ * first-response compliance, ratings over time. Periods already cleared by data retention come from the daily
+ * statistics; the rest from the live records (messages, demand signals, escalations), read through `DemandAnalyticsRepository`.
  */
-import type Database from 'better-sqlite3';
+import type { DemandAnalyticsRepository } from './ports.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -73,14 +73,13 @@ export function localDay(ms: number, utcOffsetMs: number): string {
   return new Date(ms + utcOffsetMs).toISOString().slice(0, 10);
 }
 
-export function demandDashboard(db: Database.Database, options: DashboardOptions): Dashboard {
+export function demandDashboard(analytics: DemandAnalyticsRepository, options: DashboardOptions): Dashboard {
   const offset = options.utcOffsetMs ?? 8 * 3_600_000;
   const from = dayStart(options.fromDay, offset);
   const to = dayStart(options.toDay, offset) + DAY_MS;
   const now = (options.now ?? new Date()).getTime();
-  const day = `strftime('%Y-%m-%d', (created_at + ${Math.trunc(offset)}) / 1000, 'unixepoch')`;
-  // Rows before the last retention cut-off are counted in daily_stats (and may be anonymised or gone).
-  const countedFrom = (db.prepare('SELECT MAX(cutoff) FROM retention_runs').pluck().get() as number | null) ?? 0;
+  // Rows before the last retention cut-off are counted in the daily statistics (and may be anonymised or gone).
+  const countedFrom = analytics.retentionCutoff() ?? 0;
   const liveFrom = Math.max(from, countedFrom);
 
   const days = new Map<string, OutcomeCounts>();
@@ -95,43 +94,20 @@ export function demandDashboard(db: Database.Database, options: DashboardOptions
       counts.total += n;
     }
   };
-  const live = db
-    .prepare(
-      `SELECT ${day} AS day, channel, outcome, COUNT(DISTINCT conversation_id || '@' || created_at) AS n FROM messages
-       WHERE direction = 'out' AND outcome IS NOT NULL AND created_at >= ? AND created_at < ? GROUP BY 1, 2, 3`,
-    )
-    .all(liveFrom, to) as Array<{ day: string; channel: string; outcome: string; n: number }>;
-  for (const r of live) add(r.day, r.channel, r.outcome, r.n);
-  const stored = db
-    .prepare(`SELECT day, channel, substr(metric, 9) AS outcome, value AS n FROM daily_stats WHERE metric LIKE 'outcome\\_%' ESCAPE '\\' AND day >= ? AND day <= ?`)
-    .all(options.fromDay, options.toDay) as Array<{ day: string; channel: string; outcome: string; n: number }>;
-  for (const r of stored) add(r.day, r.channel, r.outcome, r.n);
+  for (const r of analytics.outcomeCounts(liveFrom, to, offset)) add(r.day, r.channel, r.outcome, r.count);
+  for (const r of analytics.archivedOutcomeCounts(options.fromDay, options.toDay)) add(r.day, r.channel, r.outcome, r.count);
 
   // Per department: answers by the department of the entry used, misses by the department of the best candidate, cases by queue.
   const departments = new Map<string, { answered: number; escalated: number; unanswered: number }>();
   const dept = (id: string) => departments.get(id) ?? departments.set(id, { answered: 0, escalated: 0, unanswered: 0 }).get(id)!;
-  const answeredRows = db
-    .prepare(
-      `SELECT json_extract(reply, '$.entryId') AS entryId, COUNT(DISTINCT conversation_id || '@' || created_at) AS n FROM messages
-       WHERE direction = 'out' AND outcome = 'answered' AND reply IS NOT NULL AND created_at >= ? AND created_at < ?
-       GROUP BY 1`,
-    )
-    .all(liveFrom, to) as Array<{ entryId: string | null; n: number }>;
-  for (const r of answeredRows) if (r.entryId) dept(options.departmentOf(r.entryId) ?? 'general').answered += r.n;
+  for (const r of analytics.answersByEntry(liveFrom, to)) if (r.entryId) dept(options.departmentOf(r.entryId) ?? 'general').answered += r.count;
   const missRows = options.countedSignals
     ? options.countedSignals
         .filter((s) => s.createdAt.getTime() >= from && s.createdAt.getTime() < to && s.reasons.some((r) => r === 'no_match' || r === 'ambiguous'))
-        .map((s) => ({ entryId: s.candidates[0]?.entryId ?? null, n: 1 }))
-    : (db
-        .prepare(
-          `SELECT json_extract(candidates, '$[0].entryId') AS entryId, COUNT(*) AS n FROM demand_signals
-           WHERE reason IN ('no_match', 'ambiguous') AND created_at >= ? AND created_at < ? GROUP BY 1`,
-        )
-        .all(from, to) as Array<{ entryId: string | null; n: number }>);
-  for (const r of missRows) dept((r.entryId && options.departmentOf(r.entryId)) || 'general').unanswered += r.n;
-  const cases = db
-    .prepare('SELECT department, created_at, due_at, first_response_at, resolved_at, rating FROM escalations WHERE created_at >= ? AND created_at < ?')
-    .all(from, to) as Array<{ department: string; created_at: number; due_at: number; first_response_at: number | null; resolved_at: number | null; rating: string | null }>;
+        .map((s) => ({ entryId: s.candidates[0]?.entryId ?? null, count: 1 }))
+    : analytics.missesByFirstCandidate(from, to);
+  for (const r of missRows) dept((r.entryId && options.departmentOf(r.entryId)) || 'general').unanswered += r.count;
+  const cases = analytics.cases(from, to);
   for (const c of cases) dept(c.department).escalated++;
 
   const times = new Map<string, { cases: number; responded: number; withinTarget: number; breached: number; minutes: number[] }>();
@@ -139,14 +115,14 @@ export function demandDashboard(db: Database.Database, options: DashboardOptions
   for (const c of cases) {
     const t = times.get(c.department) ?? times.set(c.department, { cases: 0, responded: 0, withinTarget: 0, breached: 0, minutes: [] }).get(c.department)!;
     t.cases++;
-    if (c.first_response_at !== null) {
+    if (c.firstResponseAt !== null) {
       t.responded++;
-      t.minutes.push((c.first_response_at - c.created_at) / 60_000);
-      if (c.first_response_at <= c.due_at) t.withinTarget++;
+      t.minutes.push((c.firstResponseAt - c.createdAt) / 60_000);
+      if (c.firstResponseAt <= c.dueAt) t.withinTarget++;
       else t.breached++;
-    } else if (now > c.due_at) t.breached++;
+    } else if (now > c.dueAt) t.breached++;
     if (c.rating === 'satisfied' || c.rating === 'basically_satisfied' || c.rating === 'dissatisfied') {
-      const d = localDay(c.resolved_at ?? c.created_at, offset);
+      const d = localDay(c.resolvedAt ?? c.createdAt, offset);
       const r = ratings.get(d) ?? ratings.set(d, { satisfied: 0, basically_satisfied: 0, dissatisfied: 0 }).get(d)!;
       r[c.rating]++;
     }

@@ -1,13 +1,13 @@
 /**
  * Topics of the live demand log for the staff console: groups the signals of a period with `groupTopics`, keeps topic
- * ids stable across runs (the previous state is kept in memory and in `demand_topic_state`), caches a result until
- * new signals arrive, and joins each topic with its status (`demand_topics`: ignored, drafted, covered).
+ * ids stable across runs (the previous state is kept in memory and saved in the store), caches a result until new
+ * signals arrive, and joins each topic with its status as staff set it (ignored, drafted, covered).
  */
-import type Database from 'better-sqlite3';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import type { Asker } from './answer-notices.ts';
 import { groupTopics } from './group-topics.ts';
+import type { TopicStatus, TopicStatusChange, TopicStatusRow } from './ports.ts';
 import { countSignals, type CountedSignal, type CountOptions, type Flood } from './signal-counting.ts';
 import { TopicFeaturizer } from './topic-features.ts';
 import type { Topic, TopicKind, TopicSnapshot, TopicState } from './topic-types.ts';
@@ -22,23 +22,10 @@ const MAX_SIGNALS = 50_000;
 /** How signals are counted unless the server is configured otherwise: repeats within 24 hours, floods of 10. */
 export const DEFAULT_COUNTING: CountOptions = { windowMs: DAY_MS, floodMessages: 10 };
 
-export type TopicStatus = 'open' | 'ignored' | 'drafted' | 'covered';
-
 export interface TopicFilter {
   from?: Date | undefined;
   to?: Date | undefined;
   channel?: string | undefined;
-}
-
-export interface StatusRow {
-  id: string;
-  status: TopicStatus;
-  reason: string | null;
-  label: string | null;
-  draftId: number | null;
-  entryId: string | null;
-  updatedBy: number | null;
-  updatedAt: Date;
 }
 
 /** A topic as the API returns it. */
@@ -128,20 +115,12 @@ export class DemandTopics {
   private readonly cache = new Map<string, { grouping: Grouping; marker: string; at: number }>();
 
   constructor(
-    private readonly db: Database.Database,
     private readonly store: Store,
     private readonly departmentOf: (entryId: string) => string | undefined,
     private readonly now: () => Date = () => new Date(),
     private readonly counting: CountOptions = DEFAULT_COUNTING,
   ) {
-    const saved = db.prepare("SELECT state FROM demand_topic_state WHERE key = 'state'").pluck().get() as string | undefined;
-    if (saved) {
-      try {
-        this.previous = JSON.parse(saved) as TopicState;
-      } catch {
-        this.previous = undefined;
-      }
-    }
+    this.previous = store.demandAnalytics.topicState();
   }
 
   /** The period asked for: `to` defaults to now, `from` to 30 days before `to`. */
@@ -154,10 +133,7 @@ export class DemandTopics {
   /** Groups the signals of the period (cached until a signal arrives or 5 minutes pass). */
   group(filter: TopicFilter): Grouping {
     const key = JSON.stringify([filter.from?.getTime() ?? null, filter.to?.getTime() ?? null, filter.channel ?? null]);
-    const marker = JSON.stringify([
-      this.db.prepare('SELECT MAX(id) AS last, COUNT(*) AS n FROM demand_signals').get(),
-      this.db.prepare("SELECT COUNT(*) FROM escalations WHERE state = 'resolved'").pluck().get(),
-    ]);
+    const marker = JSON.stringify(this.store.demandAnalytics.changeMarker());
     const cached = this.cache.get(key);
     if (cached && cached.marker === marker && Date.now() - cached.at < CACHE_MS) return cached.grouping;
     const { from, to } = this.period(filter);
@@ -166,7 +142,7 @@ export class DemandTopics {
       .filter((s) => s.createdAt.getTime() <= to.getTime() && (!filter.channel || s.channel === filter.channel));
     const counted = countSignals(logged, this.counting);
     const { signals } = counted;
-    const resolvedIn = this.resolvedDepartments();
+    const resolvedIn = this.store.demandAnalytics.resolvedDepartments();
     const result = groupTopics(
       signals.map((s) => ({
         text: s.text,
@@ -196,55 +172,24 @@ export class DemandTopics {
     return grouping;
   }
 
-  /** The department of each conversation's latest resolved escalation: where a person actually answered it. */
-  private resolvedDepartments(): Map<string, string> {
-    const rows = this.db
-      .prepare("SELECT conversation_id, department FROM escalations WHERE state = 'resolved' ORDER BY resolved_at, id")
-      .all() as Array<{ conversation_id: string; department: string }>;
-    return new Map(rows.map((r) => [r.conversation_id, r.department]));
-  }
-
   /** Keeps the new snapshots and the previous ones the run did not see, so ids stay stable across periods and filters. */
   private remember(state: TopicState): void {
     const seen = new Set(state.topics.map((t) => t.id));
     const kept: TopicSnapshot[] = [...state.topics, ...(this.previous?.topics ?? []).filter((t) => !seen.has(t.id))].slice(0, MAX_SNAPSHOTS);
     this.previous = { ...state, topics: kept };
-    this.db
-      .prepare(
-        `INSERT INTO demand_topic_state (key, state, updated_at) VALUES ('state', ?, ?)
-         ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-      )
-      .run(JSON.stringify(this.previous), Date.now());
+    this.store.demandAnalytics.saveTopicState(this.previous, new Date());
   }
 
-  statusOf(id: string): StatusRow | undefined {
-    const row = this.db.prepare('SELECT * FROM demand_topics WHERE id = ?').get(id) as Record<string, unknown> | undefined;
-    return row ? toStatusRow(row) : undefined;
+  statusOf(id: string): TopicStatusRow | undefined {
+    return this.store.demandAnalytics.topicStatus(id);
   }
 
-  setStatus(id: string, change: { status: StatusRow['status']; reason?: string | null; label?: string | null; draftId?: number | null; entryId?: string | null; by: number }): void {
-    this.db
-      .prepare(
-        `INSERT INTO demand_topics (id, status, reason, label, draft_id, entry_id, updated_by, updated_at)
-         VALUES (@id, @status, @reason, @label, @draftId, @entryId, @by, @at)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, reason = excluded.reason, label = COALESCE(excluded.label, label),
-           draft_id = COALESCE(excluded.draft_id, draft_id), entry_id = COALESCE(excluded.entry_id, entry_id),
-           updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-      )
-      .run({
-        id,
-        status: change.status,
-        reason: change.reason ?? null,
-        label: change.label ?? null,
-        draftId: change.draftId ?? null,
-        entryId: change.entryId ?? null,
-        by: change.by,
-        at: this.now().getTime(),
-      });
+  setStatus(id: string, change: TopicStatusChange): void {
+    this.store.demandAnalytics.setTopicStatus(id, change, this.now());
   }
 
   /** The effective status: a drafted topic is covered once its draft is published, open again if it was rejected. */
-  effectiveStatus(row: StatusRow | undefined): TopicStatus {
+  effectiveStatus(row: TopicStatusRow | undefined): TopicStatus {
     if (!row) return 'open';
     if (row.status === 'drafted' && row.draftId !== null) {
       const draft = this.store.faqDrafts.get(row.draftId);
@@ -341,17 +286,4 @@ export class DemandTopics {
       .filter((t) => t.length > 0);
     return [...new Set(texts)].slice(0, max);
   }
-}
-
-function toStatusRow(row: Record<string, unknown>): StatusRow {
-  return {
-    id: row.id as string,
-    status: row.status as StatusRow['status'],
-    reason: (row.reason as string | null) ?? null,
-    label: (row.label as string | null) ?? null,
-    draftId: (row.draft_id as number | null) ?? null,
-    entryId: (row.entry_id as string | null) ?? null,
-    updatedBy: (row.updated_by as number | null) ?? null,
-    updatedAt: new Date(row.updated_at as number),
-  };
 }

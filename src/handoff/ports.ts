@@ -1,5 +1,5 @@
 /** Repository interfaces of the human side (SQLite now, PostgreSQL later). */
-import type { Candidate, Reply } from '../core/message.ts';
+import type { Candidate } from '../core/message.ts';
 import type { AuditEntry, Escalation, EscalationNote, EscalationState, EscalationTrigger, Rating, StaffMember, StaffRole } from './types.ts';
 
 export interface NewEscalation {
@@ -36,6 +36,12 @@ export interface EscalationRepository {
   update(id: number, patch: EscalationPatch): void;
   /** Cases that were never answered and whose expiry time has passed. */
   dueForExpiry(now: Date, expireAt: (e: Escalation) => Date): Escalation[];
+  /** Open cases counted by department and state. */
+  countOpen(): Array<{ department: string; state: EscalationState; count: number }>;
+  /** Open cases without a staff reply whose first-response target has passed at `now`, by department. */
+  countOverdue(now: Date): Array<{ department: string; count: number }>;
+  /** When the oldest case waiting in each department's queue (see QUEUED_STATES) was opened. */
+  oldestWaiting(): Array<{ department: string; since: Date }>;
   /** Rated cases, newest first (for supervisors). */
   rated(limit?: number): Escalation[];
 }
@@ -134,27 +140,6 @@ export interface NoteRepository {
 export interface AuditRepository {
   record(entry: Omit<AuditEntry, 'id'>): void;
   list(limit?: number): AuditEntry[];
-}
-
-export type OutboxStatus = 'pending' | 'sent' | 'undeliverable';
-
-export interface OutboxItem {
-  id: number;
-  conversationId: string;
-  channel: string;
-  replies: Reply[];
-  status: OutboxStatus;
-  reason: string | null;
-  attempts: number;
-  createdAt: Date;
-}
-
-/** Replies written for later delivery, kept until the platform took them (so a restart loses nothing). */
-export interface OutboxRepository {
-  add(conversationId: string, channel: string, replies: readonly Reply[], at: Date): number;
-  mark(id: number, status: OutboxStatus, reason?: string | null): void;
-  pending(): OutboxItem[];
-  forConversation(conversationId: string): OutboxItem[];
 }
 
 export interface FaqDraft {

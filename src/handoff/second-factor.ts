@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import type { TextSealer } from '../privacy/sealed-text.ts';
 import type { StaffMember } from './types.ts';
 

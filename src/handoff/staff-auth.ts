@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import type { DeviceCookies } from './device-cookie.ts';
 import { HasherBusyError, type PasswordHasher } from './password-hasher.ts';
 import { dummyHash, needsRehash } from './passwords.ts';

@@ -9,6 +9,8 @@ import type { Candidate } from '../core/message.ts';
 export type EscalationState = 'pending' | 'assigned' | 'transferred' | 'expired' | 'resolved';
 
 export const OPEN_STATES: readonly EscalationState[] = ['pending', 'assigned', 'transferred', 'expired'];
+/** States in which a case waits in a department's queue (nobody holds it). */
+export const QUEUED_STATES: readonly EscalationState[] = ['pending', 'transferred', 'expired'];
 
 /** What started the case. */
 export type EscalationTrigger = 'asked_for_human' | 'repeated_misses' | 'staff_opened';

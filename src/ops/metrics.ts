@@ -3,7 +3,6 @@
  * one process (tests). Counters and the latency histogram follow the message service's events; the queue
  * gauges are read from the database on each scrape.
  */
-import type Database from 'better-sqlite3';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AnalysisCacheStats } from '../core/engine.ts';
 import type { EngineResult, IncomingMessage } from '../core/message.ts';
@@ -11,6 +10,7 @@ import type { MessageService } from '../core/message-service.ts';
 import type { HandoffService } from '../handoff/handoff-service.ts';
 import type { LoginFailure, StaffAuth } from '../handoff/staff-auth.ts';
 import { GENERAL_QUEUE } from '../handoff/routing.ts';
+import type { EscalationRepository } from '../handoff/ports.ts';
 import { OPEN_STATES, type Escalation } from '../handoff/types.ts';
 import type { DemandRecord } from '../core/ports.ts';
 import type { EventEmitter } from 'node:events';
@@ -19,8 +19,8 @@ import type { WriteBatcherEvents } from '../store/sqlite/write-batcher.ts';
 export interface MetricsDeps {
   service: MessageService;
   handoff?: HandoffService;
-  /** The SQLite connection the escalation gauges are read from. */
-  db: Database.Database;
+  /** The cases the queue gauges are read from. */
+  escalations: Pick<EscalationRepository, 'countOpen' | 'countOverdue' | 'oldestWaiting'>;
   /** The clock response targets are measured against (tests use a fake one). */
   now?: () => Date;
   /** The store's group-commit counters: transactions committed and units of work they carried. */
@@ -45,9 +45,6 @@ export interface Metrics {
   close(): void;
 }
 
-/** States in which a case waits in a department's queue (nobody holds it). */
-const QUEUED_STATES = ['pending', 'transferred', 'expired'] as const;
-const inList = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 export function createMetrics(deps: MetricsDeps): Metrics {
   const registry = new Registry();
@@ -91,7 +88,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   /** Runs a read for a gauge; a closed or broken database leaves the gauge empty instead of failing the scrape. */
   const read = <T>(fn: () => T, fallback: T): T => {
     try {
-      return deps.db.open ? fn() : fallback;
+      return fn();
     } catch {
       return fallback;
     }
@@ -105,14 +102,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     collect() {
       this.reset();
       for (const d of departments()) for (const s of OPEN_STATES) this.set({ department: d, state: s }, 0);
-      const rows = read(
-        () =>
-          deps.db
-            .prepare(`SELECT department, state, COUNT(*) AS n FROM escalations WHERE state IN (${inList(OPEN_STATES.length)}) GROUP BY department, state`)
-            .all(...OPEN_STATES) as { department: string; state: string; n: number }[],
-        [],
-      );
-      for (const r of rows) this.set({ department: r.department, state: r.state }, r.n);
+      for (const r of read(() => deps.escalations.countOpen(), [])) this.set({ department: r.department, state: r.state }, r.count);
     },
   });
   new Gauge({
@@ -123,17 +113,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     collect() {
       this.reset();
       for (const d of departments()) this.set({ department: d }, 0);
-      const rows = read(
-        () =>
-          deps.db
-            .prepare(
-              `SELECT department, COUNT(*) AS n FROM escalations
-               WHERE state IN (${inList(OPEN_STATES.length)}) AND first_response_at IS NULL AND due_at < ? GROUP BY department`,
-            )
-            .all(...OPEN_STATES, now().getTime()) as { department: string; n: number }[],
-        [],
-      );
-      for (const r of rows) this.set({ department: r.department }, r.n);
+      for (const r of read(() => deps.escalations.countOverdue(now()), [])) this.set({ department: r.department }, r.count);
     },
   });
   new Gauge({
@@ -145,14 +125,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       this.reset();
       for (const d of departments()) this.set({ department: d }, 0);
       const at = now().getTime();
-      const rows = read(
-        () =>
-          deps.db
-            .prepare(`SELECT department, MIN(created_at) AS oldest FROM escalations WHERE state IN (${inList(QUEUED_STATES.length)}) GROUP BY department`)
-            .all(...QUEUED_STATES) as { department: string; oldest: number }[],
-        [],
-      );
-      for (const r of rows) this.set({ department: r.department }, Math.max(0, (at - r.oldest) / 1000));
+      for (const r of read(() => deps.escalations.oldestWaiting(), [])) this.set({ department: r.department }, Math.max(0, (at - r.since.getTime()) / 1000));
     },
   });
   new Gauge({

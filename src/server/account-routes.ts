@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import { passwordProblem, type PasswordProblem } from '../handoff/password-policy.ts';
 import { HasherBusyError } from '../handoff/password-hasher.ts';
 import { hashPassword } from '../handoff/passwords.ts';

@@ -1,7 +1,7 @@
 /** The express application: JSON API, health check, demo page, and errors that never crash the process. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { MessageService } from '../core/message-service.ts';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelAdapter } from './channel-adapter.ts';
 import { openApiDocument } from './openapi.ts';

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { Router } from 'express';
 import type { ReplySender } from '../core/delivery.ts';
 import type { MessageService } from '../core/message-service.ts';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import type { Logger } from '../logger.ts';
 import type { CitizenRateLimits } from '../ops/rate-limits.ts';
 

@@ -5,7 +5,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { Router, type Request, type Response } from 'express';
 import { parse as parseYaml, stringify } from 'yaml';
 import { z } from 'zod';
@@ -13,7 +12,7 @@ import { nonEmptyText, parseOr400 as parse } from './request-parse.ts';
 import type { MessageService } from '../core/message-service.ts';
 import type { OutboundRouter } from '../core/outbound-router.ts';
 import { distinctAskers } from '../demand/answer-notices.ts';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import { demandDashboard, localDay } from '../demand/demand-dashboard.ts';
 import { DemandTopics, floodView, type Grouping, type TopicView } from '../demand/demand-topics.ts';
 import type { CountOptions } from '../demand/signal-counting.ts';
@@ -60,13 +59,6 @@ const topicQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 
-/** The database behind the store (the SQLite store exposes it); the figures need SQL. */
-function databaseOf(store: Store): Database.Database {
-  const db = (store as Store & { db?: Database.Database }).db;
-  if (!db) throw new Error('the demand API needs the SQLite store');
-  return db;
-}
-
 /** Agents see topics of their departments and those no department is suggested for; others see all. */
 function visibleTo(staff: StaffMember, view: TopicView): boolean {
   return staff.role !== 'agent' || view.department === null || staff.departments.includes(view.department);
@@ -81,13 +73,12 @@ export function csvField(value: unknown): string {
 
 export function demandRouter(deps: DemandRouteDeps): Router {
   const { store, service, auth } = deps;
-  const db = databaseOf(store);
   const router = Router();
   const anyStaff = requireStaff(auth);
   const supervisors = requireStaff(auth, ['supervisor', 'admin']);
   const admins = requireStaff(auth, ['admin']);
   const departmentOf = (entryId: string) => service.knowledgeBase.entries.find((e) => e.id === entryId)?.department;
-  const topics = new DemandTopics(db, store, departmentOf, undefined, deps.counting);
+  const topics = new DemandTopics(store, departmentOf, undefined, deps.counting);
   const entryTitle = (entryId: string) => {
     const entry = service.knowledgeBase.entries.find((e) => e.id === entryId);
     return entry ? { title: entry.title.zh ?? entry.title.en ?? entryId, department: entry.department } : undefined;
@@ -300,7 +291,7 @@ export function demandRouter(deps: DemandRouteDeps): Router {
     }
     const periodStart = new Date(Date.parse(`${fromDay}T00:00:00Z`) - UTC_OFFSET_MS);
     const { grouping, views } = ranked({ from: periodStart, to: new Date(Date.parse(`${toDay}T00:00:00Z`) - UTC_OFFSET_MS + DAY_MS - 1) }, currentStaff(res));
-    const figures = demandDashboard(db, { fromDay, toDay, utcOffsetMs: UTC_OFFSET_MS, departmentOf, countedSignals: grouping.signals });
+    const figures = demandDashboard(store.demandAnalytics, { fromDay, toDay, utcOffsetMs: UTC_OFFSET_MS, departmentOf, countedSignals: grouping.signals });
     const brief = (v: TopicView) => ({ id: v.id, label: v.label, size: v.size, messages: v.messages, thisWeek: v.thisWeek, growth: v.growth, weekly: v.weekly });
     res.json({
       ...figures,

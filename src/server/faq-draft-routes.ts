@@ -10,7 +10,7 @@ import type { DeliveryResult } from '../core/delivery.ts';
 import type { Outcome, Reply } from '../core/message.ts';
 import type { OutboundRouter } from '../core/outbound-router.ts';
 import type { MessageService } from '../core/message-service.ts';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import { distinctAskers, notifyAskers, type Asker, type NoticeCounts } from '../demand/answer-notices.ts';
 import type { DemandTopics } from '../demand/demand-topics.ts';
 import { addBusinessDays } from '../handoff/business-days.ts';

@@ -5,7 +5,7 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
 import type { ReplySender } from '../core/delivery.ts';
 import type { MessageService } from '../core/message-service.ts';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import { isBlank } from '../core/plain-text.ts';
 import type { CitizenRateLimits } from '../ops/rate-limits.ts';
 

@@ -10,7 +10,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { canSee, type HandoffService } from '../handoff/handoff-service.ts';
 import type { StaffAuth } from '../handoff/staff-auth.ts';
 import type { StaffMember } from '../handoff/types.ts';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import { SESSION_COOKIE } from './staff-session.ts';
 

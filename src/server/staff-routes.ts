@@ -6,7 +6,7 @@ import { nonEmptyText, parseOr400 as parse } from './request-parse.ts';
 import type { MessageService } from '../core/message-service.ts';
 import type { OutboundRouter } from '../core/outbound-router.ts';
 import { neutraliseControls } from '../core/control-characters.ts';
-import type { Store } from '../core/ports.ts';
+import type { Store } from '../store/store.ts';
 import { addDepartment, renameDepartment } from '../handoff/departments-file.ts';
 import type { CannedReply } from '../handoff/handoff-settings.ts';
 import { HandoffError, type HandoffService } from '../handoff/handoff-service.ts';

@@ -145,7 +145,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics({
     service,
     handoff,
-    db: store.db,
+    escalations: store.escalations,
     now: options.now,
     groupCommit: () => store.batcher.stats,
     walSyncs: store.batcher,
@@ -233,7 +233,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       trustProxy: config.TRUST_PROXY,
       publicUrl: config.PUBLIC_URL,
       ops: {
-        readiness: () => checkReadiness({ store, db: store.db, service, draining: () => tracker?.draining ?? false }),
+        readiness: () => checkReadiness({ store, service, draining: () => tracker?.draining ?? false }),
         metrics,
         metricsToken: config.METRICS_TOKEN,
       },
@@ -270,7 +270,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     handoff.sweep().catch((err: Error) => logger.error({ err: err.message }, 'expiry sweep failed'));
   }, SWEEP_MS);
   sweep.unref();
-  const retention = scheduleRetention(store.db, {
+  const retention = scheduleRetention(store, {
     days: config.RETENTION_DAYS,
     mode: config.RETENTION_MODE,
     utcOffsetMs: utcOffsetOf(hours),

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { botframeworkChannel } from '../../channels/botframework/index.ts';
 import { ConfigError } from '../../src/config.ts';
 import type { MessageService } from '../../src/core/message-service.ts';
-import type { Store } from '../../src/core/ports.ts';
+import type { Store } from '../../src/store/store.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { ChannelAdapter, ChannelDeps } from '../../src/server/channel-adapter.ts';
 import { startFakeConnector, type FakeConnector } from '../fakes/botframework-connector.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backupDatabase, BackupError, tableCounts } from '../../src/ops/backup.ts';
+import { backupDatabase, BackupError, tableCounts } from '../../src/store/sqlite/backup.ts';
 import { SHARED_MODEL_CACHE } from '../support/paths.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backupDatabase } from '../../src/ops/backup.ts';
+import { backupDatabase } from '../../src/store/sqlite/backup.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkReadiness, databaseProblem } from '../../src/ops/readiness.ts';
+import { checkReadiness } from '../../src/ops/readiness.ts';
+import { databaseProblem } from '../../src/store/sqlite/write-probe.ts';
 import type { MessageService } from '../../src/core/message-service.ts';
-import type { Store } from '../../src/core/ports.ts';
 import { FakeClock, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const ask = async (server: TestServer, text: string, conversationId: string): Promise<{ outcome: string }> => {
@@ -84,7 +84,7 @@ describe('the database write probe', () => {
 describe('the readiness checks', () => {
   it('names every problem: a store that cannot write, an empty knowledge base, a shutdown', () => {
     const service = (entries: number) => ({ knowledgeBase: { entries: Array.from({ length: entries }) } }) as unknown as MessageService;
-    const store = (writable: boolean) => ({ isWritable: () => writable }) as unknown as Store;
+    const store = (writable: boolean) => ({ writeProblem: () => (writable ? null : 'database is not writable') });
     expect(checkReadiness({ store: store(true), service: service(3) })).toEqual({ ready: true, checks: { database: 'ok', model: 'ok', shutdown: 'ok' } });
     const bad = checkReadiness({ store: store(false), service: service(0), draining: () => true });
     expect(bad.ready).toBe(false);

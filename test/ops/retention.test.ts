@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { dailyStats, DELETED_TEXT, scheduleRetention } from '../../src/ops/retention.ts';
+import { DELETED_TEXT, scheduleRetention } from '../../src/ops/retention.ts';
+import { SqliteRetention } from '../../src/store/sqlite/retention-repository.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { SHARED_MODEL_CACHE } from '../support/paths.ts';
 import { FakeClock, startTestServer, type TestServer } from '../support/test-server.ts';
@@ -88,7 +89,7 @@ function oldDemand(db: Database.Database): Record<string, number> {
 /** Sums of the kept figures by metric over all days, for one channel. */
 function totals(db: Database.Database): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const r of dailyStats(db)) if (r.channel === 'api') out[r.metric] = (out[r.metric] ?? 0) + r.value;
+  for (const r of new SqliteRetention(db).dailyStats()) if (r.channel === 'api') out[r.metric] = (out[r.metric] ?? 0) + r.value;
   return out;
 }
 
@@ -155,7 +156,7 @@ describe('retention', () => {
     expect(kept.demand_no_match).toBe(demandBefore.no_match);
     expect(kept.demand_asked_for_human).toBe(demandBefore.asked_for_human);
     const day = new Date(Date.now() - 100 * DAY + 8 * 3_600_000).toISOString().slice(0, 10);
-    expect(dailyStats(db).map((r) => r.day)).toContain(day);
+    expect(new SqliteRetention(db).dailyStats().map((r) => r.day)).toContain(day);
 
     // The history API still works on an anonymised conversation.
     const history = (await (await fetch(`${server.url}/api/v1/conversations/${OLD}/messages`)).json()) as { messages: { text: string }[] };
@@ -201,7 +202,7 @@ describe('retention', () => {
 
     const off = new SqliteStore(':memory:');
     const { runRetention } = await import('../../src/ops/retention.ts');
-    expect(runRetention(off.db, { days: 0, mode: 'delete' }).ran).toBe(false);
+    expect(runRetention(off, { days: 0, mode: 'delete' }).ran).toBe(false);
     off.close();
   });
 
@@ -230,7 +231,7 @@ describe('retention', () => {
     const store = new SqliteStore(':memory:');
     const runs: unknown[] = [];
     const logger = { info: (o: unknown) => runs.push(o), error: (o: unknown) => runs.push({ error: o }) };
-    const job = scheduleRetention(store.db, { days: 30, mode: 'anonymise', logger, firstRunMs: 10, everyMs: 30 });
+    const job = scheduleRetention(store, { days: 30, mode: 'anonymise', logger, firstRunMs: 10, everyMs: 30 });
     await new Promise((r) => setTimeout(r, 120));
     job.stop();
     const count = runs.length;
@@ -239,7 +240,7 @@ describe('retention', () => {
     expect(runs.length).toBe(count);
     store.close();
     expect(job.run()).toBeNull();
-    const silent = scheduleRetention(store.db, { days: 0, mode: 'anonymise', logger: createLogger('silent') });
+    const silent = scheduleRetention(store, { days: 0, mode: 'anonymise', logger: createLogger('silent') });
     silent.stop();
   });
 });

@@ -1,5 +1,5 @@
 /** A staff member talking to the staff API over real HTTP: cookie jar and CSRF token handled. */
-import type { Store } from '../../src/core/ports.ts';
+import type { Store } from '../../src/store/store.ts';
 import { hashPassword } from '../../src/handoff/passwords.ts';
 import type { StaffRole } from '../../src/handoff/types.ts';
 

@@ -15,16 +15,14 @@ import type {
   NewFaqDraft,
   NewStaff,
   NoteRepository,
-  OutboxItem,
-  OutboxRepository,
-  OutboxStatus,
   SessionRepository,
   SessionScope,
   StaffRepository,
   StaffSession,
 } from '../../handoff/ports.ts';
+import type { OutboxItem, OutboxRepository, OutboxStatus } from '../../core/ports.ts';
 import type { AuditEntry, Escalation, EscalationNote, EscalationState, StaffMember } from '../../handoff/types.ts';
-import { OPEN_STATES } from '../../handoff/types.ts';
+import { OPEN_STATES, QUEUED_STATES } from '../../handoff/types.ts';
 import { statement } from './statement-cache.ts';
 
 type Row = Record<string, unknown>;
@@ -81,6 +79,8 @@ function toEscalation(row: Row): Escalation {
   };
 }
 
+const inList = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
+
 export class SqliteEscalations implements EscalationRepository {
   constructor(private readonly db: Db) {}
 
@@ -88,14 +88,18 @@ export class SqliteEscalations implements EscalationRepository {
     return this.db.transaction(() => {
       const existing = this.findOpen(input.conversationId);
       if (existing) return { escalation: existing, created: false };
-      const day = input.caseDay;
-      const seq = (statement(this.db, "SELECT COUNT(*) FROM escalations WHERE case_number LIKE ?").pluck().get(`HY-${day}-%`) as number) + 1;
-      const caseNumber = `HY-${day}-${String(seq).padStart(4, '0')}`;
-      const info = statement(this.db, 
-          `INSERT INTO escalations (case_number, conversation_id, channel, department, state, trigger, question, candidates, created_at, due_at)
-           VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
-        )
-        .run(caseNumber, input.conversationId, input.channel, input.department, input.trigger, input.question, JSON.stringify(input.candidates), input.createdAt.getTime(), input.dueAt.getTime());
+      const seq = statement(
+        this.db,
+        'INSERT INTO case_counters (day, last) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last',
+      )
+        .pluck()
+        .get(input.caseDay) as number;
+      const caseNumber = `HY-${input.caseDay}-${String(seq).padStart(4, '0')}`;
+      const info = statement(
+        this.db,
+        `INSERT INTO escalations (case_number, conversation_id, channel, department, state, trigger, question, candidates, created_at, due_at)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+      ).run(caseNumber, input.conversationId, input.channel, input.department, input.trigger, input.question, JSON.stringify(input.candidates), input.createdAt.getTime(), input.dueAt.getTime());
       return { escalation: this.get(Number(info.lastInsertRowid))!, created: true };
     })();
   }
@@ -147,6 +151,27 @@ export class SqliteEscalations implements EscalationRepository {
 
   dueForExpiry(now: Date, expireAt: (e: Escalation) => Date): Escalation[] {
     return this.list({ states: ['pending', 'transferred'] }).filter((e) => e.firstResponseAt === null && expireAt(e) <= now);
+  }
+
+  countOpen(): Array<{ department: string; state: EscalationState; count: number }> {
+    return statement(this.db, `SELECT department, state, COUNT(*) AS count FROM escalations WHERE state IN (${inList(OPEN_STATES)}) GROUP BY department, state`).all(
+      ...OPEN_STATES,
+    ) as Array<{ department: string; state: EscalationState; count: number }>;
+  }
+
+  countOverdue(now: Date): Array<{ department: string; count: number }> {
+    return statement(
+      this.db,
+      `SELECT department, COUNT(*) AS count FROM escalations
+       WHERE state IN (${inList(OPEN_STATES)}) AND first_response_at IS NULL AND due_at < ? GROUP BY department`,
+    ).all(...OPEN_STATES, now.getTime()) as Array<{ department: string; count: number }>;
+  }
+
+  oldestWaiting(): Array<{ department: string; since: Date }> {
+    const rows = statement(this.db, `SELECT department, MIN(created_at) AS oldest FROM escalations WHERE state IN (${inList(QUEUED_STATES)}) GROUP BY department`).all(
+      ...QUEUED_STATES,
+    ) as Array<{ department: string; oldest: number }>;
+    return rows.map((r) => ({ department: r.department, since: new Date(r.oldest) }));
   }
 
   rated(limit = 200): Escalation[] {

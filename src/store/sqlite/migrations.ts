@@ -263,6 +263,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE staff DROP COLUMN locked_until;
     `,
   },
+  {
+    version: 12,
+    name: 'case numbers from a counter per day (unique under concurrent opening, unlike counting the cases)',
+    sql: `
+      CREATE TABLE case_counters (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
+      INSERT INTO case_counters (day, last)
+        SELECT substr(case_number, 4, 8), MAX(CAST(substr(case_number, 13) AS INTEGER)) FROM escalations
+        WHERE case_number LIKE 'HY-________-%' GROUP BY 1;
+    `,
+  },
 ];
 
 /** Applies the migrations the database has not seen yet; returns the versions applied. */

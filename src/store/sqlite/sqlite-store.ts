@@ -13,21 +13,26 @@ import type {
   DemandRecord,
   DemandRepository,
   MessageRepository,
-  Store,
+  OutboxRepository,
   StoredMessage,
 } from '../../core/ports.ts';
+import type { Store } from '../store.ts';
+import type { DemandAnalyticsRepository } from '../../demand/ports.ts';
 import type {
   AuditRepository,
   EscalationRepository,
   FaqDraftRepository,
   NoteRepository,
-  OutboxRepository,
   SecondFactorRepository,
   SessionRepository,
   StaffRepository,
 } from '../../handoff/ports.ts';
+import type { RetentionRepository } from '../../ops/ports.ts';
 import { SqliteAudit, SqliteEscalations, SqliteFaqDrafts, SqliteNotes, SqliteOutbox, SqliteSessions, SqliteStaff } from './handoff-repositories.ts';
+import { SqliteDemandAnalytics } from './demand-analytics-repository.ts';
 import { migrate } from './migrations.ts';
+import { SqliteRetention } from './retention-repository.ts';
+import { databaseProblem } from './write-probe.ts';
 import { SqliteSecondFactors } from './second-factor-repository.ts';
 import { WriteBatcher, type WriteBatcherOptions } from './write-batcher.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
@@ -48,6 +53,8 @@ export class SqliteStore implements Store {
   readonly audit: AuditRepository;
   readonly outbox: OutboxRepository;
   readonly faqDrafts: FaqDraftRepository;
+  readonly retention: RetentionRepository;
+  readonly demandAnalytics: DemandAnalyticsRepository;
   /** The group commit behind `write`. */
   readonly batcher: WriteBatcher;
 
@@ -77,6 +84,8 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAudit(this.db);
     this.outbox = new SqliteOutbox(this.db);
     this.faqDrafts = new SqliteFaqDrafts(this.db);
+    this.retention = new SqliteRetention(this.db);
+    this.demandAnalytics = new SqliteDemandAnalytics(this.db);
     // File databases sync the WAL of each batch off the event loop (see write-batcher.ts); ':memory:' has no file to sync.
     const walPath = path === ':memory:' ? undefined : `${path}-wal`;
     this.batcher = new WriteBatcher(this.db, { walPath, ...options.groupCommit });
@@ -91,13 +100,8 @@ export class SqliteStore implements Store {
     return this.batcher.write(fn);
   }
 
-  isWritable(): boolean {
-    try {
-      this.db.prepare('CREATE TEMP TABLE IF NOT EXISTS readiness_probe (x)').run();
-      return !this.db.readonly;
-    } catch {
-      return false;
-    }
+  writeProblem(): string | null {
+    return databaseProblem(this.db);
   }
 
   /** Commits the writes still queued, then closes the file. */

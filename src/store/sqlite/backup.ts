@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PRIVATE_FILE_MODE } from '../store/private-files.ts';
+import { PRIVATE_FILE_MODE } from '../private-files.ts';
 
 /** A backup that cannot be made; the message says why in words for the operator. */
 export class BackupError extends Error {
