@@ -38,6 +38,19 @@ const schema = z.object({
    * by the staff member holding the case. Absent: a key file beside the database is created (required in production).
    */
   DATA_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)').optional(),
+  /**
+   * Redis of a deployment of several instances (redis://[user:password@]host:6379[/db], rediss:// for TLS): the
+   * live relay between instances, leases of once-per-deployment work, shared rate limits and login throttling.
+   * Unset: this instance alone.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379')
+    .optional(),
+  /** Prefix of this deployment's Redis keys and channels, so that deployments can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - (at most 64)').default('huiying:'),
+  /** This instance's name in logs, leases and Redis client lists (default: host name, process id and a random part). */
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)').optional(),
   /** Express "trust proxy" setting for deployments behind a reverse proxy (e.g. 1, or loopback). */
   TRUST_PROXY: z.string().default('false'),
   /** Staff logins waiting for the password-hashing thread; more are refused with 503 and Retry-After. */

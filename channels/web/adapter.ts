@@ -56,6 +56,8 @@ export class WebChannelAdapter implements ChannelAdapter {
   readonly name = 'web';
   readonly capabilities: ChannelCapabilities = { buttons: true, richLinks: true, maxTextLength: 100_000 };
   private readonly clients = new Map<string, Set<Client>>();
+  /** The cluster bus handler of each conversation with a socket here. */
+  private readonly pokes = new Map<string, (from: string) => void>();
   private readonly wss: WebSocketServer;
   /** Open sockets per client address. */
   private readonly connections = new Map<string, number>();
@@ -119,9 +121,10 @@ export class WebChannelAdapter implements ChannelAdapter {
   }
 
   async send(conversationId: string, _replies: readonly Reply[]): Promise<DeliveryResult> {
-    // The OutboundRouter stored the replies already: open widgets get them now, closed ones from history.
+    // The OutboundRouter stored the replies already: open widgets get them now (on this instance or, told
+    // through the cluster bus, on the one holding their socket), closed ones from history.
     try {
-      this.push(conversationId);
+      this.deliver(conversationId);
       return { status: 'sent' };
     } catch (err) {
       return { status: 'undeliverable', reason: 'failed', detail: (err as Error).message };
@@ -132,6 +135,7 @@ export class WebChannelAdapter implements ChannelAdapter {
     clearInterval(this.heartbeat);
     this.server?.off('upgrade', this.onUpgrade);
     for (const set of this.clients.values()) for (const client of set) client.ws.terminate();
+    for (const conversationId of [...this.pokes.keys()]) this.stopListening(conversationId);
     this.clients.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
@@ -152,7 +156,7 @@ export class WebChannelAdapter implements ChannelAdapter {
     const before = after ?? this.newestId(conversationId);
     const clientAddress = this.deps.limits?.addressOf(req) ?? ipKeyGenerator(req.socket.remoteAddress ?? 'unknown');
     const result = await this.deps.service.handle({ ...toIncomingMessage(opaque, text, id, req.headers.origin, new Date(), lang), clientAddress });
-    this.push(conversationId);
+    this.deliver(conversationId);
     res.json({ conversationId: opaque, duplicate: result.duplicate, messages: this.transcript(conversationId, before) });
   }
 
@@ -230,7 +234,10 @@ export class WebChannelAdapter implements ChannelAdapter {
   private connected(client: Client, opaque: string): void {
     const { ws, conversationId } = client;
     let set = this.clients.get(conversationId);
-    if (!set) this.clients.set(conversationId, (set = new Set()));
+    if (!set) {
+      this.clients.set(conversationId, (set = new Set()));
+      this.listen(conversationId);
+    }
     set.add(client);
     this.connections.set(client.rateKey, (this.connections.get(client.rateKey) ?? 0) + 1);
     ws.on('pong', () => {
@@ -242,7 +249,10 @@ export class WebChannelAdapter implements ChannelAdapter {
       if (left > 0) this.connections.set(client.rateKey, left);
       else this.connections.delete(client.rateKey);
       set.delete(client);
-      if (set.size === 0 && this.clients.get(conversationId) === set) this.clients.delete(conversationId);
+      if (set.size === 0 && this.clients.get(conversationId) === set) {
+        this.clients.delete(conversationId);
+        this.stopListening(conversationId);
+      }
     });
     ws.on('message', (data: WebSocket.Data, isBinary?: boolean) => this.received(client, data, isBinary === true));
     const messages = this.transcript(conversationId, client.lastId);
@@ -286,8 +296,37 @@ export class WebChannelAdapter implements ChannelAdapter {
     const opaque = client.conversationId.slice('web:'.length);
     const message = { ...toIncomingMessage(opaque, frame.text, frame.id, client.origin, new Date(), frame.lang), clientAddress: client.rateKey };
     const result = await this.deps.service.handle(message);
-    this.push(client.conversationId);
+    this.deliver(client.conversationId);
     sendFrame(client.ws, { type: 'ack', id: frame.id, duplicate: result.duplicate });
+  }
+
+  /** Pushes new messages to the conversation's widgets here and tells the other instances to push to theirs. */
+  private deliver(conversationId: string): void {
+    this.push(conversationId);
+    const bus = this.deps.bus;
+    if (!bus) return;
+    // While Redis is away (reported once, and in /readyz) the other instances' widgets get it with the conversation's next message or when they reconnect.
+    bus.publish(pokeChannel(conversationId), bus.instanceId).catch((err: Error) => {
+      this.deps.logger.debug({ err: err.message }, 'cannot tell the other instances of a widget message');
+    });
+  }
+
+  /** While this instance holds a socket of the conversation, other instances' pokes make it push. */
+  private listen(conversationId: string): void {
+    const bus = this.deps.bus;
+    if (!bus) return;
+    const handler = (from: string): void => {
+      if (from !== bus.instanceId) this.push(conversationId);
+    };
+    this.pokes.set(conversationId, handler);
+    void bus.subscribe(pokeChannel(conversationId), handler);
+  }
+
+  private stopListening(conversationId: string): void {
+    const handler = this.pokes.get(conversationId);
+    if (!handler || !this.deps.bus) return;
+    this.pokes.delete(conversationId);
+    void this.deps.bus.unsubscribe(pokeChannel(conversationId), handler);
   }
 
   /** Sends every open widget of the conversation the bot and staff messages it has not seen yet. */
@@ -328,6 +367,9 @@ export class WebChannelAdapter implements ChannelAdapter {
     }
   }
 }
+
+/** The bus channel on which instances are told that a conversation has new messages for its widgets. */
+const pokeChannel = (conversationId: string): string => `web:conversation:${conversationId}`;
 
 function sendFrame(ws: WebSocket, frame: ServerFrame): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));

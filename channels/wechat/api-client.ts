@@ -75,8 +75,12 @@ export class WeChatApiClient {
   }
 
   private async fetchToken(): Promise<string> {
-    const query = new URLSearchParams({ grant_type: 'client_credential', appid: this.options.appId, secret: this.options.appSecret });
-    const res = await this.call(`/cgi-bin/token?${query}`);
+    // The stable token (getStableAccessToken, normal mode): every instance of a deployment asking within its
+    // validity gets the same one, so instances do not invalidate each other's as /cgi-bin/token would.
+    const res = await this.call(
+      '/cgi-bin/stable_token?',
+      JSON.stringify({ grant_type: 'client_credential', appid: this.options.appId, secret: this.options.appSecret, force_refresh: false }),
+    );
     if (!res.access_token) throw new WeChatApiError(`access_token refused: errcode ${res.errcode ?? '?'} ${res.errmsg ?? ''}`.trim(), res.errcode);
     const lifetime = typeof res.expires_in === 'number' && res.expires_in > 0 ? res.expires_in : 7200;
     const usable = lifetime > 2 * REFRESH_MARGIN_S ? lifetime - REFRESH_MARGIN_S : lifetime / 2;

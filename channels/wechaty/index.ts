@@ -1,5 +1,5 @@
 /** The Wechaty channel: a personal WeChat or WeCom account, driven through any Wechaty puppet. */
-import { parseEnv } from '../../src/config.ts';
+import { ConfigError, parseEnv } from '../../src/config.ts';
 import type { ChannelPlugin } from '../../src/server/channel-adapter.ts';
 import type { WechatyPuppetInstance } from './adapter.ts';
 import { wechatyConfigSchema } from './config.ts';
@@ -17,6 +17,11 @@ export function createWechatyChannel(options: WechatyChannelOptions = {}): Chann
       const config = parseEnv(wechatyConfigSchema, env);
       const puppet = options.puppet ?? config.WECHATY_PUPPET;
       if (!puppet) return null;
+      if (deps.clustered) {
+        throw new ConfigError(
+          'the Wechaty channel cannot run on several instances (REDIS_URL is set): one WeChat account logs in on one client. Run it on a single instance, without REDIS_URL (README "Running several instances").',
+        );
+      }
       // wechaty is imported only when the channel is configured.
       const { WechatyAdapter } = await import('./adapter.ts');
       return new WechatyAdapter({ puppet, token: config.WECHATY_PUPPET_TOKEN, name: config.WECHATY_NAME, maxTextLength: options.maxTextLength }, deps);

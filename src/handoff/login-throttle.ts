@@ -13,7 +13,8 @@
  * against a running server, starts it afresh.
  */
 import { ipKeyGenerator } from 'express-rate-limit';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryLimiters, type LimiterFactory } from '../cluster/limiters.ts';
 import { loginKey } from './device-cookie.ts';
 
 export interface LoginThrottleSettings {
@@ -47,29 +48,29 @@ const PAIR_MAX_WAIT_S = 15 * 60;
 const ACCOUNT_MAX_WAIT_S = 60;
 const DAY_S = 24 * 3600;
 
-/**
- * The one place limiters are made (in memory: one server process). A Redis store (RateLimiterRedis, same
- * interface) would share the counts between several instances.
- */
-function createLimiter(keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
-  return new RateLimiterMemory({ keyPrefix, points, duration });
-}
-
 const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 /** The wait left on a key blocked with `block()` (its points are over the limit), or 0. */
 const waitOf = (res: RateLimiterRes | null, points: number): number => (res && res.consumedPoints > points && res.msBeforeNext > 0 ? seconds(res.msBeforeNext) : 0);
 
 export class LoginThrottle {
-  private readonly pairFailures = createLimiter('login_pair_fail', 1_000_000, DAY_S);
-  private readonly pairWait = createLimiter('login_pair_wait', 1, 1);
+  private readonly pairFailures: RateLimiterAbstract;
+  private readonly pairWait: RateLimiterAbstract;
   private readonly addressFailures: RateLimiterAbstract;
-  private readonly accountFailures = createLimiter('login_account_fail', 1_000_000, 3600);
-  private readonly accountWait = createLimiter('login_account_wait', 1, 1);
+  private readonly accountFailures: RateLimiterAbstract;
+  private readonly accountWait: RateLimiterAbstract;
   private readonly attempts: RateLimiterAbstract;
 
-  constructor(readonly settings: LoginThrottleSettings) {
-    this.addressFailures = createLimiter('login_address_fail', settings.addressFailuresPerHour, 3600);
-    this.attempts = createLimiter('login_attempts', settings.attemptsPerMinute, 60);
+  /** `limiters`: where the counts live (default this process's memory; Redis shares them between instances). */
+  constructor(
+    readonly settings: LoginThrottleSettings,
+    limiters: LimiterFactory = memoryLimiters,
+  ) {
+    this.pairFailures = limiters('login_pair_fail', 1_000_000, DAY_S);
+    this.pairWait = limiters('login_pair_wait', 1, 1);
+    this.addressFailures = limiters('login_address_fail', settings.addressFailuresPerHour, 3600);
+    this.accountFailures = limiters('login_account_fail', 1_000_000, 3600);
+    this.accountWait = limiters('login_account_wait', 1, 1);
+    this.attempts = limiters('login_attempts', settings.attemptsPerMinute, 60);
   }
 
   /** Whether the attempt may have its password checked; counts it against the global limit when it may. */

@@ -1,10 +1,13 @@
 /**
  * Limits on what citizens send: messages a minute per client address (HTTP API and web widget together) and
- * per conversation (every channel). A limit of 0 is off. Counting uses express-rate-limit's MemoryStore.
+ * per conversation (every channel). A limit of 0 is off. The counts live in this process's memory, or in Redis
+ * (REDIS_URL) where every instance of a deployment counts together.
  */
 import type { IncomingMessage } from 'node:http';
 import express, { type RequestHandler } from 'express';
-import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { memoryLimiters, type LimiterFactory } from '../cluster/limiters.ts';
+import { LimiterStore } from './limiter-store.ts';
 import type { Logger } from '../logger.ts';
 
 const WINDOW_MS = 60_000;
@@ -35,20 +38,25 @@ export function trustProxyValue(raw: string | undefined): boolean | number | str
 export class CitizenRateLimits {
   /** Express middleware counting one message per request from the client's address; 429 past the limit. */
   readonly perAddress: RequestHandler;
-  private readonly addressHits = new MemoryStore();
-  private readonly conversationHits = new MemoryStore();
+  private readonly addressHits: LimiterStore;
+  private readonly conversationHits: LimiterStore;
   private readonly trust: (address: string, hop: number) => boolean;
 
-  constructor(readonly settings: RateLimitSettings) {
-    const windowOptions = { windowMs: WINDOW_MS } as Options;
-    this.conversationHits.init(windowOptions);
+  /** `limiters`: where the counts live (default this process's memory); `shared` when that is Redis. */
+  constructor(
+    readonly settings: RateLimitSettings,
+    limiters: LimiterFactory = memoryLimiters,
+    shared = false,
+  ) {
+    const seconds = WINDOW_MS / 1000;
+    this.addressHits = new LimiterStore(limiters('citizen_address', Math.max(1, settings.ipPerMinute), seconds), 'citizen_address', shared);
+    this.conversationHits = new LimiterStore(limiters('citizen_conversation', Math.max(1, settings.conversationPerMinute), seconds), 'citizen_conversation', shared);
     // Express compiles its "trust proxy" setting into the function req.ip uses; WebSocket upgrades need it too.
     const probe = express();
     probe.set('trust proxy', trustProxyValue(settings.trustProxy));
     this.trust = probe.get('trust proxy fn') as (address: string, hop: number) => boolean;
     const limit = settings.ipPerMinute;
     if (limit === 0) {
-      this.addressHits.init(windowOptions);
       this.perAddress = (_req, _res, next) => next();
       return;
     }
@@ -56,6 +64,8 @@ export class CitizenRateLimits {
       windowMs: WINDOW_MS,
       limit,
       store: this.addressHits,
+      // A counter store that fails lets the message through rather than refusing every citizen.
+      passOnStoreError: true,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
@@ -98,11 +108,6 @@ export class CitizenRateLimits {
 
   conversationMessage(): string {
     return `too many messages: at most ${this.settings.conversationPerMinute} a minute in one conversation; please wait a moment and try again`;
-  }
-
-  async close(): Promise<void> {
-    await this.addressHits.shutdown();
-    await this.conversationHits.shutdown();
   }
 }
 

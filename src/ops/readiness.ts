@@ -10,13 +10,15 @@ export interface ReadinessDeps {
   service: MessageService;
   /** True once a shutdown has begun: load balancers should stop sending requests. */
   draining?: () => boolean;
+  /** Why what the instances share (Redis) cannot be reached, or null; absent for a single instance. */
+  cluster?: () => string | null;
 }
 
 export interface Readiness {
   ready: boolean;
   /** Why not, in words (absent when ready). */
   reason?: string;
-  checks: { database: string; model: string; shutdown: string };
+  checks: { database: string; model: string; shutdown: string; cluster?: string };
 }
 
 export function checkReadiness(deps: ReadinessDeps): Readiness {
@@ -33,6 +35,11 @@ export function checkReadiness(deps: ReadinessDeps): Readiness {
     model = `model check failed: ${(err as Error).message}`;
   }
   const shutdown = deps.draining?.() ? 'shutting down' : 'ok';
-  const problems = [database, model, shutdown].filter((c) => c !== 'ok');
-  return { ready: problems.length === 0, ...(problems.length ? { reason: problems.join('; ') } : {}), checks: { database, model, shutdown } };
+  const cluster = deps.cluster ? (deps.cluster() ?? 'ok') : undefined;
+  const problems = [database, model, shutdown, cluster ?? 'ok'].filter((c) => c !== 'ok');
+  return {
+    ready: problems.length === 0,
+    ...(problems.length ? { reason: problems.join('; ') } : {}),
+    checks: { database, model, shutdown, ...(cluster ? { cluster } : {}) },
+  };
 }

@@ -59,7 +59,14 @@ export interface RetentionJob {
 /** Runs retention a minute after start and then once a day (timers unref'd: they never keep the process up). */
 export function scheduleRetention(
   store: { retention: RetentionRepository },
-  options: Omit<RetentionOptions, 'now'> & { now?: () => Date; logger: Pick<Logger, 'info' | 'error'>; firstRunMs?: number; everyMs?: number },
+  options: Omit<RetentionOptions, 'now'> & {
+    now?: () => Date;
+    logger: Pick<Logger, 'info' | 'error'>;
+    firstRunMs?: number;
+    everyMs?: number;
+    /** With several instances: true where this instance holds the retention lease (only there the timer runs it). */
+    lease?: () => Promise<boolean>;
+  },
 ): RetentionJob {
   const run = (): RetentionReport | null => {
     try {
@@ -73,9 +80,13 @@ export function scheduleRetention(
   };
   if (options.days <= 0) return { run, stop: () => undefined };
   let interval: NodeJS.Timeout | undefined;
+  const scheduled = (): void => {
+    if (!options.lease) run();
+    else void options.lease().then((held) => (held ? run() : null));
+  };
   const first = setTimeout(() => {
-    run();
-    interval = setInterval(run, options.everyMs ?? DAY_MS);
+    scheduled();
+    interval = setInterval(scheduled, options.everyMs ?? DAY_MS);
     interval.unref();
   }, options.firstRunMs ?? 60_000);
   first.unref();

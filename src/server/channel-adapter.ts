@@ -9,6 +9,7 @@ import type { MessageService } from '../core/message-service.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../logger.ts';
 import type { CitizenRateLimits } from '../ops/rate-limits.ts';
+import type { ClusterBus } from '../cluster/bus.ts';
 
 /** What a channel can show; rendering degrades to plain text where a feature is missing. */
 export interface ChannelCapabilities {
@@ -27,6 +28,10 @@ export interface ChannelDeps {
   logger: Logger;
   /** Messages a minute per conversation (and per address on the web widget); absent, nothing is limited. */
   limits?: CitizenRateLimits;
+  /** Messages between the instances of the deployment (absent: this instance alone). */
+  bus?: ClusterBus;
+  /** True when this instance is one of several (REDIS_URL): channels that allow one client per account refuse to start. */
+  clustered?: boolean;
 }
 
 export interface ChannelAdapter extends ReplySender {

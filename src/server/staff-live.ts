@@ -7,14 +7,21 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { parse } from 'cookie';
 import WebSocket, { WebSocketServer } from 'ws';
-import { canSee, type HandoffService } from '../handoff/handoff-service.ts';
+import { canSee, type HandoffEvents, type HandoffService } from '../handoff/handoff-service.ts';
+import type { ClusterBus } from '../cluster/bus.ts';
 import type { StaffAuth } from '../handoff/staff-auth.ts';
-import type { StaffMember } from '../handoff/types.ts';
+import type { Escalation, StaffMember } from '../handoff/types.ts';
 import type { Store } from '../store/store.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import { SESSION_COOKIE } from './staff-session.ts';
 
 export const STAFF_LIVE_PATH = '/api/v1/staff/live';
+
+/** The cluster bus channel of console events. */
+const LIVE_CHANNEL = 'staff:live';
+
+type LiveMessage = HandoffEvents['message'][0];
+type BusEvent = { kind: 'case'; id: number } | { kind: 'message'; message: LiveMessage };
 
 export class StaffLive {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -26,25 +33,61 @@ export class StaffLive {
     private readonly auth: StaffAuth,
     private readonly store: Store,
     handoff: HandoffService,
+    /** With several instances: events of this one go to the consoles of every instance, and theirs come here. */
+    private readonly bus?: ClusterBus,
   ) {
     handoff.on('changed', (e) => {
-      const assignee = e.assigneeId ? this.store.staff.get(e.assigneeId) : undefined;
-      this.broadcast((staff) => canSee(staff, e), {
-        type: 'case',
-        escalation: {
-          ...e,
-          question: maskPersonalData(e.question),
-          assignee: assignee ? { id: assignee.id, displayName: assignee.displayName } : null,
-          breached: !e.firstResponseAt && Date.now() > e.dueAt.getTime(),
-        },
-      });
+      this.sendCase(e);
+      this.tell({ kind: 'case', id: e.id });
     });
     handoff.on('message', (m) => {
-      const e = this.store.escalations.get(m.escalationId);
-      if (!e) return;
-      this.broadcast((staff) => canSee(staff, e) && (m.direction !== 'in' || e.assigneeId === staff.id || staff.role !== 'agent'), { type: 'message', ...m });
+      this.sendMessage(m);
+      this.tell({ kind: 'message', message: m });
+    });
+    void bus?.subscribe(LIVE_CHANNEL, this.onBus);
+  }
+
+  private sendCase(e: Escalation): void {
+    const assignee = e.assigneeId ? this.store.staff.get(e.assigneeId) : undefined;
+    this.broadcast((staff) => canSee(staff, e), {
+      type: 'case',
+      escalation: {
+        ...e,
+        question: maskPersonalData(e.question),
+        assignee: assignee ? { id: assignee.id, displayName: assignee.displayName } : null,
+        breached: !e.firstResponseAt && Date.now() > e.dueAt.getTime(),
+      },
     });
   }
+
+  private sendMessage(m: LiveMessage): void {
+    const e = this.store.escalations.get(m.escalationId);
+    if (!e) return;
+    this.broadcast((staff) => canSee(staff, e) && (m.direction !== 'in' || e.assigneeId === staff.id || staff.role !== 'agent'), { type: 'message', ...m });
+  }
+
+  /** Publishes an event of this instance for the others' consoles. */
+  private tell(event: BusEvent): void {
+    const bus = this.bus;
+    if (!bus) return;
+    bus.publish(LIVE_CHANNEL, JSON.stringify({ from: bus.instanceId, ...event })).catch(() => undefined);
+  }
+
+  /** An event of another instance: the case is read again from the shared store, so what is sent is its current state. */
+  private readonly onBus = (raw: string): void => {
+    try {
+      const event = JSON.parse(raw) as BusEvent & { from: string };
+      if (event.from === this.bus?.instanceId) return;
+      if (event.kind === 'case') {
+        const e = this.store.escalations.get(event.id);
+        if (e) this.sendCase(e);
+      } else {
+        this.sendMessage({ ...event.message, at: new Date(event.message.at) });
+      }
+    } catch {
+      // Not one of ours: ignored.
+    }
+  };
 
   attach(server: Server): void {
     this.server = server;
@@ -56,6 +99,7 @@ export class StaffLive {
   }
 
   close(): void {
+    void this.bus?.unsubscribe(LIVE_CHANNEL, this.onBus);
     clearInterval(this.heartbeat);
     this.server?.off('upgrade', this.onUpgrade);
     for (const ws of this.clients.keys()) ws.terminate();

@@ -9,6 +9,7 @@ import { answerAwaiting } from '../core/awaiting-answers.ts';
 import { MessageService, type AnswerSource, type ThreadedSource } from '../core/message-service.ts';
 import { loadKnowledgeBase, yamlCacheFile } from '../knowledge/knowledge-loader.ts';
 import type { KnowledgeBase } from '../knowledge/types.ts';
+import type { AwaitingMessage, OutboxItem } from '../core/ports.ts';
 import { OutboundRouter } from '../core/outbound-router.ts';
 import { HandoffService } from '../handoff/handoff-service.ts';
 import { loadCannedReplies, loadServiceHours, type CannedReply } from '../handoff/handoff-settings.ts';
@@ -34,6 +35,8 @@ import { createApp } from './app.ts';
 import { apiReplySender } from './messages-route.ts';
 import type { ChannelAdapter, ChannelPlugin } from './channel-adapter.ts';
 import { StaffLive } from './staff-live.ts';
+import { checkSharedKey, joinCluster } from '../cluster/cluster.ts';
+import { memoryLimiters, redisLimiters } from '../cluster/limiters.ts';
 
 export interface RunningServer {
   url: string;
@@ -66,6 +69,11 @@ export interface StartOptions {
 
 /** How often unanswered cases are checked for expiry. */
 const SWEEP_MS = 30_000;
+/** The cluster bus channel on which an instance that reloaded its knowledge base tells the others. */
+const KNOWLEDGE_CHANNEL = 'knowledge:changed';
+
+/** An outbox item or an acknowledged message older than this is not in anyone's hands any more. */
+const LEFT_BEHIND_MS = 60_000;
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
@@ -101,6 +109,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const source: AnswerSource = pool ? onThreads(pool, kb) : await loadEngineHere(kb);
   const hours = loadServiceHours(config.KNOWLEDGE_DIR);
   let cannedReplies: CannedReply[] = loadCannedReplies(config.KNOWLEDGE_DIR);
+  const cluster = await joinCluster(config, (problem) => logger.error({ problem }, 'what the instances share cannot be reached; readiness reports it until it can'));
   const store = new SqliteStore(config.DATABASE_PATH, { backgroundCheckpoints: true });
   store.checkpointer?.on('problem', (problem) => logger.warn(problem));
   const dataFolder = dirname(config.DATABASE_PATH);
@@ -109,11 +118,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   pool?.on('restarted', () => service.releaseEngine());
   service.on('demand', (d) => logger.info({ demand: { reason: d.reason, channel: d.channel, text: d.text } }, 'demand signal'));
   service.on('handled', (m, r, ms) => logger.info({ channel: m.channel, outcome: r.outcome, ms: Math.round(ms) }, 'message answered'));
-  const limits = new CitizenRateLimits({
-    ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
-    conversationPerMinute: config.RATE_LIMIT_CONVERSATION_PER_MINUTE,
-    trustProxy: config.TRUST_PROXY,
-  });
+  const limiters = cluster.redis ? redisLimiters(cluster.redis, cluster.prefix) : memoryLimiters;
+  const limits = new CitizenRateLimits(
+    {
+      ipPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
+      conversationPerMinute: config.RATE_LIMIT_CONVERSATION_PER_MINUTE,
+      trustProxy: config.TRUST_PROXY,
+    },
+    limiters,
+    cluster.redis !== null,
+  );
   const outbound = new OutboundRouter(store);
   outbound.register(apiReplySender);
   const handoff = new HandoffService({
@@ -128,19 +142,32 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   service.setInterceptor(handoff);
   const sealer = config.DATA_KEY ? TextSealer.fromBase64(config.DATA_KEY) : TextSealer.fromKeyFile(join(dirname(config.DATABASE_PATH), 'data.key'));
   service.setSealer(sealer);
+  try {
+    if (config.REDIS_URL && !(await checkSharedKey(cluster, sealer.deriveKey('huiying data key fingerprint'), config.REDIS_URL))) {
+      logger.warn('could not check that the other instances use the same DATA_KEY (Redis unreachable)');
+    }
+  } catch (err) {
+    await cluster.close();
+    store.close();
+    await pool?.close();
+    throw err;
+  }
   const hasher = new PasswordHasher({ maxQueue: config.LOGIN_HASH_QUEUE });
-  const throttle = new LoginThrottle({
-    addressFailuresPerHour: config.LOGIN_ADDRESS_FAILURES_PER_HOUR,
-    accountFailuresPerHour: config.LOGIN_ACCOUNT_FAILURES_PER_HOUR,
-    attemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
-  });
+  const throttle = new LoginThrottle(
+    {
+      addressFailuresPerHour: config.LOGIN_ADDRESS_FAILURES_PER_HOUR,
+      accountFailuresPerHour: config.LOGIN_ACCOUNT_FAILURES_PER_HOUR,
+      attemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
+    },
+    limiters,
+  );
   const auth = new StaffAuth(store, { throttle, hasher, devices: new DeviceCookies(sealer.deriveKey('huiying device cookies')) }, options.now, {
     secondFactor: new SecondFactor(store, sealer, options.now),
     secondFactorRequiredFor: config.STAFF_REQUIRE_2FA ? ['supervisor', 'admin'] : [],
   });
   const channels: ChannelAdapter[] = [];
   let server: Server | undefined;
-  const live = new StaffLive(auth, store, handoff);
+  const live = new StaffLive(auth, store, handoff, cluster.bus);
   let closing = false;
   const metrics = createMetrics({
     service,
@@ -188,6 +215,26 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return reloading;
   };
 
+  /** Replies never sent and messages never answered: all of them for one instance, the left-behind ones for several. */
+  function leftovers(several: boolean, now?: () => Date): { unsent: () => OutboxItem[]; awaiting: () => AwaitingMessage[] } {
+    const before = (): number => (now?.() ?? new Date()).getTime() - LEFT_BEHIND_MS;
+    return {
+      unsent: () => store.outbox.pending().filter((o) => !several || o.createdAt.getTime() < before()),
+      awaiting: () => store.messages.awaitingAnswers().filter((m) => !several || m.acknowledgedAt.getTime() < before()),
+    };
+  }
+
+  /** Reloads here, then tells the other instances (whose knowledge folder may be on another machine) to reload. */
+  const reloadEverywhere = async (): Promise<Error | null> => {
+    const failed = await reload();
+    if (!failed) cluster.bus.publish(KNOWLEDGE_CHANNEL, cluster.bus.instanceId).catch((err: Error) => logger.warn({ err: err.message }, 'cannot tell the other instances to reload'));
+    return failed;
+  };
+  const onKnowledgeChanged = (from: string): void => {
+    if (from !== cluster.bus.instanceId) void reload();
+  };
+  await cluster.bus.subscribe(KNOWLEDGE_CHANNEL, onKnowledgeChanged);
+
   const stopAll = async (): Promise<void> => {
     if (tracker) {
       // Stop accepting; requests in flight get their answers (and are stored) before anything closes.
@@ -198,6 +245,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     for (const channel of channels) await channel.stop?.().catch(() => undefined);
     live.close();
+    await cluster.bus.unsubscribe(KNOWLEDGE_CHANNEL, onKnowledgeChanged);
     if (tracker) await tracker.closeAll();
     else if (server) {
       const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
@@ -208,17 +256,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await pool?.close();
     metrics.close();
     await auth.close();
-    await limits.close();
+    await cluster.close();
     await store.checkpointer?.stop();
     store.close();
   };
 
   // Replies a previous run stored but never sent (a crash mid-delivery), read before new ones can be queued.
-  const unsent = store.outbox.pending();
-  const awaiting = store.messages.awaitingAnswers();
+  // With several instances, only those older than any delivery or answer still in progress elsewhere.
+  const leftBehind = leftovers(cluster.redis !== null, options.now);
+  const unsent = leftBehind.unsent();
+  const awaiting = leftBehind.awaiting();
   try {
     for (const plugin of options.channels ?? []) {
-      const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }), limits });
+      const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }), limits, bus: cluster.bus, clustered: cluster.redis !== null });
       if (!adapter) continue;
       channels.push(adapter);
       outbound.register(adapter);
@@ -233,7 +283,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       trustProxy: config.TRUST_PROXY,
       publicUrl: config.PUBLIC_URL,
       ops: {
-        readiness: () => checkReadiness({ store, service, draining: () => tracker?.draining ?? false }),
+        readiness: () =>
+          checkReadiness({ store, service, draining: () => tracker?.draining ?? false, ...(config.REDIS_URL ? { cluster: () => cluster.problem() } : {}) }),
         metrics,
         metricsToken: config.METRICS_TOKEN,
       },
@@ -241,7 +292,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         handoff,
         auth,
         knowledgeDir: config.KNOWLEDGE_DIR,
-        reload,
+        reload: reloadEverywhere,
         cannedReplies: () => cannedReplies,
         sealer,
         refusalDelay: new RefusalDelay(config.LOGIN_REFUSAL_DELAY_MS),
@@ -266,8 +317,26 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const resent = await outbound.flushPending(unsent);
   const late = await answerAwaiting(awaiting, { service, store, outbound });
   if (awaiting.length > 0) logger.warn({ late }, 'answered messages a previous run acknowledged but did not answer (it stopped in between)');
+  let sweeping = false;
   const sweep = setInterval(() => {
-    handoff.sweep().catch((err: Error) => logger.error({ err: err.message }, 'expiry sweep failed'));
+    // One instance of a deployment sweeps (the lease outlives two sweeps, so its holder keeps it while alive);
+    // with several, it also re-sends and answers what an instance that died left behind.
+    if (sweeping) return;
+    sweeping = true;
+    cluster.leases
+      .hold('expiry-sweep', SWEEP_MS * 3)
+      .then(async (held) => {
+        if (!held) return;
+        await handoff.sweep();
+        if (cluster.redis === null) return;
+        const resentLate = await outbound.flushPending(leftBehind.unsent());
+        const answeredLate = await answerAwaiting(leftBehind.awaiting(), { service, store, outbound });
+        if (resentLate > 0 || answeredLate.answered > 0) logger.warn({ resent: resentLate, answered: answeredLate.answered }, 'delivered what another instance left behind');
+      })
+      .catch((err: Error) => logger.error({ err: err.message }, 'expiry sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
   }, SWEEP_MS);
   sweep.unref();
   const retention = scheduleRetention(store, {
@@ -276,6 +345,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     utcOffsetMs: utcOffsetOf(hours),
     now: options.now,
     logger,
+    lease: () => cluster.leases.hold('retention', 2 * 86_400_000),
   });
   logger.info(
     { url, entries: service.knowledgeBase.entries.length, channels: channels.map((c) => c.name), resent, ms: Math.round(performance.now() - started) },
@@ -304,7 +374,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     handoff,
     channels,
     engineThreads: pool,
-    reload,
+    reload: reloadEverywhere,
     runRetention: () => retention.run(),
     close: async () => {
       logger.info({ inFlight: tracker?.active ?? 0 }, 'shutting down');

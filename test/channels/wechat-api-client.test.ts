@@ -34,15 +34,28 @@ describe('wechat customer-service API client', () => {
     expect(api.messagesFor('o-b').map((m) => m.content)).toEqual(['第一条', '第二条']);
   });
 
-  it('refreshes a token shortly before it expires', async () => {
+  it('asks for the token again shortly before it expires, and not before', async () => {
     let now = 1_000_000;
     const timed = new WeChatApiClient({ baseUrl: api.url, ...credentials, now: () => now });
+    const asked = api.tokenRequests();
     const first = await timed.accessToken();
     now += 6800 * 1000;
     expect(await timed.accessToken()).toBe(first);
-    // WeChat grants 7200 s; the client renews a few minutes before that.
+    expect(api.tokenRequests()).toBe(asked + 1);
+    // WeChat grants 7200 s; the client asks again a few minutes before that.
     now += 200 * 1000;
-    expect(await timed.accessToken()).not.toBe(first);
+    await timed.accessToken();
+    expect(api.tokenRequests()).toBe(asked + 2);
+  });
+
+  it('gives every instance of a deployment the same stable token, so none invalidates another’s', async () => {
+    const instances = [new WeChatApiClient({ baseUrl: api.url, ...credentials }), new WeChatApiClient({ baseUrl: api.url, ...credentials })];
+    const issued = api.tokensIssued();
+    const tokens = await Promise.all(instances.map((c) => c.accessToken()));
+    expect(tokens[0]).toBe(tokens[1]);
+    expect(await instances[0]!.sendText('o-shared-1', '第一台实例')).toMatchObject({ status: 'sent' });
+    expect(await instances[1]!.sendText('o-shared-2', '第二台实例')).toMatchObject({ status: 'sent' });
+    expect(api.tokensIssued()).toBeLessThanOrEqual(issued + 1);
   });
 
   it('reports the closed 48-hour window (45015) and too many messages (45047) without retrying', async () => {

@@ -27,6 +27,8 @@ export interface FakeWeChatApi {
   failNextSends(...errcodes: number[]): void;
   /** Every token handed out so far stops working (WeChat answers 40001), as after a reset elsewhere. */
   invalidateTokens(): void;
+  /** Token requests answered so far (stable_token). */
+  tokenRequests(): number;
   /** Every send from now on waits this long before it is answered (a slow platform, or a busy machine). */
   delaySends(ms: number): void;
   messagesFor(openId: string): RecordedMessage[];
@@ -46,6 +48,9 @@ export async function startFakeWeChatApi(credentials: { appId: string; appSecret
   const valid = new Set<string>();
   const failures: number[] = [];
   let issued = 0;
+  let requests = 0;
+  /** The stable token (stable_token), shared by every caller while it is valid. */
+  let stable: string | undefined;
   let sendDelayMs = 0;
 
   const json = (res: ServerResponse, body: unknown): void => {
@@ -53,6 +58,21 @@ export async function startFakeWeChatApi(credentials: { appId: string; appSecret
   };
   const handle = async (req: HttpRequest, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/stable_token') {
+      requests++;
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { grant_type?: string; appid?: string; secret?: string; force_refresh?: boolean };
+      if (body.grant_type !== 'client_credential' || body.appid !== credentials.appId || body.secret !== credentials.appSecret) {
+        return json(res, { errcode: 40125, errmsg: 'invalid appsecret' });
+      }
+      // Normal mode: the current token while it is valid; force_refresh (or none valid): a new one, the old one ends.
+      if (!body.force_refresh && stable && valid.has(stable)) return json(res, { access_token: stable, expires_in: 7200 });
+      if (stable) valid.delete(stable);
+      stable = `stable-token-${++issued}`;
+      valid.add(stable);
+      return json(res, { access_token: stable, expires_in: 7200 });
+    }
     if (req.method === 'GET' && url.pathname === '/cgi-bin/token') {
       const q = url.searchParams;
       if (q.get('grant_type') !== 'client_credential' || q.get('appid') !== credentials.appId || q.get('secret') !== credentials.appSecret) {
@@ -89,6 +109,7 @@ export async function startFakeWeChatApi(credentials: { appId: string; appSecret
     url: `http://127.0.0.1:${port}`,
     sent,
     tokensIssued: () => issued,
+    tokenRequests: () => requests,
     failNextSends: (...errcodes) => failures.push(...errcodes),
     invalidateTokens: () => valid.clear(),
     delaySends: (ms) => {

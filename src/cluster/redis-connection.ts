@@ -1,0 +1,32 @@
+/** Connections to the deployment's Redis (REDIS_URL): reconnecting by themselves, failing fast while it is down. */
+import { Redis } from 'ioredis';
+
+/** A Redis connection that never queues commands while disconnected (callers get an error at once and degrade). */
+export function connectRedis(url: string, name: string): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 5_000,
+    // Reconnect for ever, at most every 2 s: a Redis restart must not need a Huiying restart.
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    lazyConnect: true,
+  });
+}
+
+/** Why a connection is not usable, in words, or null when it is ready. */
+export function redisProblem(redis: Redis, lastError: string | null): string | null {
+  if (redis.status === 'ready') return null;
+  return `redis is ${redis.status}${lastError ? `: ${lastError}` : ''}`;
+}
+
+/** The URL without its password, for logs and messages. */
+export function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'redis://(unparseable URL)';
+  }
+}
