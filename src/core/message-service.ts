@@ -13,7 +13,7 @@ import type { DemandSignal, Engine, EngineTurn, Responder } from './engine.ts';
 import type { DeliveryResult } from './delivery.ts';
 import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
 import type { Candidate, EngineResult, IncomingMessage, Reply } from './message.ts';
-import type { AwaitingMessage, ConversationRecord, DemandRecord, CoreStore } from './ports.ts';
+import type { AwaitingMessage, ConversationLocks, ConversationRecord, CoreStore, DemandRecord } from './ports.ts';
 
 /** The knowledge base answered from, and how its model was obtained. */
 export interface LoadedKnowledge {
@@ -88,6 +88,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
   /** The last message being handled per conversation; the next one waits for it. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private sealer: TextSealer | null = null;
+  private locks: ConversationLocks | null = null;
   /** Hashes client addresses for the demand log (keyed by the data key); none before a sealer is set. */
   private addressKeys: AddressKeys | null = null;
   private responder: Responder | null = null;
@@ -121,6 +122,11 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
   setSealer(sealer: TextSealer): void {
     this.sealer = sealer;
     this.addressKeys = new AddressKeys(sealer.deriveKey('huiying demand source address'));
+  }
+
+  /** With several instances: one conversation's messages are answered one at a time across all of them. */
+  setConversationLocks(locks: ConversationLocks): void {
+    this.locks = locks;
   }
 
   /** Installs the human side (escalations); without it the bot alone answers. */
@@ -221,10 +227,12 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     return this.inOrder(message.conversationId, () => this.process(message, { send }, awaiting.id));
   }
 
-  /** Runs `work` after the conversation's earlier messages. */
+  /** Runs `work` after the conversation's earlier messages (on this instance, and on the others with `setConversationLocks`). */
   private inOrder(key: string, work: () => Promise<HandledMessage>): Promise<HandledMessage> {
     const previous = this.inFlight.get(key);
-    const run = previous ? previous.then(work) : work();
+    const locks = this.locks;
+    const step = locks ? () => locks.run(key, work) : work;
+    const run = previous ? previous.then(step) : step();
     const tail = run.catch(() => undefined);
     this.inFlight.set(key, tail);
     void tail.then(() => {

@@ -105,6 +105,12 @@ export interface OutboxRepository {
   forConversation(conversationId: string): OutboxItem[];
 }
 
+/** Keeps the messages of one conversation in order across the instances of a deployment (none: this instance alone). */
+export interface ConversationLocks {
+  /** Runs `work` while no other instance answers a message of the conversation. */
+  run<T>(conversationId: string, work: () => Promise<T>): Promise<T>;
+}
+
 /** The repositories the core uses, plus a unit of work (the whole store, `src/store/store.ts`, has more). */
 export interface CoreStore {
   conversations: ConversationRepository;

@@ -37,6 +37,7 @@ import type { ChannelAdapter, ChannelPlugin } from './channel-adapter.ts';
 import { StaffLive } from './staff-live.ts';
 import { checkSharedKey, joinCluster } from '../cluster/cluster.ts';
 import { memoryLimiters, redisLimiters } from '../cluster/limiters.ts';
+import { RedisConversationLocks } from '../cluster/conversation-locks.ts';
 
 export interface RunningServer {
   url: string;
@@ -142,6 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   service.setInterceptor(handoff);
   const sealer = config.DATA_KEY ? TextSealer.fromBase64(config.DATA_KEY) : TextSealer.fromKeyFile(join(dirname(config.DATABASE_PATH), 'data.key'));
   service.setSealer(sealer);
+  if (cluster.redis) service.setConversationLocks(new RedisConversationLocks(cluster.redis, cluster.prefix));
   try {
     if (config.REDIS_URL && !(await checkSharedKey(cluster, sealer.deriveKey('huiying data key fingerprint'), config.REDIS_URL))) {
       logger.warn('could not check that the other instances use the same DATA_KEY (Redis unreachable)');

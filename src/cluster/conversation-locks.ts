@@ -1,0 +1,60 @@
+/**
+ * Messages of one conversation are answered one after another, each from the state the previous one left.
+ * Within an instance a promise chain does it (MessageService); across instances a Redis lock per conversation.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { ConversationLocks } from '../core/ports.ts';
+
+/** Deletes the lock only when this holder still has it. */
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+
+export interface RedisConversationLocksOptions {
+  /** How long a lock lives if its holder dies mid-turn (ms). */
+  ttlMs?: number;
+  /** How long to wait for another instance's turn before answering anyway (ms). */
+  maxWaitMs?: number;
+}
+
+/** One lock per conversation in Redis (SET NX PX, released by its holder only). */
+export class RedisConversationLocks implements ConversationLocks {
+  private readonly ttlMs: number;
+  private readonly maxWaitMs: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    options: RedisConversationLocksOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 30_000;
+    this.maxWaitMs = options.maxWaitMs ?? 10_000;
+  }
+
+  /**
+   * Runs `work` holding the conversation's lock. If Redis cannot be reached, or another instance holds the
+   * lock longer than `maxWaitMs`, the work runs anyway: a citizen is answered rather than kept waiting.
+   */
+  async run<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    const key = `${this.prefix}conversation-lock:${conversationId}`;
+    const token = randomBytes(9).toString('base64url');
+    const held = await this.acquire(key, token);
+    try {
+      return await work();
+    } finally {
+      if (held) await this.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+    }
+  }
+
+  private async acquire(key: string, token: string): Promise<boolean> {
+    const deadline = Date.now() + this.maxWaitMs;
+    for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+      try {
+        if ((await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) === 'OK') return true;
+      } catch {
+        return false;
+      }
+      if (Date.now() + wait > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
