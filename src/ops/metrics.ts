@@ -31,6 +31,8 @@ export interface MetricsDeps {
   logins?: { auth: StaffAuth; hashQueue: () => number };
   /** Engine threads running now (ENGINE_THREADS). */
   engineThreads?: () => number;
+  /** With several instances: why Redis cannot be reached, or null (absent: this instance alone, no gauge). */
+  cluster?: () => string | null;
   /** Requests the engine threads sent to a second thread (hedged). */
   engineHedged?: () => number;
   /** Texts whose analysis came from the engines' memory (hits) or was computed (misses), all threads, since the start. */
@@ -160,6 +162,17 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       registers,
       collect() {
         this.set(groupCommit().writes);
+      },
+    });
+  }
+  const cluster = deps.cluster;
+  if (cluster) {
+    new Gauge({
+      name: 'huiying_redis_up',
+      help: '1 while the Redis shared by the instances (REDIS_URL) answers, 0 while it cannot be reached.',
+      registers,
+      collect() {
+        this.set(cluster() === null ? 1 : 0);
       },
     });
   }

@@ -180,6 +180,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     walSyncs: store.batcher,
     logins: { auth, hashQueue: () => hasher.queued },
     engineThreads: () => (closing ? 0 : (pool?.size ?? 0)),
+    ...(config.REDIS_URL ? { cluster: () => cluster.problem() } : {}),
     engineHedged: () => pool?.hedged ?? 0,
     analysisCache: () => ({
       hits: analysisStats.hits + (pool?.analysisStats.hits ?? 0),

@@ -138,15 +138,18 @@ describe.skipIf(!redisUrl)('an instance whose Redis goes away mid-run', () => {
       fetch(`${server.url}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: id, text: '居住证怎么办理' }) });
     try {
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^huiying_redis_up 1$/m);
       await proxy.down();
       const notReady = await eventually(async () => {
         const r = await fetch(`${server.url}/readyz`);
         return r.status === 503 ? ((await r.json()) as { reason: string }) : undefined;
       }, 5000, 'readiness to notice');
       expect(notReady.reason).toMatch(/redis is/);
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^huiying_redis_up 0$/m);
       expect((await ask('redis-gone-0001')).status).toBe(200);
       await proxy.up();
       await eventually(async () => ((await fetch(`${server.url}/readyz`)).status === 200 ? true : undefined), 10_000, 'readiness after Redis is back');
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^huiying_redis_up 1$/m);
       expect((await ask('redis-gone-0002')).status).toBe(200);
     } finally {
       await server.stop();

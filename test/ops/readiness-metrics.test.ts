@@ -123,6 +123,8 @@ describe('/metrics', () => {
     expect(sample(text, 'huiying_demand_signals_total', { reason: 'no_match' })).toBe(1);
     expect(sample(text, 'huiying_model_training_seconds')).toBeGreaterThan(0);
     expect(sample(text, 'huiying_model_from_cache')).toBe(1);
+    // A single instance (no REDIS_URL) has no Redis to report.
+    expect(text).not.toContain('huiying_redis_up');
     expect(sample(text, 'huiying_knowledge_entries')).toBe(server.service.knowledgeBase.entries.length);
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
