@@ -5,9 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ConversationLocks } from '../core/ports.ts';
-
-/** Deletes the lock only when this holder still has it. */
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+import { releaseIfHeld } from './redis-connection.ts';
 
 export interface RedisConversationLocksOptions {
   /** How long a lock lives if its holder dies mid-turn (ms). */
@@ -41,7 +39,7 @@ export class RedisConversationLocks implements ConversationLocks {
     try {
       return await work();
     } finally {
-      if (held) await this.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+      if (held) await releaseIfHeld(this.redis, key, token);
     }
   }
 

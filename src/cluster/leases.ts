@@ -3,6 +3,7 @@
  * the instance holding a named lease does it; when the holder dies its lease runs out and another takes it.
  */
 import type { Redis } from 'ioredis';
+import { releaseIfHeld } from './redis-connection.ts';
 
 export interface Leases {
   /**
@@ -33,9 +34,6 @@ end
 if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 return 0`;
 
-/** Deletes the lease only when this instance holds it. */
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
-
 /** Leases as Redis keys holding the holder's instance id, set with NX and an expiry. */
 export class RedisLeases implements Leases {
   private readonly held = new Set<string>();
@@ -59,7 +57,7 @@ export class RedisLeases implements Leases {
   }
 
   async releaseAll(): Promise<void> {
-    for (const key of this.held) await this.redis.eval(RELEASE, 1, key, this.instanceId).catch(() => undefined);
+    for (const key of this.held) await releaseIfHeld(this.redis, key, this.instanceId);
     this.held.clear();
   }
 }

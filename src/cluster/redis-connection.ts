@@ -14,6 +14,14 @@ export function connectRedis(url: string, name: string): Redis {
   });
 }
 
+/** Deletes `key` only while it still holds `token` (a lock or lease is released by its holder, never by another). */
+const RELEASE_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+
+/** Releases the lock or lease `key` if `token` still holds it; a Redis that cannot be reached lets it run out instead. */
+export async function releaseIfHeld(redis: Redis, key: string, token: string): Promise<void> {
+  await redis.eval(RELEASE_IF_HELD, 1, key, token).catch(() => undefined);
+}
+
 /** Why a connection is not usable, in words, or null when it is ready. */
 export function redisProblem(redis: Redis, lastError: string | null): string | null {
   if (redis.status === 'ready') return null;

@@ -111,6 +111,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const hours = loadServiceHours(config.KNOWLEDGE_DIR);
   let cannedReplies: CannedReply[] = loadCannedReplies(config.KNOWLEDGE_DIR);
   const cluster = await joinCluster(config, (problem) => logger.error({ problem }, 'what the instances share cannot be reached; readiness reports it until it can'));
+  /** True when this instance is one of several (REDIS_URL); then readiness and metrics report Redis too. */
+  const clustered = cluster.redis !== null;
+  const clusterProblem = clustered ? { cluster: () => cluster.problem() } : {};
   const store = new SqliteStore(config.DATABASE_PATH, { backgroundCheckpoints: true });
   store.checkpointer?.on('problem', (problem) => logger.warn(problem));
   const dataFolder = dirname(config.DATABASE_PATH);
@@ -127,7 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       trustProxy: config.TRUST_PROXY,
     },
     limiters,
-    cluster.redis !== null,
+    clustered,
   );
   const outbound = new OutboundRouter(store);
   outbound.register(apiReplySender);
@@ -145,7 +148,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   service.setSealer(sealer);
   if (cluster.redis) service.setConversationLocks(new RedisConversationLocks(cluster.redis, cluster.prefix));
   try {
-    if (config.REDIS_URL && !(await checkSharedKey(cluster, sealer.deriveKey('huiying data key fingerprint'), config.REDIS_URL))) {
+    if (!(await checkSharedKey(cluster, sealer.deriveKey('huiying data key fingerprint'), config.REDIS_URL ?? ''))) {
       logger.warn('could not check that the other instances use the same DATA_KEY (Redis unreachable)');
     }
   } catch (err) {
@@ -180,7 +183,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     walSyncs: store.batcher,
     logins: { auth, hashQueue: () => hasher.queued },
     engineThreads: () => (closing ? 0 : (pool?.size ?? 0)),
-    ...(config.REDIS_URL ? { cluster: () => cluster.problem() } : {}),
+    ...clusterProblem,
     engineHedged: () => pool?.hedged ?? 0,
     analysisCache: () => ({
       hits: analysisStats.hits + (pool?.analysisStats.hits ?? 0),
@@ -266,12 +269,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   // Replies a previous run stored but never sent (a crash mid-delivery), read before new ones can be queued.
   // With several instances, only those older than any delivery or answer still in progress elsewhere.
-  const leftBehind = leftovers(cluster.redis !== null, options.now);
+  const leftBehind = leftovers(clustered, options.now);
   const unsent = leftBehind.unsent();
   const awaiting = leftBehind.awaiting();
   try {
     for (const plugin of options.channels ?? []) {
-      const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }), limits, bus: cluster.bus, clustered: cluster.redis !== null });
+      const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }), limits, bus: cluster.bus, clustered });
       if (!adapter) continue;
       channels.push(adapter);
       outbound.register(adapter);
@@ -286,8 +289,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       trustProxy: config.TRUST_PROXY,
       publicUrl: config.PUBLIC_URL,
       ops: {
-        readiness: () =>
-          checkReadiness({ store, service, draining: () => tracker?.draining ?? false, ...(config.REDIS_URL ? { cluster: () => cluster.problem() } : {}) }),
+        readiness: () => checkReadiness({ store, service, draining: () => tracker?.draining ?? false, ...clusterProblem }),
         metrics,
         metricsToken: config.METRICS_TOKEN,
       },
@@ -331,7 +333,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       .then(async (held) => {
         if (!held) return;
         await handoff.sweep();
-        if (cluster.redis === null) return;
+        if (!clustered) return;
         const resentLate = await outbound.flushPending(leftBehind.unsent());
         const answeredLate = await answerAwaiting(leftBehind.awaiting(), { service, store, outbound });
         if (resentLate > 0 || answeredLate.answered > 0) logger.warn({ resent: resentLate, answered: answeredLate.answered }, 'delivered what another instance left behind');

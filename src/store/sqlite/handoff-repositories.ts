@@ -23,13 +23,12 @@ import type {
 import type { OutboxItem, OutboxRepository, OutboxStatus } from '../../core/ports.ts';
 import type { AuditEntry, Escalation, EscalationNote, EscalationState, StaffMember } from '../../handoff/types.ts';
 import { OPEN_STATES, QUEUED_STATES } from '../../handoff/types.ts';
-import { statement } from './statement-cache.ts';
+import { placeholders, statement } from './statement-cache.ts';
 
 type Row = Record<string, unknown>;
 type Db = Database.Database;
 
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as number));
-const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 const PATCH_COLUMNS: Record<keyof EscalationPatch, string> = {
   department: 'department',
@@ -78,8 +77,6 @@ function toEscalation(row: Row): Escalation {
     followUpOpen: row.follow_up_open === 1,
   };
 }
-
-const inList = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
 
 export class SqliteEscalations implements EscalationRepository {
   constructor(private readonly db: Db) {}
@@ -154,7 +151,7 @@ export class SqliteEscalations implements EscalationRepository {
   }
 
   countOpen(): Array<{ department: string; state: EscalationState; count: number }> {
-    return statement(this.db, `SELECT department, state, COUNT(*) AS count FROM escalations WHERE state IN (${inList(OPEN_STATES)}) GROUP BY department, state`).all(
+    return statement(this.db, `SELECT department, state, COUNT(*) AS count FROM escalations WHERE state IN (${placeholders(OPEN_STATES.length)}) GROUP BY department, state`).all(
       ...OPEN_STATES,
     ) as Array<{ department: string; state: EscalationState; count: number }>;
   }
@@ -163,12 +160,12 @@ export class SqliteEscalations implements EscalationRepository {
     return statement(
       this.db,
       `SELECT department, COUNT(*) AS count FROM escalations
-       WHERE state IN (${inList(OPEN_STATES)}) AND first_response_at IS NULL AND due_at < ? GROUP BY department`,
+       WHERE state IN (${placeholders(OPEN_STATES.length)}) AND first_response_at IS NULL AND due_at < ? GROUP BY department`,
     ).all(...OPEN_STATES, now.getTime()) as Array<{ department: string; count: number }>;
   }
 
   oldestWaiting(): Array<{ department: string; since: Date }> {
-    const rows = statement(this.db, `SELECT department, MIN(created_at) AS oldest FROM escalations WHERE state IN (${inList(QUEUED_STATES)}) GROUP BY department`).all(
+    const rows = statement(this.db, `SELECT department, MIN(created_at) AS oldest FROM escalations WHERE state IN (${placeholders(QUEUED_STATES.length)}) GROUP BY department`).all(
       ...QUEUED_STATES,
     ) as Array<{ department: string; oldest: number }>;
     return rows.map((r) => ({ department: r.department, since: new Date(r.oldest) }));

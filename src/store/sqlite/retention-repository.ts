@@ -4,9 +4,9 @@ import { OPEN_STATES } from '../../handoff/types.ts';
 import type { DailyStat, RetentionCounts, RetentionRepository } from '../../ops/ports.ts';
 import { DELETED_TEXT, type RetentionMode } from '../../ops/retention.ts';
 import { maskPersonalData } from '../../privacy/mask.ts';
+import { placeholders } from './statement-cache.ts';
 
 const DAY_MS = 86_400_000;
-const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 export class SqliteRetention implements RetentionRepository {
   constructor(private readonly db: Database.Database) {}

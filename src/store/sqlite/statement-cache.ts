@@ -6,6 +6,9 @@ const MAX_STATEMENTS = 500;
 
 const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
+/** `?, ?, ?` for an `IN (...)` list of `n` values. */
+export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
 /** `db.prepare(sql)`, prepared once; the statement comes back with `pluck` off, as a fresh one would. */
 export function statement(db: Database.Database, sql: string): Database.Statement {
   let cache = caches.get(db);
