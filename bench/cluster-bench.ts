@@ -76,7 +76,7 @@ async function load(servers: ServerProcess[], label: string, dir: string): Promi
   const cpu = servers.reduce((n, s, i) => n + (s.cpuMs() - cpuBefore[i]!), 0);
   const store = new SqliteStore(join(dir, 'huiying.db'));
   const inbound = store.db.prepare("SELECT COUNT(*) FROM messages WHERE direction = 'in'").pluck().get() as number;
-  store.close();
+  await store.close();
   console.log(
     `${label.padEnd(22)} ${(ok / seconds).toFixed(0).padStart(7)} msg/s   p50 ${latency.percentile(0.5).toFixed(1).padStart(6)} ms   p99 ${latency.percentile(0.99).toFixed(1).padStart(7)} ms   ` +
       `non-2xx/errors ${String(failed).padStart(4)}   stored ${inbound} of ${ok + servers.length * 300} acknowledged   CPU ${(cpu / ok).toFixed(2)} ms/msg`,
@@ -114,7 +114,7 @@ for (const [count, redis] of [[1, false] as const, ...COUNTS.map((n) => [n, true
   const dir = mkdtempSync(join(tmpdir(), 'huiying-cluster-bench-'));
   const seed = new SqliteStore(join(dir, 'huiying.db'));
   await createStaff(seed, 'bench-staff', 'supervisor', []);
-  seed.close();
+  await seed.close();
   const servers = await startInstances(dir, count, redis);
   try {
     await load(servers, `${count} instance${count > 1 ? 's' : ''}${redis ? ', Redis' : ', no Redis'}`, dir);

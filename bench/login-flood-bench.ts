@@ -153,9 +153,9 @@ async function flood(url: string, count: number): Promise<{ stop: () => Promise<
 
 const dir = mkdtempSync(join(tmpdir(), 'huiying-login-flood-'));
 const store = new SqliteStore(join(dir, 'huiying.db'));
-store.staff.create({ name: 'admin', displayName: 'Admin', role: 'admin', departments: [], passwordHash: await hashPassword('the-admin-password-1') });
-store.staff.create({ name: 'agent', displayName: 'Agent', role: 'agent', departments: ['taxation'], passwordHash: await hashPassword('the-agent-password-1') });
-store.close();
+await store.staff.create({ name: 'admin', displayName: 'Admin', role: 'admin', departments: [], passwordHash: await hashPassword('the-admin-password-1') });
+await store.staff.create({ name: 'agent', displayName: 'Agent', role: 'agent', departments: ['taxation'], passwordHash: await hashPassword('the-agent-password-1') });
+await store.close();
 
 /** The login settings (LOGIN_*) of this process's environment, passed to the server to measure them. */
 const loginSettings = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('LOGIN_')));

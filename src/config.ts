@@ -5,6 +5,16 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('data/huiying.db'),
+  /**
+   * PostgreSQL instead of the embedded SQLite file (postgres://user:password@host:5432/db; `?sslmode=require` for
+   * TLS): what a deployment of several machines needs. Unset: SQLite at DATABASE_PATH.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL, e.g. postgres://huiying@127.0.0.1:5432/huiying')
+    .optional(),
+  /** PostgreSQL connections this instance keeps open at most (each instance has its own pool). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   KNOWLEDGE_DIR: z.string().min(1).default('knowledge'),
   INTENTS_DIR: z.string().min(1).default('intents'),
   MODEL_CACHE_DIR: z.string().min(1).default('data/models'),

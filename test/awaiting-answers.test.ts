@@ -58,10 +58,10 @@ describe('messages acknowledged but not answered', () => {
     server = await start();
     const late = await eventually(() => api.messagesFor('o-waiting')[0], 8000, 'the answer after the restart');
     expect(late.content).toContain('居住证');
-    const transcript = server.store.messages.listByConversation('wechat:o-waiting').map((m) => m.direction);
+    const transcript = (await server.store.messages.listByConversation('wechat:o-waiting')).map((m) => m.direction);
     expect(transcript).toEqual(['in', 'out']);
     expect(api.messagesFor('o-old')).toEqual([]);
-    expect(server.store.messages.awaitingAnswers()).toEqual([]);
+    expect(await server.store.messages.awaitingAnswers()).toEqual([]);
     // WeChat's own retry of the message is still recognised: no second answer.
     const again = new WeChatCallbackClient({ url: `${server.url}/channels/wechat`, token: WX.token, appId: WX.appId });
     expect(await again.text('o-waiting', '居住证怎么办理?', '5001')).toMatchObject({ status: 200, body: 'success' });

@@ -51,11 +51,11 @@ describe('console administration', () => {
 
   it("unlocks an account's login from the staff page, and the audit log says who did", async () => {
     const page = await staffPageAsRoot();
-    const epoch = server.store.staff.findByName('lin')!.loginEpoch;
+    const epoch = (await server.store.staff.findByName('lin'))!.loginEpoch;
     await page.getByRole('button', { name: '解除登录限制 lin' }).click();
     await page.getByRole('status').filter({ hasText: '已解除 lin 的登录限制' }).waitFor();
-    expect(server.store.staff.findByName('lin')!.loginEpoch).toBe(epoch + 1);
-    const entry = server.store.audit.list(20).find((e) => e.action === 'login_unlock');
-    expect(entry).toMatchObject({ target: 'lin', staffId: server.store.staff.findByName('root')!.id });
+    expect((await server.store.staff.findByName('lin'))!.loginEpoch).toBe(epoch + 1);
+    const entry = (await server.store.audit.list(20)).find((e) => e.action === 'login_unlock');
+    expect(entry).toMatchObject({ target: 'lin', staffId: (await server.store.staff.findByName('root'))!.id });
   }, 120_000);
 });

@@ -33,7 +33,7 @@ describe('save as FAQ', () => {
     const first = citizen(server.url, 'faq-citizen-0001');
     expect((await first(question)).outcome).toBe('unanswered');
     expect((await first('转人工')).outcome).toBe('escalated');
-    const opened = server.store.escalations.findOpen('faq-citizen-0001')!;
+    const opened = (await server.store.escalations.findOpen('faq-citizen-0001'))!;
     await createStaff(server.store, 'faq-agent', 'agent', [opened.department]);
 
     const agent = await login(server.url, 'faq-agent');

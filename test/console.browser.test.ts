@@ -16,7 +16,7 @@ const contexts: BrowserContext[] = [];
 const PASSWORD = 'correct-horse-battery';
 
 async function addStaff(name: string, displayName: string, role: StaffRole, departments: string[] = []): Promise<number> {
-  return server.store.staff.create({ name, displayName, role, departments, passwordHash: await hashPassword(PASSWORD) }).id;
+  return (await server.store.staff.create({ name, displayName, role, departments, passwordHash: await hashPassword(PASSWORD) })).id;
 }
 
 beforeAll(async () => {
@@ -96,7 +96,7 @@ async function holdableLiveFeed(page: Page): Promise<{ hold(): void; release(): 
 }
 
 const caseItem = (page: Page, caseNumber: string): Locator => page.locator(`.case-item[data-case="${caseNumber}"]`);
-const caseId = (caseNumber: string): number => server.store.escalations.list().find((e) => e.caseNumber === caseNumber)!.id;
+const caseId = async (caseNumber: string): Promise<number> => (await server.store.escalations.list()).find((e) => e.caseNumber === caseNumber)!.id;
 
 describe('staff console in a browser', () => {
   it('takes a case from the widget live: claim, reply, note, resolve; the citizen rates; a supervisor sees the rating', async () => {
@@ -205,7 +205,8 @@ describe('staff console in a browser', () => {
     const winner = results[0] === 'won' ? consoles[0] : consoles[1];
     const loser = winner === consoles[0] ? consoles[1] : consoles[0];
     const winnerName = winner === consoles[0] ? '李娜' : '赵强';
-    expect(server.store.staff.get(server.store.escalations.get(caseId(caseNumber))!.assigneeId!)?.displayName).toBe(winnerName);
+    const assigneeId = (await server.store.escalations.get(await caseId(caseNumber)))!.assigneeId!;
+    expect((await server.store.staff.get(assigneeId))?.displayName).toBe(winnerName);
     await loser.getByText(`该咨询由 ${winnerName} 处理中。`).waitFor();
     expect(await loser.getByLabel('回复市民').count()).toBe(0);
     await winner.getByLabel('回复市民').waitFor();
@@ -233,7 +234,7 @@ describe('staff console in a browser', () => {
     await logInToQueue(page, 'taxclerk');
     await page.getByText('暂无待处理的咨询。').waitFor();
     expect(await page.locator('.case-item').count()).toBe(0);
-    const direct = await page.request.get(`${server.url}/api/v1/escalations/${caseId(caseNumber)}`);
+    const direct = await page.request.get(`${server.url}/api/v1/escalations/${await caseId(caseNumber)}`);
     expect(direct.status()).toBe(403);
 
     await page.getByRole('button', { name: 'Switch to English' }).click();
@@ -271,7 +272,7 @@ describe('staff console in a browser', () => {
       await fetch(`${server.url}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId, text }) });
     }
     const opened = await eventually(() => server.store.escalations.findOpen(conversationId), 5000, 'the case');
-    server.store.escalations.update(opened.id, { dueAt: new Date(Date.now() - 90_000) });
+    await server.store.escalations.update(opened.id, { dueAt: new Date(Date.now() - 90_000) });
     expect(await caseItem(page, opened.caseNumber).count()).toBe(0);
 
     release();

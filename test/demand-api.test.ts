@@ -24,9 +24,9 @@ const ID_NUMBER = '110101199003071234';
 const DOG = ['养犬登记怎么办理', '养犬登记在哪里办', '办理养犬登记需要什么材料', '养犬登记证去哪办', `我的身份证${ID_NUMBER}能办养犬登记吗`, '养犬登记要多少钱'];
 const PARKING = ['公园停车场怎么收费', '公园停车收费标准是多少', '公园停车场收费吗'];
 
-function seed(texts: readonly string[], daysAgo: (i: number) => number, candidates: Array<{ entryId: string; score: number }>, channel = 'web'): void {
-  texts.forEach((text, i) => {
-    server.store.demand.record({
+async function seed(texts: readonly string[], daysAgo: (i: number) => number, candidates: Array<{ entryId: string; score: number }>, channel = 'web'): Promise<void> {
+  for (const [i, text] of texts.entries()) {
+    await server.store.demand.record({
       conversationId: `seed-${text}`,
       channel,
       lang: 'zh',
@@ -35,7 +35,7 @@ function seed(texts: readonly string[], daysAgo: (i: number) => number, candidat
       candidates,
       createdAt: new Date(Date.now() - daysAgo(i) * DAY),
     });
-  });
+  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,8 +46,8 @@ beforeAll(async () => {
   knowledgeDir = join(mkdtempSync(join(tmpdir(), 'huiying-demand-')), 'knowledge');
   cpSync('knowledge', knowledgeDir, { recursive: true });
   server = await startTestServer({ config: { KNOWLEDGE_DIR: knowledgeDir } });
-  seed(DOG, (i) => (i < 4 ? 1 : 10 + i), [{ entryId: 'household-residence-permit-application', score: 0.31 }, { entryId: 'household-hukou-transfer', score: 0.2 }]);
-  seed(PARKING, (i) => 2 + i, [], 'telegram');
+  await seed(DOG, (i) => (i < 4 ? 1 : 10 + i), [{ entryId: 'household-residence-permit-application', score: 0.31 }, { entryId: 'household-hukou-transfer', score: 0.2 }]);
+  await seed(PARKING, (i) => 2 + i, [], 'telegram');
   await createStaff(server.store, 'dm-super', 'supervisor', []);
   await createStaff(server.store, 'dm-admin', 'admin', []);
   await createStaff(server.store, 'dm-agent', 'agent', ['public-security']);
@@ -82,14 +82,14 @@ describe('demand topics API', () => {
     expect(parking?.department).toBeNull();
 
     // A new signal invalidates the cache; the topic keeps its id.
-    seed(['养犬登记怎么办'], () => 0, []);
+    await seed(['养犬登记怎么办'], () => 0, []);
     const again = await supervisor.get('/api/v1/demand/topics');
     const dogAgain = findDog(again.body.topics);
     expect(dogAgain.id).toBe(dog.id);
     expect(dogAgain.size).toBe(DOG.length + 1);
 
     // The state is saved: a fresh instance (a restarted server) gives the same ids.
-    const restarted = new DemandTopics(server.store, () => undefined).group({});
+    const restarted = await new DemandTopics(server.store, () => undefined).group({});
     expect(restarted.topics.map((t) => t.id)).toContain(dog.id);
 
     // Filters: channel, kind, department.
@@ -131,7 +131,7 @@ describe('demand topics API', () => {
     const ignored = await supervisor.post(`/api/v1/demand/topics/${parking.id}/ignore`, { reason: '不属于政务服务' });
     expect(ignored.status).toBe(200);
     expect(ignored.body.topic.status).toBe('ignored');
-    seed(['公园停车场收费多少钱'], () => 0, [], 'telegram');
+    await seed(['公园停车场收费多少钱'], () => 0, [], 'telegram');
     const after = (await supervisor.get('/api/v1/demand/topics')).body.topics;
     expect(after.map((t: TopicBody) => t.id)).not.toContain(parking.id);
     const ignoredList = (await supervisor.get('/api/v1/demand/topics?status=ignored')).body.topics;

@@ -77,8 +77,8 @@ beforeAll(() => {
   escalation('housing-fund', '2026-11-03 10:00', 60, null);
 });
 
-afterAll(() => {
-  store?.close();
+afterAll(async () => {
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -87,8 +87,8 @@ describe('dashboard figures', () => {
     expect(['answered', 'escalated', 'staff', 'unanswered', 'clarify', 'smalltalk'].map(outcomeGroup)).toEqual(['answered', 'escalated', 'escalated', 'unanswered', 'unanswered', 'other']);
   });
 
-  it('counts questions per day by outcome, from live rows and daily_stats, without double counting', () => {
-    const d = demandDashboard(store.demandAnalytics, { fromDay: '2026-11-01', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
+  it('counts questions per day by outcome, from live rows and daily_stats, without double counting', async () => {
+    const d = await demandDashboard(store.demandAnalytics, { fromDay: '2026-11-01', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
     expect(d.perDay).toEqual([
       { day: '2026-11-01', total: 12, answered: 7, escalated: 2, unanswered: 3, other: 0 },
       { day: '2026-11-02', total: 6, answered: 3, escalated: 1, unanswered: 2, other: 0 },
@@ -102,8 +102,8 @@ describe('dashboard figures', () => {
     ]);
   });
 
-  it('gives answer and escalation rates per department', () => {
-    const d = demandDashboard(store.demandAnalytics, { fromDay: '2026-11-02', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
+  it('gives answer and escalation rates per department', async () => {
+    const d = await demandDashboard(store.demandAnalytics, { fromDay: '2026-11-02', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
     expect(d.perDepartment).toEqual([
       // unanswered: the no_match signal without candidates
       { department: 'general', answered: 0, escalated: 0, unanswered: 1, answerRate: 0, escalationRate: 0 },
@@ -114,8 +114,8 @@ describe('dashboard figures', () => {
     ]);
   });
 
-  it('measures first-response time and target compliance per department, and ratings per day', () => {
-    const d = demandDashboard(store.demandAnalytics, { fromDay: '2026-11-02', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
+  it('measures first-response time and target compliance per department, and ratings per day', async () => {
+    const d = await demandDashboard(store.demandAnalytics, { fromDay: '2026-11-02', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-10 00:00')) });
     expect(d.responseTimes).toEqual([
       { department: 'housing-fund', cases: 2, responded: 1, withinTarget: 1, breached: 1, compliance: 0.5, medianMinutes: 5, meanMinutes: 5 },
       { department: 'public-security', cases: 2, responded: 2, withinTarget: 1, breached: 1, compliance: 0.5, medianMinutes: 27.5, meanMinutes: 27.5 },
@@ -125,7 +125,7 @@ describe('dashboard figures', () => {
       { day: '2026-11-03', satisfied: 0, basically_satisfied: 1, dissatisfied: 0 },
     ]);
     // Before the unanswered case is due, it is not a breach yet.
-    const early = demandDashboard(store.demandAnalytics, { fromDay: '2026-11-03', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-03 10:30')) });
+    const early = await demandDashboard(store.demandAnalytics, { fromDay: '2026-11-03', toDay: '2026-11-03', departmentOf, now: new Date(local('2026-11-03 10:30')) });
     expect(early.responseTimes).toEqual([{ department: 'housing-fund', cases: 2, responded: 1, withinTarget: 1, breached: 0, compliance: 1, medianMinutes: 5, meanMinutes: 5 }]);
   });
 });

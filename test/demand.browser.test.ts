@@ -81,7 +81,7 @@ describe('Demand page', () => {
     await widget.goto(server.url);
     await widget.getByRole('button', { name: /打开在线咨询/ }).click();
     await widgetAsks(widget, PHRASINGS[4]!);
-    expect(server.store.demand.list().length).toBeGreaterThanOrEqual(PHRASINGS.length);
+    expect((await server.store.demand.list()).length).toBeGreaterThanOrEqual(PHRASINGS.length);
 
     const supervisor = await logIn('demand-super');
     await supervisor.getByRole('button', { name: '需求分析', exact: true }).click();

@@ -47,8 +47,8 @@ async function telegramSays(chatId: number, text: string): Promise<void> {
 }
 
 /** Resolves a case of the conversation in a department, as staff would have. */
-function resolvedCase(conversationId: string, channel: string, department: string): void {
-  const { escalation } = server.store.escalations.open({
+async function resolvedCase(conversationId: string, channel: string, department: string): Promise<void> {
+  const { escalation } = await server.store.escalations.open({
     conversationId,
     channel,
     department,
@@ -59,7 +59,7 @@ function resolvedCase(conversationId: string, channel: string, department: strin
     dueAt: new Date(),
     caseDay: '20261126',
   });
-  expect(server.store.escalations.transition(escalation.id, ['pending'], 'resolved', { resolvedAt: new Date() })).toBe(true);
+  expect(await server.store.escalations.transition(escalation.id, ['pending'], 'resolved', { resolvedAt: new Date() })).toBe(true);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -98,10 +98,10 @@ beforeAll(async () => {
   const wechat = new WeChatCallbackClient({ url: `${server.url}/channels/wechat`, token: WX.token, appId: WX.appId });
   const old = String(Math.floor((Date.now() - 50 * 3_600_000) / 1000));
   await wechat.post({ ToUserName: wechat.accountId, FromUserName: WECHAT_OLD, CreateTime: old, MsgType: 'text', Content: '养犬登记需要带什么', MsgId: '7100000000000000001' });
-  expect(server.store.demand.list().length).toBe(4);
+  expect((await server.store.demand.list()).length).toBe(4);
   // People resolved two of these conversations' escalations in public security.
-  resolvedCase('telegram:7002', 'telegram', 'public-security');
-  resolvedCase(API_CITIZEN, 'api', 'public-security');
+  await resolvedCase('telegram:7002', 'telegram', 'public-security');
+  await resolvedCase(API_CITIZEN, 'api', 'public-security');
 });
 
 afterAll(async () => {
@@ -175,7 +175,7 @@ describe('FAQ drafts from a demand topic', () => {
     const published = await admin.post(`/api/v1/faq-drafts/${draft.id}/publish`, { notify: true });
     expect(published.status).toBe(200);
     expect(published.body.draft.status).toBe('published');
-    const notices = server.store.faqDrafts.notices(draft.id).map((n) => [n.conversationId, n.status, n.reason]);
+    const notices = (await server.store.faqDrafts.notices(draft.id)).map((n) => [n.conversationId, n.status, n.reason]);
     expect(notices.sort()).toEqual([
       [API_CITIZEN, 'sent', null],
       ['telegram:7001', 'sent', null],

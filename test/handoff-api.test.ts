@@ -27,7 +27,7 @@ async function openCase(conversationId: string, question = '身份证丢了怎�
   const say = citizen(server.url, conversationId);
   await say(question);
   const escalated = await say('转人工');
-  const [open] = server.store.escalations.list().filter((e) => e.conversationId === conversationId);
+  const [open] = (await server.store.escalations.list()).filter((e) => e.conversationId === conversationId);
   return { say, escalated, caseId: open!.id };
 }
 
@@ -126,7 +126,7 @@ describe('escalation lifecycle', () => {
   it('opens a case from the demand log at a staff member\'s request', async () => {
     const say = citizen(server.url, 'handoff-from-demand');
     await say('小区里的流浪猫太多了晚上一直叫，能不能派人来管管');
-    const signal = server.store.demand.list().find((d) => d.conversationId === 'handoff-from-demand')!;
+    const signal = (await server.store.demand.list()).find((d) => d.conversationId === 'handoff-from-demand')!;
     const boss = await login(server.url, 'boss');
     const opened = await boss.post(`/api/v1/demand/${signal.id}/escalate`);
     expect(opened.status).toBe(201);
@@ -152,7 +152,7 @@ describe('escalation policy', () => {
       const second = await say('木星的卫星有几颗');
       expect(second.outcome).toBe('escalated');
       expect(second.replies.at(-1)?.text).toContain('您的咨询已转人工');
-      expect(strict.store.escalations.findOpen('policy-misses')?.trigger).toBe('repeated_misses');
+      expect((await strict.store.escalations.findOpen('policy-misses'))?.trigger).toBe('repeated_misses');
     } finally {
       await strict.stop();
     }

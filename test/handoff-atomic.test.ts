@@ -40,16 +40,16 @@ describe('opening a case', () => {
     } finally {
       server.store.db.exec('DROP TRIGGER temp.refuse_answers');
     }
-    expect(server.store.escalations.findOpen(conversation)).toBeUndefined();
+    expect(await server.store.escalations.findOpen(conversation)).toBeUndefined();
     expect(announced).toEqual([]);
     // What the citizen wrote is still kept.
-    const kept = server.store.messages.listByConversation(conversation).map((m) => `${m.direction}:${m.text}`);
+    const kept = (await server.store.messages.listByConversation(conversation)).map((m) => `${m.direction}:${m.text}`);
     expect(kept.at(-1)).toBe('in:转人工');
 
     const retried = await say(conversation, '转人工');
     expect(retried.status).toBe(200);
     expect(((await retried.json()) as { replies: { text: string }[] }).replies[0]?.text).toMatch(/已转人工，编号 HY-/);
-    const opened = server.store.escalations.findOpen(conversation)!;
+    const opened = (await server.store.escalations.findOpen(conversation))!;
     // The case shows the question the bot could not answer, not the requests for a person.
     expect(opened.question).toBe('火星签证怎么办');
     expect(announced.map((e) => e.id)).toEqual([opened.id]);

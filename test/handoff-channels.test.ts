@@ -57,7 +57,7 @@ describe('staff replies on the citizen\'s own channel', () => {
     await telegramSays(4242, '转人工');
     const opened = telegram.sentTo(4242).at(-1)!;
     expect(String(opened.text)).toMatch(/您的咨询已转人工，编号 HY-/);
-    const caseId = server.store.escalations.findOpen('telegram:4242')!.id;
+    const caseId = (await server.store.escalations.findOpen('telegram:4242'))!.id;
     const desk = await login(server.url, 'desk');
     expect((await desk.post(`/api/v1/escalations/${caseId}/claim`)).status).toBe(200);
     const reply = await desk.post(`/api/v1/escalations/${caseId}/messages`, { text: '请先到派出所挂失，再到出入境大厅补办。' });
@@ -74,7 +74,7 @@ describe('staff replies on the citizen\'s own channel', () => {
     await wechat.text('oCitizenOpenId001', '驾驶证到期怎么换', '7000000000000000001');
     const escalated = await wechat.text('oCitizenOpenId001', '转人工', '7000000000000000002');
     expect(escalated.reply?.Content).toMatch(/您的咨询已转人工/);
-    const caseId = server.store.escalations.findOpen('wechat:oCitizenOpenId001')!.id;
+    const caseId = (await server.store.escalations.findOpen('wechat:oCitizenOpenId001'))!.id;
     const desk = await login(server.url, 'desk');
     await desk.post(`/api/v1/escalations/${caseId}/claim`);
     await desk.post(`/api/v1/escalations/${caseId}/messages`, { text: '驾驶证可在到期前90天内换证。' });
@@ -92,23 +92,24 @@ describe('restart safety', () => {
   it('keeps open cases, assignments and unsent replies across a restart, and sends the unsent ones', async () => {
     await telegramSays(5151, '身份证怎么补办');
     await telegramSays(5151, '转人工');
-    const open = server.store.escalations.findOpen('telegram:5151')!;
+    const open = (await server.store.escalations.findOpen('telegram:5151'))!;
     const desk = await login(server.url, 'desk');
     await desk.post(`/api/v1/escalations/${open.id}/claim`);
-    const claimed = server.store.escalations.get(open.id)!;
+    const claimed = (await server.store.escalations.get(open.id))!;
     expect(claimed.assigneeId).not.toBeNull();
     // A reply written to the outbox just before the process died, never sent.
-    server.store.transaction(() => {
-      server.store.messages.saveOutbound('telegram:5151', 'telegram', 'staff', [{ text: '重启前未发出的回复', staffName: 'desk display' }], new Date());
-      server.store.outbox.add('telegram:5151', 'telegram', [{ text: '重启前未发出的回复', staffName: 'desk display' }], new Date());
+    const { store } = server;
+    await store.write(async () => {
+      await store.messages.saveOutbound('telegram:5151', 'telegram', 'staff', [{ text: '重启前未发出的回复', staffName: 'desk display' }], new Date());
+      await store.outbox.add('telegram:5151', 'telegram', [{ text: '重启前未发出的回复', staffName: 'desk display' }], new Date());
     });
     const dir = server.dir;
     await server.close();
     server = await startTestServer({ channels: [telegramChannel, wechatChannel], env: env(), now: clock.now, dir });
     await eventually(() => (telegram.sentTo(5151).some((m) => String(m.text).includes('重启前未发出的回复')) ? true : undefined), 5000, 'the unsent reply');
-    const after = server.store.escalations.findOpen('telegram:5151')!;
+    const after = (await server.store.escalations.findOpen('telegram:5151'))!;
     expect(after).toMatchObject({ id: open.id, state: 'assigned', assigneeId: claimed.assigneeId });
-    expect(server.store.outbox.pending()).toEqual([]);
+    expect(await server.store.outbox.pending()).toEqual([]);
     const again = await login(server.url, 'desk');
     expect((await again.get('/api/v1/escalations?state=assigned')).body.escalations.map((e: { id: number }) => e.id)).toContain(open.id);
   });

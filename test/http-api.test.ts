@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { startServer, type RunningServer } from '../src/server/start-server.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 
 let server: RunningServer;
 let dir: string;
@@ -82,7 +83,9 @@ describe('HTTP API', () => {
     };
     expect(history.messages[0]?.text).not.toContain('11010519491231002X');
     expect(history.messages[0]?.text).not.toContain('13812345678');
-    const raw = server.store.db.prepare('SELECT group_concat(text) AS t FROM messages').get() as { t: string };
+    const { store } = server;
+    if (!(store instanceof SqliteStore)) throw new Error('this test reads the SQLite file the server was started with');
+    const raw = store.db.prepare('SELECT group_concat(text) AS t FROM messages').get() as { t: string };
     expect(raw.t).not.toContain('13812345678');
   });
 

@@ -22,18 +22,18 @@ describe('MessageService.recordFeedback', () => {
       time: new Date(),
     });
     const entryId = result.replies[0]?.entryId;
-    expect(server.service.recordFeedback(conversationId, { helpful: true })).toBeNull();
-    const signal = server.service.recordFeedback(conversationId, { helpful: false, entryId });
+    expect(await server.service.recordFeedback(conversationId, { helpful: true })).toBeNull();
+    const signal = await server.service.recordFeedback(conversationId, { helpful: false, entryId });
     expect(signal).toMatchObject({ conversationId, channel: 'web', reason: 'not_helpful', candidates: [{ entryId, score: 1 }] });
     expect(signal?.text).toContain('居住证怎么办理');
     expect(signal?.text).not.toContain('13812345678');
-    expect(server.store.demand.list().filter((d) => d.conversationId === conversationId)).toHaveLength(1);
+    expect((await server.store.demand.list()).filter((d) => d.conversationId === conversationId)).toHaveLength(1);
     expect(emitted).toContain('not_helpful');
   });
 
-  it('uses the question it is given, masked, and ignores unknown conversations', () => {
-    const signal = server.service.recordFeedback('feedback-core-1', { helpful: false, question: '身份证11010519491231002X补办' });
+  it('uses the question it is given, masked, and ignores unknown conversations', async () => {
+    const signal = await server.service.recordFeedback('feedback-core-1', { helpful: false, question: '身份证11010519491231002X补办' });
     expect(signal?.text).not.toContain('11010519491231002X');
-    expect(server.service.recordFeedback('no-such-conversation', { helpful: false, question: 'x' })).toBeNull();
+    expect(await server.service.recordFeedback('no-such-conversation', { helpful: false, question: 'x' })).toBeNull();
   });
 });

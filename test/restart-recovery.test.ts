@@ -34,20 +34,21 @@ describe('restart recovery', () => {
     const dir = tempDir();
     // What a run killed mid-delivery leaves: three answers in the outbox, two questions acknowledged but unanswered.
     const seed = new SqliteStore(join(dir, 'huiying.db'));
-    await seed.write(() => {
+    await seed.write(async () => {
       for (let i = 1; i <= 3; i++) {
         const conversationId = `wechat:o-left-${i}`;
-        seed.addresses.save(conversationId, 'wechat', { openId: `o-left-${i}` });
-        seed.outbox.add(conversationId, 'wechat', [{ text: `left in the outbox ${i}` }], new Date());
+        await seed.addresses.save(conversationId, 'wechat', { openId: `o-left-${i}` });
+        await seed.outbox.add(conversationId, 'wechat', [{ text: `left in the outbox ${i}` }], new Date());
       }
       for (let i = 1; i <= 2; i++) {
         const conversationId = `wechat:o-waiting-${i}`;
-        seed.addresses.save(conversationId, 'wechat', { openId: `o-waiting-${i}` });
+        await seed.addresses.save(conversationId, 'wechat', { openId: `o-waiting-${i}` });
         const message = { channel: 'wechat', conversationId, senderId: `o-waiting-${i}`, text: '居住证怎么办理', time: new Date(), platformMessageId: `9000${i}` };
-        seed.messages.awaitAnswer(seed.messages.saveInbound(message).id, new Date());
+        const { id } = await seed.messages.saveInbound(message);
+        await seed.messages.awaitAnswer(id, new Date());
       }
     });
-    seed.close();
+    await seed.close();
     const weixin = await startFakeWeChatApi(WX);
     weixin.delaySends(400);
     try {

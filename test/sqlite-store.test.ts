@@ -19,8 +19,8 @@ function openStore(path: string): SqliteStore {
   return store;
 }
 
-afterEach(() => {
-  while (open.length > 0) open.pop()!.close();
+afterEach(async () => {
+  while (open.length > 0) await open.pop()!.close();
 });
 
 function inbound(overrides: Partial<IncomingMessage> = {}): IncomingMessage {
@@ -42,20 +42,20 @@ function migrationRows(store: SqliteStore): Array<{ version: number; applied_at:
 }
 
 describe('SqliteStore: migrations', () => {
-  it('creates the tables in a new file, including missing parent folders', () => {
+  it('creates the tables in a new file, including missing parent folders', async () => {
     const store = openStore(dbPath());
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
     expect(tables).toEqual(expect.arrayContaining(['conversations', 'messages', 'demand_signals', 'schema_migrations']));
     expect(migrationRows(store).map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(store.writeProblem()).toBeNull();
+    expect(await store.writeProblem()).toBeNull();
   });
 
-  it('keeps data when the same file is reopened and does not run migrations again', () => {
+  it('keeps data when the same file is reopened and does not run migrations again', async () => {
     const path = dbPath();
     const first = openStore(path);
     const before = migrationRows(first);
-    const saved = first.messages.saveInbound(inbound({ platformMessageId: 'm1' }));
-    first.conversations.save({
+    const saved = await first.messages.saveInbound(inbound({ platformMessageId: 'm1' }));
+    await first.conversations.save({
       id: 'telegram:42',
       channel: 'telegram',
       senderId: '42',
@@ -63,50 +63,50 @@ describe('SqliteStore: migrations', () => {
       createdAt: new Date(1_000),
       updatedAt: new Date(2_000),
     });
-    first.close();
+    await first.close();
 
     const second = openStore(path);
     expect(migrationRows(second)).toEqual(before);
-    const messages = second.messages.listByConversation('telegram:42');
+    const messages = await second.messages.listByConversation('telegram:42');
     expect(messages.map((m) => m.id)).toEqual([saved.id]);
     expect(messages[0]!.text).toBe('居住证怎么办');
-    expect(second.conversations.get('telegram:42')?.state).toEqual({ misses: 1, lastEntryId: 'residence-permit' });
+    expect((await second.conversations.get('telegram:42'))?.state).toEqual({ misses: 1, lastEntryId: 'residence-permit' });
     // The dedupe index survives the reopen too.
-    expect(second.messages.saveInbound(inbound({ platformMessageId: 'm1' })).duplicate).toBe(true);
+    expect((await second.messages.saveInbound(inbound({ platformMessageId: 'm1' }))).duplicate).toBe(true);
   });
 });
 
 describe('SqliteStore: inbound messages', () => {
-  it('flags the same platform id on the same channel as a duplicate and stores it once', () => {
+  it('flags the same platform id on the same channel as a duplicate and stores it once', async () => {
     const store = openStore(dbPath());
-    const first = store.messages.saveInbound(inbound({ platformMessageId: 'update-1' }));
-    const again = store.messages.saveInbound(inbound({ platformMessageId: 'update-1', text: 'retry' }));
+    const first = await store.messages.saveInbound(inbound({ platformMessageId: 'update-1' }));
+    const again = await store.messages.saveInbound(inbound({ platformMessageId: 'update-1', text: 'retry' }));
     expect(first.duplicate).toBe(false);
     expect(first.id).toBeGreaterThan(0);
     expect(again.duplicate).toBe(true);
-    const stored = store.messages.listByConversation('telegram:42');
+    const stored = await store.messages.listByConversation('telegram:42');
     expect(stored).toHaveLength(1);
     expect(stored[0]!.text).toBe('居住证怎么办');
   });
 
-  it('does not treat the same platform id on another channel as a duplicate', () => {
+  it('does not treat the same platform id on another channel as a duplicate', async () => {
     const store = openStore(dbPath());
-    expect(store.messages.saveInbound(inbound({ platformMessageId: '1001' })).duplicate).toBe(false);
-    const other = store.messages.saveInbound(
+    expect((await store.messages.saveInbound(inbound({ platformMessageId: '1001' }))).duplicate).toBe(false);
+    const other = await store.messages.saveInbound(
       inbound({ channel: 'wechat', conversationId: 'wechat:abc', senderId: 'abc', platformMessageId: '1001' }),
     );
     expect(other.duplicate).toBe(false);
-    expect(store.messages.listByConversation('wechat:abc')).toHaveLength(1);
+    expect(await store.messages.listByConversation('wechat:abc')).toHaveLength(1);
   });
 
-  it('never counts messages without a platform id as duplicates', () => {
+  it('never counts messages without a platform id as duplicates', async () => {
     const store = openStore(dbPath());
-    const a = store.messages.saveInbound(inbound());
-    const b = store.messages.saveInbound(inbound());
-    const c = store.messages.saveInbound(inbound());
+    const a = await store.messages.saveInbound(inbound());
+    const b = await store.messages.saveInbound(inbound());
+    const c = await store.messages.saveInbound(inbound());
     expect([a.duplicate, b.duplicate, c.duplicate]).toEqual([false, false, false]);
     expect(new Set([a.id, b.id, c.id]).size).toBe(3);
-    expect(store.messages.listByConversation('telegram:42')).toHaveLength(3);
+    expect(await store.messages.listByConversation('telegram:42')).toHaveLength(3);
   });
 });
 
@@ -124,18 +124,18 @@ describe('SqliteStore: conversation history', () => {
     entryId: 'residence-permit-renew',
   };
 
-  it('lists inbound and outbound messages in order with replies round-tripped', () => {
+  it('lists inbound and outbound messages in order with replies round-tripped', async () => {
     const store = openStore(dbPath());
     const t0 = new Date('2025-03-01T08:00:00Z');
     const t1 = new Date('2025-03-01T08:00:01Z');
-    store.messages.saveInbound(inbound({ text: '居住证', time: t0 }));
-    store.messages.saveOutbound('telegram:42', 'telegram', 'clarify', [clarify], t0);
-    store.messages.saveInbound(inbound({ text: '2', time: t1 }));
-    store.messages.saveOutbound('telegram:42', 'telegram', 'answered', [answer, { text: '还有其他问题吗？' }], t1);
+    await store.messages.saveInbound(inbound({ text: '居住证', time: t0 }));
+    await store.messages.saveOutbound('telegram:42', 'telegram', 'clarify', [clarify], t0);
+    await store.messages.saveInbound(inbound({ text: '2', time: t1 }));
+    await store.messages.saveOutbound('telegram:42', 'telegram', 'answered', [answer, { text: '还有其他问题吗？' }], t1);
     // Another conversation must not leak in.
-    store.messages.saveInbound(inbound({ conversationId: 'telegram:99', senderId: '99', text: 'other' }));
+    await store.messages.saveInbound(inbound({ conversationId: 'telegram:99', senderId: '99', text: 'other' }));
 
-    const list = store.messages.listByConversation('telegram:42');
+    const list = await store.messages.listByConversation('telegram:42');
     expect(list.map((m) => [m.direction, m.text])).toEqual([
       ['in', '居住证'],
       ['out', clarify.text],
@@ -153,14 +153,14 @@ describe('SqliteStore: conversation history', () => {
     expect(list.every((m) => m.conversationId === 'telegram:42' && m.channel === 'telegram')).toBe(true);
   });
 
-  it('returns the most recent messages, still oldest first, when limited', () => {
+  it('returns the most recent messages, still oldest first, when limited', async () => {
     const store = openStore(dbPath());
-    for (let i = 1; i <= 5; i++) store.messages.saveInbound(inbound({ text: `q${i}` }));
-    expect(store.messages.listByConversation('telegram:42', 2).map((m) => m.text)).toEqual(['q4', 'q5']);
+    for (let i = 1; i <= 5; i++) await store.messages.saveInbound(inbound({ text: `q${i}` }));
+    expect((await store.messages.listByConversation('telegram:42', 2)).map((m) => m.text)).toEqual(['q4', 'q5']);
   });
 
-  it('returns an empty list for an unknown conversation', () => {
-    expect(openStore(dbPath()).messages.listByConversation('nobody')).toEqual([]);
+  it('returns an empty list for an unknown conversation', async () => {
+    expect(await openStore(dbPath()).messages.listByConversation('nobody')).toEqual([]);
   });
 });
 
@@ -175,21 +175,21 @@ describe('SqliteStore: conversations', () => {
     ...overrides,
   });
 
-  it('round-trips a conversation and its state', () => {
+  it('round-trips a conversation and its state', async () => {
     const store = openStore(dbPath());
-    store.conversations.save(record());
-    expect(store.conversations.get('web:s1')).toEqual(record());
-    expect(store.conversations.get('web:unknown')).toBeUndefined();
+    await store.conversations.save(record());
+    expect(await store.conversations.get('web:s1')).toEqual(record());
+    expect(await store.conversations.get('web:unknown')).toBeUndefined();
   });
 
-  it('updates state and updatedAt on conflict but keeps createdAt', () => {
+  it('updates state and updatedAt on conflict but keeps createdAt', async () => {
     const store = openStore(dbPath());
-    store.conversations.save(record());
+    await store.conversations.save(record());
     const later = new Date('2025-03-01T09:30:00Z');
-    store.conversations.save(
+    await store.conversations.save(
       record({ state: { misses: 2, lastUnanswered: '怎么办签证' }, createdAt: later, updatedAt: later }),
     );
-    const got = store.conversations.get('web:s1')!;
+    const got = (await store.conversations.get('web:s1'))!;
     expect(got.state).toEqual({ misses: 2, lastUnanswered: '怎么办签证' });
     expect(got.updatedAt.getTime()).toBe(later.getTime());
     expect(got.createdAt.getTime()).toBe(new Date('2025-03-01T08:00:00Z').getTime());
@@ -198,7 +198,7 @@ describe('SqliteStore: conversations', () => {
 });
 
 describe('SqliteStore: demand signals', () => {
-  it('records signals and lists them newest first, filtered by since', () => {
+  it('records signals and lists them newest first, filtered by since', async () => {
     const store = openStore(dbPath());
     const base = {
       conversationId: 'web:s1',
@@ -207,32 +207,32 @@ describe('SqliteStore: demand signals', () => {
       reason: 'no_match' as const,
       candidates: [{ entryId: 'residence-permit', score: 0.31 }],
     };
-    const id1 = store.demand.record({ ...base, text: '老问题', createdAt: new Date('2025-01-01T00:00:00Z') });
-    const id2 = store.demand.record({ ...base, text: '新问题', reason: 'ambiguous', createdAt: new Date('2025-03-01T00:00:00Z') });
-    const id3 = store.demand.record({ ...base, text: '最新问题', candidates: [], createdAt: new Date('2025-03-02T00:00:00Z') });
+    const id1 = await store.demand.record({ ...base, text: '老问题', createdAt: new Date('2025-01-01T00:00:00Z') });
+    const id2 = await store.demand.record({ ...base, text: '新问题', reason: 'ambiguous', createdAt: new Date('2025-03-01T00:00:00Z') });
+    const id3 = await store.demand.record({ ...base, text: '最新问题', candidates: [], createdAt: new Date('2025-03-02T00:00:00Z') });
     expect(id2).toBeGreaterThan(id1);
 
-    const all = store.demand.list();
+    const all = await store.demand.list();
     expect(all.map((d) => d.id)).toEqual([id3, id2, id1]);
     const old = all.find((d) => d.id === id1)!;
     expect(old).toEqual({ id: id1, ...base, text: '老问题', createdAt: new Date('2025-01-01T00:00:00Z') });
     expect(all.find((d) => d.id === id2)!.reason).toBe('ambiguous');
     expect(all.find((d) => d.id === id3)!.candidates).toEqual([]);
 
-    const recent = store.demand.list({ since: new Date('2025-03-01T00:00:00Z') });
+    const recent = await store.demand.list({ since: new Date('2025-03-01T00:00:00Z') });
     expect(recent.map((d) => d.text)).toEqual(['最新问题', '新问题']);
-    expect(store.demand.list({ since: new Date('2026-01-01T00:00:00Z') })).toEqual([]);
-    expect(store.demand.list({ limit: 1 }).map((d) => d.id)).toEqual([id3]);
+    expect(await store.demand.list({ since: new Date('2026-01-01T00:00:00Z') })).toEqual([]);
+    expect((await store.demand.list({ limit: 1 })).map((d) => d.id)).toEqual([id3]);
   });
 });
 
-describe('SqliteStore: transactions', () => {
-  it('rolls back every write when the function throws', () => {
+describe('SqliteStore: units of work', () => {
+  it('rolls back every write when the function throws', async () => {
     const store = openStore(dbPath());
-    expect(() =>
-      store.transaction(() => {
-        store.messages.saveInbound(inbound({ text: 'lost' }));
-        store.conversations.save({
+    await expect(
+      store.write(async () => {
+        await store.messages.saveInbound(inbound({ text: 'lost' }));
+        await store.conversations.save({
           id: 'telegram:42',
           channel: 'telegram',
           senderId: '42',
@@ -242,15 +242,15 @@ describe('SqliteStore: transactions', () => {
         });
         throw new Error('boom');
       }),
-    ).toThrow('boom');
-    expect(store.messages.listByConversation('telegram:42')).toEqual([]);
-    expect(store.conversations.get('telegram:42')).toBeUndefined();
+    ).rejects.toThrow('boom');
+    expect(await store.messages.listByConversation('telegram:42')).toEqual([]);
+    expect(await store.conversations.get('telegram:42')).toBeUndefined();
   });
 
-  it('commits and returns the value when the function succeeds', () => {
+  it('commits and returns the value when the function succeeds', async () => {
     const store = openStore(dbPath());
-    const result = store.transaction(() => store.messages.saveInbound(inbound({ text: 'kept' })));
+    const result = await store.write(() => store.messages.saveInbound(inbound({ text: 'kept' })));
     expect(result.duplicate).toBe(false);
-    expect(store.messages.listByConversation('telegram:42').map((m) => m.text)).toEqual(['kept']);
+    expect((await store.messages.listByConversation('telegram:42')).map((m) => m.text)).toEqual(['kept']);
   });
 });

@@ -100,7 +100,7 @@ describe('password rules', () => {
   });
 
   it('refuses a weak password at an administrator\'s reset and at a self-service change', async () => {
-    const agentId = server.store.staff.findByName('agent-a')!.id;
+    const agentId = (await server.store.staff.findByName('agent-a'))!.id;
     const reset = await admin.patch(`/api/v1/staff/${agentId}`, { password: 'password12' });
     expect(reset.status).toBe(400);
     expect(reset.body.message).toMatch(/commonly used password/);
@@ -122,19 +122,19 @@ describe('password rules', () => {
     expect((await here.get('/api/v1/escalations')).status).toBe(200);
     expect((await post('/api/v1/staff/login', { name: 'agent-b', password: 'agent-b-password-1' })).status).toBe(401);
     expect((await login(server.url, 'agent-b', 'granite-meadow-falcon-3')).csrfToken).toBeTruthy();
-    const actions = server.store.audit.list().filter((e) => e.target === 'agent-b').map((e) => e.action);
+    const actions = (await server.store.audit.list()).filter((e) => e.target === 'agent-b').map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['password_change_failed', 'password_change']));
   });
 
   it('an administrator\'s reset ends every session of the account', async () => {
     const agent = await login(server.url, 'agent-a');
-    const agentId = server.store.staff.findByName('agent-a')!.id;
+    const agentId = (await server.store.staff.findByName('agent-a'))!.id;
     const reset = await admin.patch(`/api/v1/staff/${agentId}`, { password: 'copper-willow-harbor-9' });
     expect(reset.status).toBe(200);
     expect((await agent.get('/api/v1/escalations')).status).toBe(401);
     expect((await admin.get('/api/v1/escalations')).status).toBe(200);
     expect((await login(server.url, 'agent-a', 'copper-willow-harbor-9')).csrfToken).toBeTruthy();
-    expect(server.store.audit.list().some((e) => e.action === 'password_reset' && e.target === 'agent-a')).toBe(true);
+    expect((await server.store.audit.list()).some((e) => e.action === 'password_reset' && e.target === 'agent-a')).toBe(true);
   });
 });
 
@@ -161,7 +161,7 @@ describe('two-factor authentication', () => {
     expect(await liveSocketStatus(boss.cookie)).toBe(101);
     // The secret is never shown again, and is not stored in the clear.
     expect((await boss.post('/api/v1/staff/2fa/setup')).status).toBe(409);
-    const stored = server.store.db.prepare('SELECT secret FROM staff_totp WHERE staff_id = ?').pluck().get(server.store.staff.findByName('boss')!.id) as string;
+    const stored = server.store.db.prepare('SELECT secret FROM staff_totp WHERE staff_id = ?').pluck().get((await server.store.staff.findByName('boss'))!.id) as string;
     expect(stored).not.toContain(setup.body.secret);
     // An agent needs none.
     expect((await login(server.url, 'newcomer', 'river-lantern-orchid-7')).csrfToken).toBeTruthy();
@@ -182,9 +182,9 @@ describe('two-factor authentication', () => {
     // One step later (30 s) is a new code; a code one step behind the server's clock still counts.
     clock.advanceMinutes(1);
     expect((await twoStepLogin('root', await codeFor(adminSecret, -30))).status).toBe(200);
-    const latest = server.store.audit.list().find((e) => e.action === 'login' && e.target === 'root');
+    const latest = (await server.store.audit.list()).find((e) => e.action === 'login' && e.target === 'root');
     expect(latest?.detail).toBe('totp');
-    expect(server.store.audit.list().some((e) => e.action === 'login_code_failed' && e.target === 'root')).toBe(true);
+    expect((await server.store.audit.list()).some((e) => e.action === 'login_code_failed' && e.target === 'root')).toBe(true);
   });
 
   it('accepts each recovery code once', async () => {
@@ -220,7 +220,7 @@ describe('two-factor authentication', () => {
 
   it('lets an administrator reset someone\'s second factor: their sessions end and they enrol again', async () => {
     clock.advanceMinutes(1);
-    const bossId = server.store.staff.findByName('boss')!.id;
+    const bossId = (await server.store.staff.findByName('boss'))!.id;
     const agent = await login(server.url, 'agent-a', 'copper-willow-harbor-9');
     expect((await agent.post(`/api/v1/staff/${bossId}/2fa/reset`)).status).toBe(403);
     const root = (await twoStepLogin('root', await codeFor(adminSecret))).client!;

@@ -31,12 +31,12 @@ describe('huiying staff add', () => {
 
   it('creates an administrator with the password from standard input, in the database it names', async () => {
     // The server created the database at its first start.
-    new SqliteStore(db).close();
+    await new SqliteStore(db).close();
     const run = await huiying(['staff', 'add', '--name', 'admin', '--role', 'admin', '--password-stdin'], 'a-long-admin-password\n');
     expect(run.stdout).toContain(`created admin "admin" in ${db}`);
     const store = new SqliteStore(db);
-    const account = store.staff.findByName('admin')!;
-    store.close();
+    const account = (await store.staff.findByName('admin'))!;
+    await store.close();
     expect(account.role).toBe('admin');
     expect(await verifyPassword('a-long-admin-password', account.passwordHash)).toBe(true);
   }, 60_000);
@@ -60,16 +60,16 @@ describe('huiying staff add', () => {
 
   it('removes an account\'s two-step verification, for an administrator who lost phone and recovery codes', async () => {
     const store = new SqliteStore(db);
-    const id = store.staff.findByName('admin')!.id;
-    store.secondFactors.setPending(id, 'sealed-secret');
-    store.secondFactors.enable(id, new Date(), 1, ['hash']);
-    store.close();
+    const id = (await store.staff.findByName('admin'))!.id;
+    await store.secondFactors.setPending(id, 'sealed-secret');
+    await store.secondFactors.enable(id, new Date(), 1, ['hash']);
+    await store.close();
     const run = await huiying(['staff', 'reset-2fa', '--name', 'admin'], '');
     expect(run.stdout).toContain('two-step verification of "admin" removed');
     const after = new SqliteStore(db);
-    expect(after.secondFactors.get(id)).toBeUndefined();
-    expect(after.audit.list().map((e) => e.action)).toContain('totp_reset');
-    after.close();
+    expect(await after.secondFactors.get(id)).toBeUndefined();
+    expect((await after.audit.list()).map((e) => e.action)).toContain('totp_reset');
+    await after.close();
     const unknown = await huiying(['staff', 'reset-2fa', '--name', 'nobody'], '');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no staff member "nobody"/);

@@ -108,15 +108,15 @@ describe('login limits', () => {
   }, 60_000);
 
   it('audit every failed login with its address and name, never the password', async () => {
-    const entries = await eventually(() => {
-      const list = server.store.audit.list(500).filter((e) => e.action === 'login_failed' && /^from 127\.0\.0\.2\b(?!\d)/.test(e.detail ?? ''));
+    const entries = await eventually(async () => {
+      const list = (await server.store.audit.list(500)).filter((e) => e.action === 'login_failed' && /^from 127\.0\.0\.2\b(?!\d)/.test(e.detail ?? ''));
       return list.length >= 4 ? list : undefined;
     });
     expect(entries[0]).toMatchObject({ target: 'owner', detail: expect.stringMatching(/^from 127\.0\.0\.2/) });
     expect(entries.some((e) => /now limited: pair/.test(e.detail ?? ''))).toBe(true);
-    const all = JSON.stringify(server.store.audit.list(500));
+    const all = JSON.stringify(await server.store.audit.list(500));
     expect(all).not.toContain('guess-0-password');
-    expect(server.store.audit.list(500).some((e) => e.action === 'login_failed' && e.target === 'ghost-1' && e.staffId === null)).toBe(true);
+    expect((await server.store.audit.list(500)).some((e) => e.action === 'login_failed' && e.target === 'ghost-1' && e.staffId === null)).toBe(true);
   });
 
   it('count failures in a metric by reason and limit', async () => {
@@ -131,7 +131,7 @@ describe('login limits', () => {
 
 describe('unlocking an account', () => {
   it('lets an administrator start its limits afresh from the console API (CSRF and role checked, audited)', async () => {
-    const ownerId = server.store.staff.findByName('owner')!.id;
+    const ownerId = (await server.store.staff.findByName('owner'))!.id;
     const admin = await login(server.url, 'admin1');
     // More failures on the owner's account make the wait of cookie-less clients double (1 s, 2 s, 4 s, …).
     let wait = 0;
@@ -146,7 +146,8 @@ describe('unlocking an account', () => {
     expect((await admin.post('/api/v1/staff/9999/unlock')).status).toBe(404);
     expect((await admin.post(`/api/v1/staff/${ownerId}/unlock`)).status).toBe(200);
     expect((await loginFrom(server.url, 'owner', 'owner-password-1', { address: '127.0.0.60' })).status).toBe(200);
-    expect(server.store.audit.list(50).some((e) => e.action === 'login_unlock' && e.target === 'owner' && e.staffId === server.store.staff.findByName('admin1')!.id)).toBe(true);
+    const adminId = (await server.store.staff.findByName('admin1'))!.id;
+    expect((await server.store.audit.list(50)).some((e) => e.action === 'login_unlock' && e.target === 'owner' && e.staffId === adminId)).toBe(true);
     const agent = await login(server.url, 'agent-x');
     expect((await agent.post(`/api/v1/staff/${ownerId}/unlock`)).status).toBe(403);
   }, 60_000);
@@ -176,13 +177,13 @@ describe('passwords stored with older scrypt parameters', () => {
     const salt = randomBytes(16);
     const key = scryptSync('veteran-password-1', salt, KEY_LENGTH, { N: 2 ** 15, r: 8, p: 1, maxmem: MAX_MEM });
     const old = `scrypt$32768$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
-    server.store.staff.create({ name: 'veteran', displayName: 'Veteran', role: 'agent', departments: [], passwordHash: old });
+    await server.store.staff.create({ name: 'veteran', displayName: 'Veteran', role: 'agent', departments: [], passwordHash: old });
     expect((await loginFrom(server.url, 'veteran', 'not-my-password', { address: '127.0.0.70' })).status).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
-    expect(server.store.staff.findByName('veteran')!.passwordHash).toBe(old);
+    expect((await server.store.staff.findByName('veteran'))!.passwordHash).toBe(old);
     expect((await loginFrom(server.url, 'veteran', 'veteran-password-1', { address: '127.0.0.70' })).status).toBe(200);
-    const fresh = await eventually(() => {
-      const stored = server.store.staff.findByName('veteran')!.passwordHash;
+    const fresh = await eventually(async () => {
+      const stored = (await server.store.staff.findByName('veteran'))!.passwordHash;
       return stored !== old ? stored : undefined;
     });
     expect(needsRehash(old)).toBe(true);

@@ -70,7 +70,7 @@ describe('staff authorisation', () => {
     const say = citizen(server.url, 'security-case-ps');
     await say('我的身份证号是110101199003071234，身份证丢了怎么补办');
     await say('转人工');
-    const open = server.store.escalations.findOpen('security-case-ps')!;
+    const open = (await server.store.escalations.findOpen('security-case-ps'))!;
     expect(open.department).toBe('public-security');
     const tax = await login(server.url, 'agent-tax');
     expect((await tax.get('/api/v1/escalations')).body.escalations.map((e: { id: number }) => e.id)).not.toContain(open.id);
@@ -107,12 +107,12 @@ describe('staff authorisation', () => {
 
   it('audits claims, replies, views and resolutions', async () => {
     const ps = await login(server.url, 'agent-ps');
-    const open = server.store.escalations.findOpen('security-case-ps')!;
+    const open = (await server.store.escalations.findOpen('security-case-ps'))!;
     await ps.get(`/api/v1/escalations/${open.id}`);
     await ps.post(`/api/v1/escalations/${open.id}/claim`);
     await ps.post(`/api/v1/escalations/${open.id}/messages`, { text: '请到派出所补领。' });
     await ps.post(`/api/v1/escalations/${open.id}/resolve`);
-    const actions = server.store.audit.list().filter((e) => e.target === open.caseNumber).map((e) => e.action);
+    const actions = (await server.store.audit.list()).filter((e) => e.target === open.caseNumber).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['view', 'claim', 'reply', 'resolve']));
   });
 
@@ -120,8 +120,8 @@ describe('staff authorisation', () => {
     const say = citizen(server.url, 'security-sealed-text');
     await say('我的手机号13812345678，身份证丢了怎么补办');
     await say('转人工');
-    const open = server.store.escalations.findOpen('security-sealed-text')!;
-    const stored = server.store.messages.listByConversation('security-sealed-text')[0]!;
+    const open = (await server.store.escalations.findOpen('security-sealed-text'))!;
+    const stored = (await server.store.messages.listByConversation('security-sealed-text'))[0]!;
     expect(stored.text).not.toContain('13812345678');
     expect(stored.sealedText).not.toContain('13812345678');
     const admin = await login(server.url, 'admin1');
@@ -132,7 +132,7 @@ describe('staff authorisation', () => {
     const held = await ps.get(`/api/v1/escalations/${open.id}`);
     expect(held.body.messages[0].text).toBe('我的手机号13812345678，身份证丢了怎么补办');
     expect(JSON.stringify((await admin.get(`/api/v1/escalations/${open.id}`)).body.messages)).not.toContain('13812345678');
-    const audit = server.store.audit.list().filter((e) => e.target === open.caseNumber).map((e) => e.action);
+    const audit = (await server.store.audit.list()).filter((e) => e.target === open.caseNumber).map((e) => e.action);
     expect(audit).toContain('view_personal_data');
   });
 });

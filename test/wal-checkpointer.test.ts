@@ -9,8 +9,8 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 
 const dirs: string[] = [];
 const stores: SqliteStore[] = [];
-afterEach(() => {
-  while (stores.length > 0) stores.pop()!.close();
+afterEach(async () => {
+  while (stores.length > 0) await stores.pop()!.close();
   while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
 });
 
@@ -59,7 +59,7 @@ describe('background WAL checkpoints', () => {
     await writeMessages(store, 'bg2');
     await new Promise<void>((resolve) => store.checkpointer!.once('checkpointed', () => resolve()));
     expect(size(`${path}-wal`)).toBeLessThan(wal * 1.5 + 2 ** 20);
-    store.close();
+    await store.close();
     const reopened = new Database(path, { readonly: true });
     expect(reopened.prepare('SELECT COUNT(*) AS n FROM messages').get()).toEqual({ n: 6000 });
     reopened.close();
@@ -82,7 +82,7 @@ describe('background WAL checkpoints', () => {
       `import { SqliteStore } from ${JSON.stringify(new URL('../src/store/sqlite/sqlite-store.ts', import.meta.url).href)};`,
       `const store = new SqliteStore(${JSON.stringify(join(dir, 'h.db'))}, { backgroundCheckpoints: true });`,
       'await store.checkpointer.stop();',
-      'store.close();',
+      'await store.close();',
       "console.log('closed');",
     ].join('\n');
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });

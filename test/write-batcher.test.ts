@@ -3,14 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IncomingMessage } from '../src/core/message.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { WriteBatcherOptions } from '../src/store/sqlite/write-batcher.ts';
 
 const open: SqliteStore[] = [];
-afterEach(() => {
-  while (open.length > 0) open.pop()!.close();
+afterEach(async () => {
+  while (open.length > 0) await open.pop()!.close();
 });
 
 function openStore(groupCommit?: WriteBatcherOptions): { store: SqliteStore; path: string } {
@@ -53,14 +53,42 @@ describe('group commit (store.write)', () => {
   it('rolls back a failing unit alone; the others of its batch commit', async () => {
     const { store, path } = openStore();
     const good = store.write(() => store.messages.saveInbound(message('good-1')));
-    const bad = store.write(() => {
-      store.messages.saveInbound(message('bad-1'));
+    const bad = store.write(async () => {
+      await store.messages.saveInbound(message('bad-1'));
+      await store.messages.saveInbound(message('bad-2'));
       throw new Error('refused');
     });
-    const nested = store.write(() => store.transaction(() => store.messages.saveInbound(message('good-2'))));
+    const nested = store.write(() => store.write(() => store.messages.saveInbound(message('good-2'))));
     await expect(bad).rejects.toThrow('refused');
     await Promise.all([good, nested]);
     expect(committedIds(path)).toEqual(['good-1', 'good-2']);
+    expect(store.batcher.stats.batches).toBe(1);
+  });
+
+  it('is busy while a batch transaction is open, and idle() resolves once it ended', async () => {
+    const { store, path } = openStore();
+    expect(store.batcher.busy).toBe(false);
+    await store.batcher.idle();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const running = new Promise<void>((resolve) => (entered = resolve));
+    const unit = store.write(async () => {
+      await store.messages.saveInbound(message('held'));
+      entered();
+      await held;
+    });
+    await running;
+    expect(store.batcher.busy).toBe(true);
+    let idle = false;
+    const waiting = store.batcher.idle().then(() => (idle = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect([idle, committedIds(path)]).toEqual([false, []]);
+    release();
+    await waiting;
+    expect(store.batcher.busy).toBe(false);
+    expect(committedIds(path)).toEqual(['held']);
+    await unit;
   });
 
   it('reports a platform retry in the same batch as a duplicate', async () => {
@@ -70,16 +98,16 @@ describe('group commit (store.write)', () => {
       store.write(() => store.messages.saveInbound(message('same'))),
     ]);
     expect([first.duplicate, retry.duplicate]).toEqual([false, true]);
-    expect(store.messages.seen('api', 'same')).toBe(true);
+    expect(await store.messages.seen('api', 'same')).toBe(true);
   });
 
   it('commits what is queued when the store closes, and refuses writes after', async () => {
     const { store, path } = openStore();
     const queued = store.write(() => store.messages.saveInbound(message('last')));
-    store.close();
+    await store.close();
     await expect(queued).resolves.toMatchObject({ duplicate: false });
     expect(committedIds(path)).toEqual(['last']);
-    await expect(store.write(() => 1)).rejects.toThrow('closed');
+    await expect(store.write(() => Promise.resolve(1))).rejects.toThrow('closed');
   });
 
   it('acknowledges a batch only after its WAL reached the disk; writes arriving meanwhile commit together when it ends', async () => {
@@ -98,9 +126,12 @@ describe('group commit (store.write)', () => {
     syncs[0]!(null);
     await first;
     expect(acknowledged).toBe(1);
+    // The units that arrived meanwhile commit as one batch as soon as the sync ended, then wait for their own sync.
+    await vi.waitFor(() => expect(syncs).toHaveLength(2));
     expect(committedIds(path)).toEqual(['s1', 's2', 's3']);
-    expect(syncs).toHaveLength(2);
     expect(store.batcher.stats.batches).toBe(2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect([acknowledged, syncs.length]).toEqual([1, 2]);
     syncs[1]!(null);
     await Promise.all(more);
     expect(acknowledged).toBe(3);

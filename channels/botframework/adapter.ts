@@ -50,7 +50,7 @@ export class BotFrameworkAdapter implements ChannelAdapter {
   }
 
   async send(conversationId: string, replies: readonly Reply[]): Promise<DeliveryResult> {
-    const reference = this.deps.store.addresses.get(conversationId)?.address as Partial<ConversationReference> | undefined;
+    const reference = (await this.deps.store.addresses.get(conversationId))?.address as Partial<ConversationReference> | undefined;
     if (!reference?.serviceUrl || !reference.conversation?.id) {
       return { status: 'undeliverable', reason: 'no_route', detail: `no Bot Framework conversation reference for ${conversationId}` };
     }

@@ -110,7 +110,7 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   async send(conversationId: string, replies: readonly Reply[]): Promise<DeliveryResult> {
-    const chatId = this.deps.store.addresses.get(conversationId)?.address.chatId;
+    const chatId = (await this.deps.store.addresses.get(conversationId))?.address.chatId;
     if (typeof chatId !== 'number') return { status: 'undeliverable', reason: 'no_route', detail: `no Telegram chat known for ${conversationId}` };
     return this.deliver(chatId, replies);
   }

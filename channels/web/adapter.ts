@@ -46,6 +46,8 @@ interface Client {
   /** The embedding portal's origin, kept as the conversation's address. */
   origin?: string;
   alive: boolean;
+  /** False until the socket got its history: pushes wait for it, so nothing arrives twice or out of order. */
+  ready: boolean;
   /** Frames of one socket are handled one after another. */
   queue: Promise<void>;
 }
@@ -124,7 +126,7 @@ export class WebChannelAdapter implements ChannelAdapter {
     // The OutboundRouter stored the replies already: open widgets get them now (on this instance or, told
     // through the cluster bus, on the one holding their socket), closed ones from history.
     try {
-      this.deliver(conversationId);
+      await this.deliver(conversationId);
       return { status: 'sent' };
     } catch (err) {
       return { status: 'undeliverable', reason: 'failed', detail: (err as Error).message };
@@ -153,14 +155,14 @@ export class WebChannelAdapter implements ChannelAdapter {
       res.status(429).json({ error: 'rate_limited', message: limits.conversationMessage() });
       return;
     }
-    const before = after ?? this.newestId(conversationId);
+    const before = after ?? (await this.newestId(conversationId));
     const clientAddress = this.deps.limits?.addressOf(req) ?? ipKeyGenerator(req.socket.remoteAddress ?? 'unknown');
     const result = await this.deps.service.handle({ ...toIncomingMessage(opaque, text, id, req.headers.origin, new Date(), lang), clientAddress });
-    this.deliver(conversationId);
-    res.json({ conversationId: opaque, duplicate: result.duplicate, messages: this.transcript(conversationId, before) });
+    await this.deliver(conversationId);
+    res.json({ conversationId: opaque, duplicate: result.duplicate, messages: await this.transcript(conversationId, before) });
   }
 
-  private getMessages(req: Request, res: Response): void {
+  private async getMessages(req: Request, res: Response): Promise<void> {
     const opaque = opaqueIdSchema.safeParse(req.params.id);
     const after = parseAfter(req.query.after);
     if (!opaque.success || !after.ok) {
@@ -168,16 +170,16 @@ export class WebChannelAdapter implements ChannelAdapter {
       res.status(400).json({ error: 'bad_request', message });
       return;
     }
-    res.json({ conversationId: opaque.data, messages: this.transcript(conversationIdFor(opaque.data), after.value) });
+    res.json({ conversationId: opaque.data, messages: await this.transcript(conversationIdFor(opaque.data), after.value) });
   }
 
-  private postFeedback(req: Request, res: Response): void {
+  private async postFeedback(req: Request, res: Response): Promise<void> {
     const body = parseFeedbackBody(req.body);
     if (!body.ok) {
       res.status(400).json({ error: 'bad_request', message: body.message });
       return;
     }
-    const recorded = this.feedback(conversationIdFor(body.value.conversationId), body.value.messageId, body.value.helpful);
+    const recorded = await this.feedback(conversationIdFor(body.value.conversationId), body.value.messageId, body.value.helpful);
     if (recorded === null) {
       res.status(404).json({ error: 'not_found', message: `no answer ${body.value.messageId} in this conversation` });
       return;
@@ -186,13 +188,13 @@ export class WebChannelAdapter implements ChannelAdapter {
   }
 
   /** Records a rating of answer `messageId`; null when it is not a bot answer of this conversation. */
-  private feedback(conversationId: string, messageId: number, helpful: boolean): boolean | null {
-    const stored = this.deps.store.messages.listByConversation(conversationId);
+  private async feedback(conversationId: string, messageId: number, helpful: boolean): Promise<boolean | null> {
+    const stored = await this.deps.store.messages.listByConversation(conversationId);
     const index = stored.findIndex((m) => m.id === messageId && m.direction === 'out');
     const answer = stored[index];
     if (!answer) return null;
     const question = stored.slice(0, index).findLast((m) => m.direction === 'in')?.text;
-    const demand = this.deps.service.recordFeedback(conversationId, { helpful, question, entryId: answer.reply?.entryId });
+    const demand = await this.deps.service.recordFeedback(conversationId, { helpful, question, entryId: answer.reply?.entryId });
     this.deps.logger.info({ conversationId, messageId, helpful }, 'widget feedback');
     return helpful || demand !== null;
   }
@@ -226,6 +228,7 @@ export class WebChannelAdapter implements ChannelAdapter {
       rateKey,
       origin: req.headers.origin,
       alive: true,
+      ready: false,
       queue: Promise.resolve(),
     };
     this.wss.handleUpgrade(req, socket as Socket, head, (ws) => this.connected({ ...client, ws }, opaque.data));
@@ -255,9 +258,19 @@ export class WebChannelAdapter implements ChannelAdapter {
       }
     });
     ws.on('message', (data: WebSocket.Data, isBinary?: boolean) => this.received(client, data, isBinary === true));
-    const messages = this.transcript(conversationId, client.lastId);
+    // Frames that arrive meanwhile queue behind the history; what was stored while it was read is pushed right after.
+    client.queue = this.sendHistory(client, opaque).catch((err: Error) => {
+      this.deps.logger.error({ err }, 'widget history failed');
+      ws.close(1011, 'internal error');
+    });
+  }
+
+  private async sendHistory(client: Client, opaque: string): Promise<void> {
+    const messages = await this.transcript(client.conversationId, client.lastId);
     client.lastId = Math.max(client.lastId, messages.at(-1)?.id ?? 0);
-    sendFrame(ws, { type: 'history', conversationId: opaque, messages });
+    sendFrame(client.ws, { type: 'history', conversationId: opaque, messages });
+    client.ready = true;
+    await this.push(client.conversationId);
   }
 
   private received(client: Client, data: WebSocket.Data, isBinary: boolean): void {
@@ -289,20 +302,20 @@ export class WebChannelAdapter implements ChannelAdapter {
       return;
     }
     if (frame.type === 'feedback') {
-      const recorded = this.feedback(client.conversationId, frame.messageId, frame.helpful);
+      const recorded = await this.feedback(client.conversationId, frame.messageId, frame.helpful);
       sendFrame(client.ws, { type: 'feedback', messageId: frame.messageId, recorded: recorded ?? false });
       return;
     }
     const opaque = client.conversationId.slice('web:'.length);
     const message = { ...toIncomingMessage(opaque, frame.text, frame.id, client.origin, new Date(), frame.lang), clientAddress: client.rateKey };
     const result = await this.deps.service.handle(message);
-    this.deliver(client.conversationId);
+    await this.deliver(client.conversationId);
     sendFrame(client.ws, { type: 'ack', id: frame.id, duplicate: result.duplicate });
   }
 
   /** Pushes new messages to the conversation's widgets here and tells the other instances to push to theirs. */
-  private deliver(conversationId: string): void {
-    this.push(conversationId);
+  private async deliver(conversationId: string): Promise<void> {
+    await this.push(conversationId);
     const bus = this.deps.bus;
     if (!bus) return;
     // While Redis is away (reported once, and in /readyz) the other instances' widgets get it with the conversation's next message or when they reconnect.
@@ -316,7 +329,9 @@ export class WebChannelAdapter implements ChannelAdapter {
     const bus = this.deps.bus;
     if (!bus) return;
     const handler = (from: string): void => {
-      if (from !== bus.instanceId) this.push(conversationId);
+      if (from !== bus.instanceId) {
+        this.push(conversationId).catch((err: Error) => this.deps.logger.error({ err }, 'widget push failed'));
+      }
     };
     this.pokes.set(conversationId, handler);
     void bus.subscribe(pokeChannel(conversationId), handler);
@@ -330,12 +345,12 @@ export class WebChannelAdapter implements ChannelAdapter {
   }
 
   /** Sends every open widget of the conversation the bot and staff messages it has not seen yet. */
-  private push(conversationId: string): void {
-    const set = this.clients.get(conversationId);
-    if (!set || set.size === 0) return;
-    const seen = Math.min(...[...set].map((c) => c.lastId));
-    const stored = this.deps.store.messages.listByConversation(conversationId, 200, seen);
-    for (const client of set) {
+  private async push(conversationId: string): Promise<void> {
+    const ready = [...(this.clients.get(conversationId) ?? [])].filter((c) => c.ready);
+    if (ready.length === 0) return;
+    const seen = Math.min(...ready.map((c) => c.lastId));
+    const stored = await this.deps.store.messages.listByConversation(conversationId, 200, seen);
+    for (const client of ready) {
       const fresh = stored.filter((m) => m.id > client.lastId);
       if (fresh.length === 0) continue;
       client.lastId = fresh.at(-1)!.id;
@@ -345,12 +360,12 @@ export class WebChannelAdapter implements ChannelAdapter {
   }
 
   /** The conversation's transcript after message id `after`, as the widget shows it. */
-  private transcript(conversationId: string, after: number): WidgetMessage[] {
-    return this.deps.store.messages.listByConversation(conversationId, 200, after).map(toWidgetMessage);
+  private async transcript(conversationId: string, after: number): Promise<WidgetMessage[]> {
+    return (await this.deps.store.messages.listByConversation(conversationId, 200, after)).map(toWidgetMessage);
   }
 
-  private newestId(conversationId: string): number {
-    return this.deps.store.messages.listByConversation(conversationId, 1)[0]?.id ?? 0;
+  private async newestId(conversationId: string): Promise<number> {
+    return (await this.deps.store.messages.listByConversation(conversationId, 1))[0]?.id ?? 0;
   }
 
   /** Pings every socket; one that did not answer the last ping is gone. */

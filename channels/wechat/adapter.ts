@@ -56,7 +56,7 @@ export class WeChatAdapter implements ChannelAdapter {
   }
 
   async send(conversationId: string, replies: readonly Reply[]): Promise<DeliveryResult> {
-    const address = this.deps.store.addresses.get(conversationId)?.address;
+    const address = (await this.deps.store.addresses.get(conversationId))?.address;
     const openId = typeof address?.openId === 'string' ? address.openId : undefined;
     if (!openId) return { status: 'undeliverable', reason: 'no_route', detail: `no OpenID known for ${conversationId}` };
     return this.sendTexts(openId, renderTexts(replies));

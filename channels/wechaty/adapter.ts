@@ -75,7 +75,7 @@ export class WechatyAdapter implements ChannelAdapter {
   }
 
   async send(conversationId: string, replies: readonly Reply[]): Promise<DeliveryResult> {
-    const stored = this.deps.store.addresses.get(conversationId);
+    const stored = await this.deps.store.addresses.get(conversationId);
     const address = stored?.channel === WECHATY_CHANNEL ? parseWechatyAddress(stored.address) : undefined;
     if (!address) return { status: 'undeliverable', reason: 'no_route', detail: `no Wechaty address for ${conversationId}` };
     const bot = this.bot;

@@ -12,7 +12,7 @@ import { loadKnowledgeBase } from '../knowledge/knowledge-loader.ts';
 import { formatProblem } from '../knowledge/knowledge-error.ts';
 import type { EngineVersion } from '../nlu/bot-model.ts';
 import type { ChannelPlugin } from '../server/channel-adapter.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { openStore } from '../store/open-store.ts';
 import { lintKnowledge } from './kb-lint.ts';
 import { addStaff, readPassword, serverDatabase, StaffAddError } from './staff-add.ts';
 import { registerDemandCommand } from './demand-analyze.ts';
@@ -53,7 +53,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
       const config = loadConfig();
       const [{ buildEngine }, { MessageService }] = await Promise.all([import('../bot-runtime.ts'), import('../core/message-service.ts')]);
       const engine = await buildEngine(config);
-      const store = new SqliteStore(config.DATABASE_PATH);
+      const store = await openStore(config);
       const service = new MessageService(store, engine);
       const rl = createInterface({ input: process.stdin, output: process.stdout });
       const conversationId = randomUUID();
@@ -69,7 +69,7 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
           console.log(`  [${result.outcome}]\n`);
         }
       } finally {
-        store.close();
+        await store.close();
       }
     });
 
@@ -159,15 +159,15 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
       const config = loadConfig();
       const knowledge = loadKnowledgeBase(config.KNOWLEDGE_DIR);
       const known = [...knowledge.departments.map((d) => d.id), GENERAL_QUEUE];
-      const database = serverDatabase(config.DATABASE_PATH);
+      const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : serverDatabase(config.DATABASE_PATH);
       const password = await readPassword(Boolean(opts.passwordStdin));
-      const store = new SqliteStore(database);
+      const store = await openStore(config);
       try {
         const created = await addStaff(store, opts, password, known);
-        store.audit.record({ staffId: null, action: 'staff_add', target: created.name, detail: `${created.role} (command line)`, createdAt: new Date() });
+        await store.audit.record({ staffId: null, action: 'staff_add', target: created.name, detail: `${created.role} (command line)`, createdAt: new Date() });
         console.log(`created ${created.role} "${created.name}"${created.departments.length ? ` for ${created.departments.join(', ')}` : ''} in ${database}`);
       } finally {
-        store.close();
+        await store.close();
       }
     });
 
@@ -175,39 +175,39 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
     .command('reset-2fa')
     .description("remove an account's two-step verification (a lost phone and recovery codes); it sets it up again at its next login")
     .requiredOption('--name <name>', 'login name')
-    .action((opts: { name: string }) => {
+    .action(async (opts: { name: string }) => {
       const config = loadConfig();
-      const store = new SqliteStore(config.DATABASE_PATH);
+      const store = await openStore(config);
       try {
-        const account = store.staff.findByName(opts.name);
+        const account = await store.staff.findByName(opts.name);
         if (!account) throw new StaffAddError(`no staff member "${opts.name}"`);
-        store.secondFactors.clear(account.id);
-        store.sessions.deleteForStaff(account.id);
-        store.audit.record({ staffId: null, action: 'totp_reset', target: account.name, detail: 'command line', createdAt: new Date() });
+        await store.secondFactors.clear(account.id);
+        await store.sessions.deleteForStaff(account.id);
+        await store.audit.record({ staffId: null, action: 'totp_reset', target: account.name, detail: 'command line', createdAt: new Date() });
         console.log(`two-step verification of "${account.name}" removed; its sessions ended`);
       } finally {
-        store.close();
+        await store.close();
       }
     });
 
   staff
     .command('unlock <name>')
     .description("start an account's login limits afresh (works on a running server: it reads the account's unlock epoch at each login)")
-    .action((name: string) => {
+    .action(async (name: string) => {
       const config = loadConfig();
-      const store = new SqliteStore(config.DATABASE_PATH);
+      const store = await openStore(config);
       try {
-        const account = store.staff.findByName(name);
+        const account = await store.staff.findByName(name);
         if (!account) {
           console.error(`no staff member "${name}"`);
           process.exitCode = 1;
           return;
         }
-        store.staff.unlockLogin(account.id);
-        store.audit.record({ staffId: null, action: 'login_unlock', target: account.name, detail: '(command line)', createdAt: new Date() });
+        await store.staff.unlockLogin(account.id);
+        await store.audit.record({ staffId: null, action: 'login_unlock', target: account.name, detail: '(command line)', createdAt: new Date() });
         console.log(`unlocked the login of "${account.name}"`);
       } finally {
-        store.close();
+        await store.close();
       }
     });
 

@@ -78,7 +78,7 @@ export async function addStaff(store: Store, options: StaffAddOptions, password:
   if (options.role === 'agent' && options.department.length === 0) throw new StaffAddError('an agent needs at least one --department');
   const problem = await passwordProblem(password, { name: options.name, displayName: options.displayName });
   if (problem) throw new StaffAddError(problem.message);
-  if (store.staff.findByName(options.name)) throw new StaffAddError(`staff member "${options.name}" already exists`);
+  if (await store.staff.findByName(options.name)) throw new StaffAddError(`staff member "${options.name}" already exists`);
   return store.staff.create({
     name: options.name,
     displayName: options.displayName ?? options.name,

@@ -37,14 +37,14 @@ export interface ThreadedSource {
  */
 export interface ConversationInterceptor<Prepared = unknown> {
   /** A turn to use instead of the bot's (staff hold the conversation, a rating), or null to let the bot answer. */
-  before(message: IncomingMessage, conversation: ConversationRecord | undefined): EngineTurn | null;
+  before(message: IncomingMessage, conversation: ConversationRecord | undefined): Promise<EngineTurn | null>;
   /** Works out what `after` needs, asynchronously (asking the engine), before the write that stores the turn. */
   prepare(message: IncomingMessage, turn: EngineTurn): Promise<Prepared>;
   /**
    * May add replies (a case number) or change the outcome after the bot answered. It runs inside the write
    * that stores the message and its replies, so what it writes (a new case) commits with them or not at all.
    */
-  after(message: IncomingMessage, turn: EngineTurn, prepared: Prepared): InterceptedTurn;
+  after(message: IncomingMessage, turn: EngineTurn, prepared: Prepared): Promise<InterceptedTurn>;
 }
 
 /** The turn as the interceptor left it. */
@@ -252,7 +252,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     const message = { ...incoming, text: neutraliseControls(incoming.text) };
     const { address, ...rest } = message;
     const masked = { ...rest, text: maskPersonalData(message.text) };
-    const conversation = this.store.conversations.get(message.conversationId);
+    const conversation = await this.store.conversations.get(message.conversationId);
     const duplicateResult = (): HandledMessage => ({
       conversationId: message.conversationId,
       lang: conversation?.state.lang ?? 'zh',
@@ -261,19 +261,19 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       candidates: [],
       duplicate: true,
     });
-    if (storedId === undefined && message.platformMessageId && this.store.messages.seen(message.channel, message.platformMessageId)) return duplicateResult();
+    if (storedId === undefined && message.platformMessageId && (await this.store.messages.seen(message.channel, message.platformMessageId))) return duplicateResult();
     // The citizen's exact words, when the stored text differs from them (masked, or cleaned of controls).
     const sealed = this.sealer && masked.text !== incoming.text ? this.sealer.seal(incoming.text) : undefined;
-    const saveInbound = (): { id: number; duplicate: boolean } => {
-      const saved = this.store.messages.saveInbound(masked, sealed);
-      if (address && !saved.duplicate) this.store.addresses.save(message.conversationId, message.channel, address);
+    const saveInbound = async (): Promise<{ id: number; duplicate: boolean }> => {
+      const saved = await this.store.messages.saveInbound(masked, sealed);
+      if (address && !saved.duplicate) await this.store.addresses.save(message.conversationId, message.channel, address);
       return saved;
     };
     if (storedId === undefined && options.onStored) {
       // Acknowledged before the answer exists: noted, so that the next start answers it if a crash comes first.
-      const saved = await this.store.write(() => {
-        const saved = saveInbound();
-        if (!saved.duplicate) this.store.messages.awaitAnswer(saved.id, new Date());
+      const saved = await this.store.write(async () => {
+        const saved = await saveInbound();
+        if (!saved.duplicate) await this.store.messages.awaitAnswer(saved.id, new Date());
         return saved;
       });
       if (saved.duplicate) return duplicateResult();
@@ -288,7 +288,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     let answer: EngineTurn;
     let prepared: unknown;
     try {
-      taken = this.interceptor?.before(masked, conversation) ?? null;
+      taken = (await this.interceptor?.before(masked, conversation)) ?? null;
       answer = taken ?? (await this.respond(message, conversation?.state ?? initialState()));
       prepared = taken ? undefined : await this.interceptor?.prepare(masked, answer);
     } catch (err) {
@@ -299,14 +299,14 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
     const interceptor = taken ? null : this.interceptor;
     let written;
     try {
-      written = await this.store.write(() => {
+      written = await this.store.write(async () => {
         if (storedId === undefined) {
-          if (saveInbound().duplicate) return null;
-        } else this.store.messages.answered(storedId);
-        const { turn, committed } = interceptor ? interceptor.after(masked, answer, prepared) : { turn: answer, committed: undefined };
+          if ((await saveInbound()).duplicate) return null;
+        } else await this.store.messages.answered(storedId);
+        const { turn, committed } = interceptor ? await interceptor.after(masked, answer, prepared) : { turn: answer, committed: undefined };
         const { result, state, demand } = turn;
-        this.store.messages.saveOutbound(message.conversationId, message.channel, result.outcome, result.replies, now);
-        this.store.conversations.save({
+        await this.store.messages.saveOutbound(message.conversationId, message.channel, result.outcome, result.replies, now);
+        await this.store.conversations.save({
           id: message.conversationId,
           channel: message.channel,
           senderId: message.senderId,
@@ -314,8 +314,8 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
           createdAt: conversation?.createdAt ?? message.time,
           updatedAt: now,
         });
-        const demandRecord = demand ? this.recordDemand(message, result, demand) : undefined;
-        const outboxId = options.send && result.replies.length > 0 ? this.store.outbox.add(message.conversationId, message.channel, result.replies, now) : undefined;
+        const demandRecord = demand ? await this.recordDemand(message, result, demand) : undefined;
+        const outboxId = options.send && result.replies.length > 0 ? await this.store.outbox.add(message.conversationId, message.channel, result.replies, now) : undefined;
         return { result, demandRecord, outboxId, committed };
       });
     } catch (err) {
@@ -339,11 +339,11 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
    * A citizen's thumbs up or down on an answer. A thumbs-down is logged as a `not_helpful` demand signal for
    * the question the answer was for (`question`, else the conversation's last inbound message), masked.
    */
-  recordFeedback(conversationId: string, feedback: { helpful: boolean; question?: string; entryId?: string }): DemandRecord | null {
+  async recordFeedback(conversationId: string, feedback: { helpful: boolean; question?: string; entryId?: string }): Promise<DemandRecord | null> {
     if (feedback.helpful) return null;
-    const conversation = this.store.conversations.get(conversationId);
+    const conversation = await this.store.conversations.get(conversationId);
     const question =
-      feedback.question ?? this.store.messages.listByConversation(conversationId).findLast((m) => m.direction === 'in')?.text;
+      feedback.question ?? (await this.store.messages.listByConversation(conversationId)).findLast((m) => m.direction === 'in')?.text;
     if (!conversation || !question) return null;
     const record = {
       conversationId,
@@ -354,12 +354,12 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       candidates: feedback.entryId ? [{ entryId: feedback.entryId, score: 1 }] : [],
       createdAt: new Date(),
     };
-    const saved = { id: this.store.demand.record(record), ...record };
+    const saved = { id: await this.store.demand.record(record), ...record };
     this.emit('demand', saved);
     return saved;
   }
 
-  private recordDemand(message: IncomingMessage, result: EngineResult, demand: DemandSignal): DemandRecord {
+  private async recordDemand(message: IncomingMessage, result: EngineResult, demand: DemandSignal): Promise<DemandRecord> {
     const record = {
       conversationId: message.conversationId,
       channel: message.channel,
@@ -370,7 +370,7 @@ export class MessageService extends EventEmitter<MessageServiceEvents> {
       createdAt: message.time,
       sourceKey: message.clientAddress && this.addressKeys ? this.addressKeys.of(message.clientAddress) : undefined,
     };
-    return { id: this.store.demand.record(record), ...record };
+    return { id: await this.store.demand.record(record), ...record };
   }
 }
 

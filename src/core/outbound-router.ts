@@ -29,10 +29,10 @@ export class OutboundRouter {
 
   /** Stores the replies in the transcript and the outbox, then sends them; the result says whether the citizen got them. */
   async deliver(conversationId: string, replies: readonly Reply[], outcome: Outcome = 'staff'): Promise<DeliveryResult> {
-    const conversation = this.store.conversations.get(conversationId);
+    const conversation = await this.store.conversations.get(conversationId);
     if (!conversation) return { status: 'undeliverable', reason: 'no_route', detail: `unknown conversation ${conversationId}` };
-    const id = await this.store.write(() => {
-      this.store.messages.saveOutbound(conversationId, conversation.channel, outcome, replies, new Date());
+    const id = await this.store.write(async () => {
+      await this.store.messages.saveOutbound(conversationId, conversation.channel, outcome, replies, new Date());
       return this.store.outbox.add(conversationId, conversation.channel, replies, new Date());
     });
     return this.send(id, conversationId, conversation.channel, replies);
@@ -42,7 +42,8 @@ export class OutboundRouter {
    * Sends whatever an earlier run stored but never sent (call once the channels are running). Pass the items
    * read before the server began taking messages, so that replies being sent by this run are not sent twice.
    */
-  async flushPending(items: readonly OutboxItem[] = this.store.outbox.pending()): Promise<number> {
+  async flushPending(pending?: readonly OutboxItem[]): Promise<number> {
+    const items = pending ?? (await this.store.outbox.pending());
     let sent = 0;
     for (const item of items) {
       const result = await this.send(item.id, item.conversationId, item.channel, item.replies);

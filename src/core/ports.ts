@@ -39,8 +39,8 @@ export interface DemandRecord {
 }
 
 export interface ConversationRepository {
-  get(id: string): ConversationRecord | undefined;
-  save(record: ConversationRecord): void;
+  get(id: string): Promise<ConversationRecord | undefined>;
+  save(record: ConversationRecord): Promise<void>;
 }
 
 export interface MessageRepository {
@@ -48,18 +48,18 @@ export interface MessageRepository {
    * Stores an inbound message (already masked); `sealedText` is the sealed original when masking changed
    * it. `duplicate` when the channel already delivered this platform id.
    */
-  saveInbound(message: IncomingMessage, sealedText?: string): { id: number; duplicate: boolean };
+  saveInbound(message: IncomingMessage, sealedText?: string): Promise<{ id: number; duplicate: boolean }>;
   /** True when the channel already delivered a message with this platform id. */
-  seen(channel: string, platformMessageId: string): boolean;
-  saveOutbound(conversationId: string, channel: string, outcome: Outcome, replies: readonly Reply[], time: Date): void;
+  seen(channel: string, platformMessageId: string): Promise<boolean>;
+  saveOutbound(conversationId: string, channel: string, outcome: Outcome, replies: readonly Reply[], time: Date): Promise<void>;
   /** The newest `limit` (default 200) messages of a conversation with an id above `afterId`, oldest first. */
-  listByConversation(conversationId: string, limit?: number, afterId?: number): StoredMessage[];
+  listByConversation(conversationId: string, limit?: number, afterId?: number): Promise<StoredMessage[]>;
   /** Notes that an inbound message was acknowledged before its answer was stored. */
-  awaitAnswer(messageId: number, time: Date): void;
+  awaitAnswer(messageId: number, time: Date): Promise<void>;
   /** The answer to the message is stored. */
-  answered(messageId: number): void;
+  answered(messageId: number): Promise<void>;
   /** Inbound messages still waiting for their answer (a crash came between acknowledging and answering), oldest first. */
-  awaitingAnswers(): AwaitingMessage[];
+  awaitingAnswers(): Promise<AwaitingMessage[]>;
 }
 
 /** An inbound message acknowledged but not answered, as stored (masked text; the sealed original if any). */
@@ -72,16 +72,16 @@ export interface AwaitingMessage {
 }
 
 export interface DemandRepository {
-  record(signal: Omit<DemandRecord, 'id'>): number;
-  list(options?: { since?: Date; limit?: number }): DemandRecord[];
+  record(signal: Omit<DemandRecord, 'id'>): Promise<number>;
+  list(options?: { since?: Date; limit?: number }): Promise<DemandRecord[]>;
 }
 
 /** How to reach a conversation on its platform (chat id, open id, service URL): what "send later" needs. */
 export type ChannelAddress = Record<string, unknown>;
 
 export interface ChannelAddressRepository {
-  save(conversationId: string, channel: string, address: ChannelAddress): void;
-  get(conversationId: string): { channel: string; address: ChannelAddress } | undefined;
+  save(conversationId: string, channel: string, address: ChannelAddress): Promise<void>;
+  get(conversationId: string): Promise<{ channel: string; address: ChannelAddress } | undefined>;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'undeliverable';
@@ -99,10 +99,10 @@ export interface OutboxItem {
 
 /** Replies written for later delivery, kept until the platform took them (so a restart loses nothing). */
 export interface OutboxRepository {
-  add(conversationId: string, channel: string, replies: readonly Reply[], at: Date): number;
-  mark(id: number, status: OutboxStatus, reason?: string | null): void;
-  pending(): OutboxItem[];
-  forConversation(conversationId: string): OutboxItem[];
+  add(conversationId: string, channel: string, replies: readonly Reply[], at: Date): Promise<number>;
+  mark(id: number, status: OutboxStatus, reason?: string | null): Promise<void>;
+  pending(): Promise<OutboxItem[]>;
+  forConversation(conversationId: string): Promise<OutboxItem[]>;
 }
 
 /** Keeps the messages of one conversation in order across the instances of a deployment (none: this instance alone). */
@@ -111,21 +111,27 @@ export interface ConversationLocks {
   run<T>(conversationId: string, work: () => Promise<T>): Promise<T>;
 }
 
-/** The repositories the core uses, plus a unit of work (the whole store, `src/store/store.ts`, has more). */
-export interface CoreStore {
+/** The repositories the core uses. */
+export interface CoreRepositories {
   conversations: ConversationRepository;
   messages: MessageRepository;
   demand: DemandRepository;
   addresses: ChannelAddressRepository;
   outbox: OutboxRepository;
-  transaction<T>(fn: () => T): T;
+}
+
+/** The core's repositories plus units of work (the whole store, `src/store/store.ts`, has more). */
+export interface CoreStore extends CoreRepositories {
   /**
-   * A unit of work committed with others (group commit): `fn` runs synchronously later, inside the next
-   * batch's transaction, and the promise resolves with its result only once the batch is durable. A unit that
-   * throws is rolled back alone and rejects.
+   * Runs `fn` as one unit of work: every repository call it makes (in its async context, through this
+   * store's repositories) commits or rolls back together, and the promise resolves only once the unit is
+   * durable. On SQLite units are group-committed (several share one transaction and one fsync, each in a
+   * savepoint of its own); `fn` should then await only the store. A unit that throws is rolled back alone
+   * and rejects.
    */
-  write<T>(fn: () => T): Promise<T>;
+  write<T>(fn: () => Promise<T>): Promise<T>;
   /** Null when the store takes writes, else why not, in words (for readiness checks). */
-  writeProblem(): string | null;
-  close(): void;
+  writeProblem(): Promise<string | null>;
+  /** Commits what is queued and closes the connection(s). */
+  close(): Promise<void>;
 }

@@ -54,10 +54,9 @@ export function distinctAskers(askers: readonly Asker[]): Asker[] {
 }
 
 /** Whether the channel's reply window is still open for the conversation at `now`. */
-export function withinReplyWindow(store: Store, conversationId: string, hours: number | undefined, now: Date): boolean {
+export async function withinReplyWindow(store: Store, conversationId: string, hours: number | undefined, now: Date): Promise<boolean> {
   if (hours === undefined) return true;
-  const lastIn = store.messages
-    .listByConversation(conversationId, 200)
+  const lastIn = (await store.messages.listByConversation(conversationId, 200))
     .filter((m) => m.direction === 'in')
     .at(-1);
   return lastIn !== undefined && now.getTime() - lastIn.createdAt.getTime() <= hours * HOUR_MS;
@@ -73,32 +72,32 @@ export async function notifyAskers(
   const counts: NoticeCounts = { sent: 0, skipped: 0, failed: 0, alreadyNotified: 0 };
   const drafts = deps.store.faqDrafts;
   for (const asker of distinctAskers(askers)) {
-    const conversation = deps.store.conversations.get(asker.conversationId);
+    const conversation = await deps.store.conversations.get(asker.conversationId);
     const channel = conversation?.channel ?? asker.channel;
-    if (!drafts.reserveNotice(publication.draftId, asker.conversationId, channel, now())) {
+    if (!(await drafts.reserveNotice(publication.draftId, asker.conversationId, channel, now()))) {
       counts.alreadyNotified++;
       continue;
     }
     if (!conversation) {
-      drafts.settleNotice(publication.draftId, asker.conversationId, 'skipped', 'no_route');
+      await drafts.settleNotice(publication.draftId, asker.conversationId, 'skipped', 'no_route');
       counts.skipped++;
       continue;
     }
-    if (!withinReplyWindow(deps.store, asker.conversationId, deps.replyWindowHours(channel), now())) {
-      drafts.settleNotice(publication.draftId, asker.conversationId, 'skipped', 'window_closed');
+    if (!(await withinReplyWindow(deps.store, asker.conversationId, deps.replyWindowHours(channel), now()))) {
+      await drafts.settleNotice(publication.draftId, asker.conversationId, 'skipped', 'window_closed');
       counts.skipped++;
       continue;
     }
     const lang = conversation.state.lang ?? asker.lang;
     const result = await deps.deliver(asker.conversationId, [answerNotice(lang, publication.title, publication.answer, publication.entryId)], 'answered');
     if (result.status === 'sent') {
-      drafts.settleNotice(publication.draftId, asker.conversationId, 'sent', null);
+      await drafts.settleNotice(publication.draftId, asker.conversationId, 'sent', null);
       counts.sent++;
     } else if (result.reason === 'failed') {
-      drafts.settleNotice(publication.draftId, asker.conversationId, 'failed', result.detail ?? result.reason);
+      await drafts.settleNotice(publication.draftId, asker.conversationId, 'failed', result.detail ?? result.reason);
       counts.failed++;
     } else {
-      drafts.settleNotice(publication.draftId, asker.conversationId, 'skipped', result.reason);
+      await drafts.settleNotice(publication.draftId, asker.conversationId, 'skipped', result.reason);
       counts.skipped++;
     }
   }

@@ -73,14 +73,21 @@ export function localDay(ms: number, utcOffsetMs: number): string {
   return new Date(ms + utcOffsetMs).toISOString().slice(0, 10);
 }
 
-export function demandDashboard(analytics: DemandAnalyticsRepository, options: DashboardOptions): Dashboard {
+export async function demandDashboard(analytics: DemandAnalyticsRepository, options: DashboardOptions): Promise<Dashboard> {
   const offset = options.utcOffsetMs ?? 8 * 3_600_000;
   const from = dayStart(options.fromDay, offset);
   const to = dayStart(options.toDay, offset) + DAY_MS;
   const now = (options.now ?? new Date()).getTime();
   // Rows before the last retention cut-off are counted in the daily statistics (and may be anonymised or gone).
-  const countedFrom = analytics.retentionCutoff() ?? 0;
+  const countedFrom = (await analytics.retentionCutoff()) ?? 0;
   const liveFrom = Math.max(from, countedFrom);
+  const [outcomeRows, archivedRows, answerRows, cases, missRowsStored] = await Promise.all([
+    analytics.outcomeCounts(liveFrom, to, offset),
+    analytics.archivedOutcomeCounts(options.fromDay, options.toDay),
+    analytics.answersByEntry(liveFrom, to),
+    analytics.cases(from, to),
+    options.countedSignals ? null : analytics.missesByFirstCandidate(from, to),
+  ]);
 
   const days = new Map<string, OutcomeCounts>();
   for (let t = from; t < to; t += DAY_MS) days.set(localDay(t, offset), empty());
@@ -94,20 +101,19 @@ export function demandDashboard(analytics: DemandAnalyticsRepository, options: D
       counts.total += n;
     }
   };
-  for (const r of analytics.outcomeCounts(liveFrom, to, offset)) add(r.day, r.channel, r.outcome, r.count);
-  for (const r of analytics.archivedOutcomeCounts(options.fromDay, options.toDay)) add(r.day, r.channel, r.outcome, r.count);
+  for (const r of outcomeRows) add(r.day, r.channel, r.outcome, r.count);
+  for (const r of archivedRows) add(r.day, r.channel, r.outcome, r.count);
 
   // Per department: answers by the department of the entry used, misses by the department of the best candidate, cases by queue.
   const departments = new Map<string, { answered: number; escalated: number; unanswered: number }>();
   const dept = (id: string) => departments.get(id) ?? departments.set(id, { answered: 0, escalated: 0, unanswered: 0 }).get(id)!;
-  for (const r of analytics.answersByEntry(liveFrom, to)) if (r.entryId) dept(options.departmentOf(r.entryId) ?? 'general').answered += r.count;
+  for (const r of answerRows) if (r.entryId) dept(options.departmentOf(r.entryId) ?? 'general').answered += r.count;
   const missRows = options.countedSignals
     ? options.countedSignals
         .filter((s) => s.createdAt.getTime() >= from && s.createdAt.getTime() < to && s.reasons.some((r) => r === 'no_match' || r === 'ambiguous'))
         .map((s) => ({ entryId: s.candidates[0]?.entryId ?? null, count: 1 }))
-    : analytics.missesByFirstCandidate(from, to);
+    : (missRowsStored ?? []);
   for (const r of missRows) dept((r.entryId && options.departmentOf(r.entryId)) || 'general').unanswered += r.count;
-  const cases = analytics.cases(from, to);
   for (const c of cases) dept(c.department).escalated++;
 
   const times = new Map<string, { cases: number; responded: number; withinTarget: number; breached: number; minutes: number[] }>();

@@ -112,6 +112,8 @@ export interface Grouping {
 export class DemandTopics {
   private readonly featurizer = new TopicFeaturizer();
   private previous: TopicState | undefined;
+  /** Reads the saved grouping state once, before the first grouping. */
+  private previousLoaded: Promise<void> | undefined;
   private readonly cache = new Map<string, { grouping: Grouping; marker: string; at: number }>();
 
   constructor(
@@ -119,9 +121,7 @@ export class DemandTopics {
     private readonly departmentOf: (entryId: string) => string | undefined,
     private readonly now: () => Date = () => new Date(),
     private readonly counting: CountOptions = DEFAULT_COUNTING,
-  ) {
-    this.previous = store.demandAnalytics.topicState();
-  }
+  ) {}
 
   /** The period asked for: `to` defaults to now, `from` to 30 days before `to`. */
   period(filter: TopicFilter): { from: Date; to: Date } {
@@ -131,18 +131,23 @@ export class DemandTopics {
   }
 
   /** Groups the signals of the period (cached until a signal arrives or 5 minutes pass). */
-  group(filter: TopicFilter): Grouping {
+  async group(filter: TopicFilter): Promise<Grouping> {
     const key = JSON.stringify([filter.from?.getTime() ?? null, filter.to?.getTime() ?? null, filter.channel ?? null]);
-    const marker = JSON.stringify(this.store.demandAnalytics.changeMarker());
+    const marker = JSON.stringify(await this.store.demandAnalytics.changeMarker());
     const cached = this.cache.get(key);
     if (cached && cached.marker === marker && Date.now() - cached.at < CACHE_MS) return cached.grouping;
     const { from, to } = this.period(filter);
-    const logged = this.store.demand
-      .list({ since: from, limit: MAX_SIGNALS })
-      .filter((s) => s.createdAt.getTime() <= to.getTime() && (!filter.channel || s.channel === filter.channel));
+    this.previousLoaded ??= this.store.demandAnalytics.topicState().then((state) => {
+      this.previous ??= state;
+    });
+    const [stored, resolvedIn] = await Promise.all([
+      this.store.demand.list({ since: from, limit: MAX_SIGNALS }),
+      this.store.demandAnalytics.resolvedDepartments(),
+      this.previousLoaded,
+    ]);
+    const logged = stored.filter((s) => s.createdAt.getTime() <= to.getTime() && (!filter.channel || s.channel === filter.channel));
     const counted = countSignals(logged, this.counting);
     const { signals } = counted;
-    const resolvedIn = this.store.demandAnalytics.resolvedDepartments();
     const result = groupTopics(
       signals.map((s) => ({
         text: s.text,
@@ -155,7 +160,7 @@ export class DemandTopics {
       })),
       { previous: this.previous, departmentOf: this.departmentOf, featurizer: this.featurizer, now: to },
     );
-    this.remember(result.state);
+    await this.remember(result.state);
     const grouping: Grouping = {
       from,
       to,
@@ -173,34 +178,34 @@ export class DemandTopics {
   }
 
   /** Keeps the new snapshots and the previous ones the run did not see, so ids stay stable across periods and filters. */
-  private remember(state: TopicState): void {
+  private async remember(state: TopicState): Promise<void> {
     const seen = new Set(state.topics.map((t) => t.id));
     const kept: TopicSnapshot[] = [...state.topics, ...(this.previous?.topics ?? []).filter((t) => !seen.has(t.id))].slice(0, MAX_SNAPSHOTS);
     this.previous = { ...state, topics: kept };
-    this.store.demandAnalytics.saveTopicState(this.previous, new Date());
+    await this.store.demandAnalytics.saveTopicState(this.previous, new Date());
   }
 
-  statusOf(id: string): TopicStatusRow | undefined {
+  statusOf(id: string): Promise<TopicStatusRow | undefined> {
     return this.store.demandAnalytics.topicStatus(id);
   }
 
-  setStatus(id: string, change: TopicStatusChange): void {
-    this.store.demandAnalytics.setTopicStatus(id, change, this.now());
+  setStatus(id: string, change: TopicStatusChange): Promise<void> {
+    return this.store.demandAnalytics.setTopicStatus(id, change, this.now());
   }
 
   /** The effective status: a drafted topic is covered once its draft is published, open again if it was rejected. */
-  effectiveStatus(row: TopicStatusRow | undefined): TopicStatus {
+  async effectiveStatus(row: TopicStatusRow | undefined): Promise<TopicStatus> {
     if (!row) return 'open';
     if (row.status === 'drafted' && row.draftId !== null) {
-      const draft = this.store.faqDrafts.get(row.draftId);
+      const draft = await this.store.faqDrafts.get(row.draftId);
       if (draft?.status === 'published') return 'covered';
       if (draft?.status === 'rejected') return 'open';
     }
     return row.status;
   }
 
-  view(topic: Topic, grouping: Grouping): TopicView {
-    const row = this.statusOf(topic.id);
+  async view(topic: Topic, grouping: Grouping): Promise<TopicView> {
+    const row = await this.statusOf(topic.id);
     const end = grouping.to.getTime();
     const weekly = Array.from({ length: 8 }, () => 0);
     const counted = new Set<string>();
@@ -231,7 +236,7 @@ export class DemandTopics {
       weekly,
       thisWeek: topic.thisWeek,
       growth: Math.round(topic.growth * 100) / 100,
-      status: this.effectiveStatus(row),
+      status: await this.effectiveStatus(row),
       reason: row?.reason ?? null,
       draftId: row?.draftId ?? null,
       entryId: row?.entryId ?? null,

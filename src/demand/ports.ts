@@ -60,23 +60,23 @@ export interface TopicStatusChange {
 /** Times (`from`, `to`) are ms since the epoch; periods include `from` and exclude `to`. */
 export interface DemandAnalyticsRepository {
   /** The latest data-retention cut-off: earlier rows are counted only in the daily statistics. Null when retention never ran. */
-  retentionCutoff(): number | null;
+  retentionCutoff(): Promise<number | null>;
   /** Bot turns of the period per local day, channel and outcome (a turn with several replies counts once). */
-  outcomeCounts(from: number, to: number, utcOffsetMs: number): OutcomeCount[];
+  outcomeCounts(from: number, to: number, utcOffsetMs: number): Promise<OutcomeCount[]>;
   /** Outcome counts kept in the daily statistics for the local days `fromDay` to `toDay` (YYYY-MM-DD), inclusive. */
-  archivedOutcomeCounts(fromDay: string, toDay: string): OutcomeCount[];
+  archivedOutcomeCounts(fromDay: string, toDay: string): Promise<OutcomeCount[]>;
   /** Answered bot turns of the period per knowledge-base entry used. */
-  answersByEntry(from: number, to: number): EntryCount[];
+  answersByEntry(from: number, to: number): Promise<EntryCount[]>;
   /** No-match and ambiguous demand signals of the period per best candidate entry. */
-  missesByFirstCandidate(from: number, to: number): EntryCount[];
+  missesByFirstCandidate(from: number, to: number): Promise<EntryCount[]>;
   /** Escalations opened in the period. */
-  cases(from: number, to: number): CaseTimes[];
-  changeMarker(): DemandChangeMarker;
+  cases(from: number, to: number): Promise<CaseTimes[]>;
+  changeMarker(): Promise<DemandChangeMarker>;
   /** The department of each conversation's latest resolved escalation, by conversation id. */
-  resolvedDepartments(): Map<string, string>;
+  resolvedDepartments(): Promise<Map<string, string>>;
   /** The saved topic grouping state; undefined when none was saved or it cannot be read. */
-  topicState(): TopicState | undefined;
-  saveTopicState(state: TopicState, at: Date): void;
-  topicStatus(id: string): TopicStatusRow | undefined;
-  setTopicStatus(id: string, change: TopicStatusChange, at: Date): void;
+  topicState(): Promise<TopicState | undefined>;
+  saveTopicState(state: TopicState, at: Date): Promise<void>;
+  topicStatus(id: string): Promise<TopicStatusRow | undefined>;
+  setTopicStatus(id: string, change: TopicStatusChange, at: Date): Promise<void>;
 }

@@ -89,10 +89,10 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
   }
 
   /** Before the bot answers: staff hold the conversation, or the citizen is answering the rating question. */
-  before(message: IncomingMessage, conversation: ConversationRecord | undefined): EngineTurn | null {
+  async before(message: IncomingMessage, conversation: ConversationRecord | undefined): Promise<EngineTurn | null> {
     const lang: Lang = message.lang ?? conversation?.state.lang ?? 'zh';
     const state = conversation?.state ?? { misses: 0 };
-    const open = this.store.escalations.findOpen(message.conversationId);
+    const open = await this.store.escalations.findOpen(message.conversationId);
     const base = (outcome: EngineResult['outcome'], replies: EngineResult['replies']): EngineResult => ({
       conversationId: message.conversationId,
       lang,
@@ -106,14 +106,14 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     }
     if (state.ratingFor !== undefined) {
       const parsed = parseRating(message.text);
-      const rated = parsed ? this.store.escalations.get(state.ratingFor) : undefined;
+      const rated = parsed ? await this.store.escalations.get(state.ratingFor) : undefined;
       if (parsed && rated) {
-        this.store.escalations.update(rated.id, {
+        await this.store.escalations.update(rated.id, {
           rating: parsed.rating,
           ratingComment: parsed.comment ? maskPersonalData(parsed.comment) : null,
           followUpOpen: parsed.rating === 'dissatisfied',
         });
-        this.emit('changed', this.store.escalations.get(rated.id)!);
+        this.emit('changed', (await this.store.escalations.get(rated.id))!);
         return { result: base('answered', [ratingThanks(lang, parsed.rating)]), state: { ...state, ratingFor: undefined } };
       }
       return null;
@@ -123,14 +123,15 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
 
   /**
    * After the bot answered: open a case when the citizen asked for a person, or after repeated misses. Runs
-   * inside the write that stores the turn; the new case is announced once that write is durable.
+   * inside the write that stores the turn (so it awaits nothing but the store); the new case is announced once
+   * that write is durable.
    */
-  after(message: IncomingMessage, turn: EngineTurn, plan: EscalationPlan | null): InterceptedTurn {
+  async after(message: IncomingMessage, turn: EngineTurn, plan: EscalationPlan | null): Promise<InterceptedTurn> {
     const state = { ...turn.state, ratingFor: undefined };
     const { result } = turn;
     if (!plan) return { turn: { ...turn, state } };
     const { trigger, question, wantsPersonAboutAnswer, candidates } = plan;
-    const { escalation, created } = this.openQuietly({
+    const { escalation, created } = await this.openQuietly({
       conversationId: message.conversationId,
       channel: message.channel,
       trigger,
@@ -163,20 +164,20 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     // entry the bot just answered when the citizen wants a person about it.
     const demandText = turn.demand?.text ?? message.text;
     const wantsPersonAboutAnswer = trigger === 'asked_for_human' && demandText === message.text;
-    const question = wantsPersonAboutAnswer ? (this.previousQuestion(message) ?? message.text) : demandText;
+    const question = wantsPersonAboutAnswer ? ((await this.previousQuestion(message)) ?? message.text) : demandText;
     const candidates = question === message.text ? (turn.demand?.candidates ?? result.candidates) : await this.deps.candidatesFor(question);
     return { trigger, question, wantsPersonAboutAnswer, candidates };
   }
 
   /** Opens a case (or returns the conversation's open one). Staff use this from the demand log. */
-  open(input: OpenCaseInput): { escalation: Escalation; created: boolean } {
-    const opened = this.openQuietly(input);
+  async open(input: OpenCaseInput): Promise<{ escalation: Escalation; created: boolean }> {
+    const opened = await this.openQuietly(input);
     if (opened.created) this.emit('changed', opened.escalation);
     return opened;
   }
 
   /** Opens a case without announcing it. */
-  private openQuietly(input: OpenCaseInput): { escalation: Escalation; created: boolean } {
+  private openQuietly(input: OpenCaseInput): Promise<{ escalation: Escalation; created: boolean }> {
     const now = this.now();
     const fromContext = input.contextEntryId ? this.deps.departmentOf(input.contextEntryId) : undefined;
     const department = fromContext ?? routeDepartment(input.candidates, this.deps.departmentOf);
@@ -194,84 +195,84 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
   }
 
   /** Claims a waiting case: of two staff claiming at once, exactly one wins. */
-  claim(id: number, staff: StaffMember): Escalation {
-    const e = this.visible(id, staff);
-    if (!this.store.escalations.transition(e.id, ['pending', 'transferred', 'expired'], 'assigned', { assigneeId: staff.id })) {
+  async claim(id: number, staff: StaffMember): Promise<Escalation> {
+    const e = await this.visible(id, staff);
+    if (!(await this.store.escalations.transition(e.id, ['pending', 'transferred', 'expired'], 'assigned', { assigneeId: staff.id }))) {
       throw new HandoffError('conflict', 'the case was already claimed or closed');
     }
-    this.audit(staff, 'claim', e);
+    await this.audit(staff, 'claim', e);
     return this.changed(e.id);
   }
 
   /** Sends a staff reply to the citizen on their channel; an undeliverable one is flagged on the case. */
   async reply(id: number, staff: StaffMember, text: string): Promise<{ escalation: Escalation; delivery: DeliveryResult }> {
-    const e = this.held(id, staff);
+    const e = await this.held(id, staff);
     const now = this.now();
-    if (!e.firstResponseAt) this.store.escalations.update(e.id, { firstResponseAt: now });
+    if (!e.firstResponseAt) await this.store.escalations.update(e.id, { firstResponseAt: now });
     const delivery = await this.deps.outbound.deliver(e.conversationId, [{ text, staffName: staff.displayName }], 'staff');
-    this.store.escalations.update(e.id, {
+    await this.store.escalations.update(e.id, {
       deliveryProblem: delivery.status === 'sent' ? null : `${delivery.reason}${delivery.detail ? `: ${delivery.detail}` : ''}`,
     });
-    this.audit(staff, 'reply', e, delivery.status);
+    await this.audit(staff, 'reply', e, delivery.status);
     this.emit('message', { escalationId: e.id, conversationId: e.conversationId, direction: 'out', text: maskPersonalData(text), staffName: staff.displayName, at: now });
-    return { escalation: this.changed(e.id), delivery };
+    return { escalation: await this.changed(e.id), delivery };
   }
 
   /** An internal note on the case; never shown to the citizen. */
-  note(id: number, staff: StaffMember, text: string): void {
-    const e = this.visible(id, staff);
-    const note = this.store.notes.add(e.id, staff.id, text, this.now());
-    this.audit(staff, 'note', e);
+  async note(id: number, staff: StaffMember, text: string): Promise<void> {
+    const e = await this.visible(id, staff);
+    const note = await this.store.notes.add(e.id, staff.id, text, this.now());
+    await this.audit(staff, 'note', e);
     this.emit('message', { escalationId: e.id, conversationId: e.conversationId, direction: 'note', text: note.text, staffName: staff.displayName, at: note.createdAt });
   }
 
   /** Passes the case to another department's queue, with a note saying why. */
-  transfer(id: number, staff: StaffMember, department: string, note: string | undefined, knownDepartments: readonly string[]): Escalation {
-    const e = this.visible(id, staff);
+  async transfer(id: number, staff: StaffMember, department: string, note: string | undefined, knownDepartments: readonly string[]): Promise<Escalation> {
+    const e = await this.visible(id, staff);
     if (!knownDepartments.includes(department)) throw new HandoffError('bad_request', `unknown department "${department}"`);
     if (e.state === 'assigned' && e.assigneeId !== staff.id && staff.role === 'agent') throw new HandoffError('forbidden', 'the case is held by someone else');
     const now = this.now();
     const patch = { department, assigneeId: null, ...(e.firstResponseAt ? {} : { dueAt: this.deps.hours.addBusinessMinutes(now, this.deps.hours.targetMinutes(department)) }) };
-    if (!this.store.escalations.transition(e.id, ['pending', 'assigned', 'transferred', 'expired'], 'transferred', patch)) {
+    if (!(await this.store.escalations.transition(e.id, ['pending', 'assigned', 'transferred', 'expired'], 'transferred', patch))) {
       throw new HandoffError('conflict', 'the case is already closed');
     }
-    this.store.notes.add(e.id, staff.id, `→ ${department}${note ? `: ${note}` : ''}`, now);
-    this.audit(staff, 'transfer', e, department);
+    await this.store.notes.add(e.id, staff.id, `→ ${department}${note ? `: ${note}` : ''}`, now);
+    await this.audit(staff, 'transfer', e, department);
     return this.changed(e.id);
   }
 
   /** A supervisor gives a case to a staff member. */
-  reassign(id: number, supervisor: StaffMember, assignee: StaffMember): Escalation {
+  async reassign(id: number, supervisor: StaffMember, assignee: StaffMember): Promise<Escalation> {
     if (supervisor.role === 'agent') throw new HandoffError('forbidden', 'only supervisors reassign cases');
-    const e = this.visible(id, supervisor);
-    if (!this.store.escalations.transition(e.id, ['pending', 'assigned', 'transferred', 'expired'], 'assigned', { assigneeId: assignee.id })) {
+    const e = await this.visible(id, supervisor);
+    if (!(await this.store.escalations.transition(e.id, ['pending', 'assigned', 'transferred', 'expired'], 'assigned', { assigneeId: assignee.id }))) {
       throw new HandoffError('conflict', 'the case is already closed');
     }
-    this.audit(supervisor, 'reassign', e, assignee.name);
+    await this.audit(supervisor, 'reassign', e, assignee.name);
     return this.changed(e.id);
   }
 
   /** Closes the case; the bot takes the conversation back and asks for a rating. */
   async resolve(id: number, staff: StaffMember): Promise<Escalation> {
-    const e = this.held(id, staff);
-    if (!this.store.escalations.transition(e.id, ['assigned'], 'resolved', { resolvedAt: this.now() })) {
+    const e = await this.held(id, staff);
+    if (!(await this.store.escalations.transition(e.id, ['assigned'], 'resolved', { resolvedAt: this.now() }))) {
       throw new HandoffError('conflict', 'the case is not open');
     }
-    this.audit(staff, 'resolve', e);
-    const conversation = this.store.conversations.get(e.conversationId);
+    await this.audit(staff, 'resolve', e);
+    const conversation = await this.store.conversations.get(e.conversationId);
     const lang = conversation?.state.lang ?? 'zh';
-    if (conversation) this.store.conversations.save({ ...conversation, state: { ...conversation.state, ratingFor: e.id, misses: 0 }, updatedAt: this.now() });
+    if (conversation) await this.store.conversations.save({ ...conversation, state: { ...conversation.state, ratingFor: e.id, misses: 0 }, updatedAt: this.now() });
     const delivery = await this.deps.outbound.deliver(e.conversationId, [resolvedNotice(lang, e.caseNumber)], 'answered');
-    if (delivery.status !== 'sent') this.store.escalations.update(e.id, { deliveryProblem: `${delivery.reason}` });
+    if (delivery.status !== 'sent') await this.store.escalations.update(e.id, { deliveryProblem: `${delivery.reason}` });
     return this.changed(e.id);
   }
 
   /** A supervisor closes the follow-up item a dissatisfied rating opened. */
-  closeFollowUp(id: number, supervisor: StaffMember): Escalation {
+  async closeFollowUp(id: number, supervisor: StaffMember): Promise<Escalation> {
     if (supervisor.role === 'agent') throw new HandoffError('forbidden', 'only supervisors close follow-ups');
-    const e = this.visible(id, supervisor);
-    this.store.escalations.update(e.id, { followUpOpen: false });
-    this.audit(supervisor, 'close_follow_up', e);
+    const e = await this.visible(id, supervisor);
+    await this.store.escalations.update(e.id, { followUpOpen: false });
+    await this.audit(supervisor, 'close_follow_up', e);
     return this.changed(e.id);
   }
 
@@ -279,40 +280,40 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
   async sweep(): Promise<Escalation[]> {
     const now = this.now();
     const hours = this.deps.hours;
-    const due = this.store.escalations.dueForExpiry(now, (e) => hours.addBusinessMinutes(e.createdAt, hours.config.expireAfterMinutes));
+    const due = await this.store.escalations.dueForExpiry(now, (e) => hours.addBusinessMinutes(e.createdAt, hours.config.expireAfterMinutes));
     const expired: Escalation[] = [];
     for (const e of due) {
-      if (!this.store.escalations.transition(e.id, ['pending', 'transferred'], 'expired', { expiredAt: now })) continue;
-      const lang = this.store.conversations.get(e.conversationId)?.state.lang ?? 'zh';
+      if (!(await this.store.escalations.transition(e.id, ['pending', 'transferred'], 'expired', { expiredAt: now }))) continue;
+      const lang = (await this.store.conversations.get(e.conversationId))?.state.lang ?? 'zh';
       const next = hours.nextOpening(new Date(now.getTime() + 60_000));
       const delivery = await this.deps.outbound.deliver(e.conversationId, [expiredNotice(lang, e.caseNumber, next ? hours.formatLocal(next) : null)], 'escalated');
-      if (delivery.status !== 'sent') this.store.escalations.update(e.id, { deliveryProblem: delivery.reason });
-      expired.push(this.changed(e.id));
+      if (delivery.status !== 'sent') await this.store.escalations.update(e.id, { deliveryProblem: delivery.reason });
+      expired.push(await this.changed(e.id));
     }
     return expired;
   }
 
   /** A case the staff member may see: their departments' queues, or every queue for supervisors and admins. */
-  visible(id: number, staff: StaffMember): Escalation {
-    const e = this.store.escalations.get(id);
+  async visible(id: number, staff: StaffMember): Promise<Escalation> {
+    const e = await this.store.escalations.get(id);
     if (!e) throw new HandoffError('not_found', `no case ${id}`);
     if (!canSee(staff, e)) throw new HandoffError('forbidden', 'this case belongs to another department');
     return e;
   }
 
   /** The queue a staff member works, oldest first. */
-  queue(staff: StaffMember, states?: Escalation['state'][]): Escalation[] {
+  queue(staff: StaffMember, states?: Escalation['state'][]): Promise<Escalation[]> {
     return this.store.escalations.list({ states, departments: staff.role === 'agent' ? staff.departments : undefined });
   }
 
   /** The citizen's last message other than this one, if any. */
-  private previousQuestion(message: IncomingMessage): string | undefined {
+  private async previousQuestion(message: IncomingMessage): Promise<string | undefined> {
     // The message itself may already be stored (it is written in the same unit, or before the answer on WeChat).
-    return this.store.messages.listByConversation(message.conversationId, 20).findLast((m) => m.direction === 'in' && m.text !== message.text)?.text;
+    return (await this.store.messages.listByConversation(message.conversationId, 20)).findLast((m) => m.direction === 'in' && m.text !== message.text)?.text;
   }
 
-  private held(id: number, staff: StaffMember): Escalation {
-    const e = this.visible(id, staff);
+  private async held(id: number, staff: StaffMember): Promise<Escalation> {
+    const e = await this.visible(id, staff);
     if (e.state !== 'assigned') throw new HandoffError('conflict', 'claim the case first');
     if (e.assigneeId !== staff.id && staff.role === 'agent') throw new HandoffError('forbidden', 'the case is held by someone else');
     return e;
@@ -326,14 +327,14 @@ export class HandoffService extends EventEmitter<HandoffEvents> implements Conve
     return caseOpenedNotice(lang, e.caseNumber, next ? { at: hours.formatLocal(next) } : { minutes: hours.targetMinutes(e.department) });
   }
 
-  private changed(id: number): Escalation {
-    const e = this.store.escalations.get(id)!;
+  private async changed(id: number): Promise<Escalation> {
+    const e = (await this.store.escalations.get(id))!;
     this.emit('changed', e);
     return e;
   }
 
-  private audit(staff: StaffMember, action: string, e: Escalation, detail: string | null = null): void {
-    this.store.audit.record({ staffId: staff.id, action, target: e.caseNumber, detail, createdAt: this.now() });
+  private audit(staff: StaffMember, action: string, e: Escalation, detail: string | null = null): Promise<void> {
+    return this.store.audit.record({ staffId: staff.id, action, target: e.caseNumber, detail, createdAt: this.now() });
   }
 }
 

@@ -24,26 +24,26 @@ export interface EscalationFilter {
 
 export interface EscalationRepository {
   /** Opens a case; returns the already open case of the conversation instead when there is one. */
-  open(input: NewEscalation): { escalation: Escalation; created: boolean };
-  get(id: number): Escalation | undefined;
-  findOpen(conversationId: string): Escalation | undefined;
+  open(input: NewEscalation): Promise<{ escalation: Escalation; created: boolean }>;
+  get(id: number): Promise<Escalation | undefined>;
+  findOpen(conversationId: string): Promise<Escalation | undefined>;
   /** The most recent case of a conversation, open or not. */
-  latest(conversationId: string): Escalation | undefined;
+  latest(conversationId: string): Promise<Escalation | undefined>;
   /** Open cases, oldest first. */
-  list(filter?: EscalationFilter): Escalation[];
+  list(filter?: EscalationFilter): Promise<Escalation[]>;
   /** Moves a case to `to` only if it is in one of `from`: of two racing claims exactly one succeeds. */
-  transition(id: number, from: readonly EscalationState[], to: EscalationState, patch?: EscalationPatch): boolean;
-  update(id: number, patch: EscalationPatch): void;
+  transition(id: number, from: readonly EscalationState[], to: EscalationState, patch?: EscalationPatch): Promise<boolean>;
+  update(id: number, patch: EscalationPatch): Promise<void>;
   /** Cases that were never answered and whose expiry time has passed. */
-  dueForExpiry(now: Date, expireAt: (e: Escalation) => Date): Escalation[];
+  dueForExpiry(now: Date, expireAt: (e: Escalation) => Date): Promise<Escalation[]>;
   /** Open cases counted by department and state. */
-  countOpen(): Array<{ department: string; state: EscalationState; count: number }>;
+  countOpen(): Promise<Array<{ department: string; state: EscalationState; count: number }>>;
   /** Open cases without a staff reply whose first-response target has passed at `now`, by department. */
-  countOverdue(now: Date): Array<{ department: string; count: number }>;
+  countOverdue(now: Date): Promise<Array<{ department: string; count: number }>>;
   /** When the oldest case waiting in each department's queue (see QUEUED_STATES) was opened. */
-  oldestWaiting(): Array<{ department: string; since: Date }>;
+  oldestWaiting(): Promise<Array<{ department: string; since: Date }>>;
   /** Rated cases, newest first (for supervisors). */
-  rated(limit?: number): Escalation[];
+  rated(limit?: number): Promise<Escalation[]>;
 }
 
 export interface EscalationPatch {
@@ -68,15 +68,15 @@ export interface NewStaff {
 }
 
 export interface StaffRepository {
-  create(input: NewStaff): StaffMember;
-  get(id: number): StaffMember | undefined;
+  create(input: NewStaff): Promise<StaffMember>;
+  get(id: number): Promise<StaffMember | undefined>;
   /** The account with what logging in needs: its password hash and its unlock epoch (see LoginThrottle). */
-  findByName(name: string): (StaffMember & { passwordHash: string; loginEpoch: number }) | undefined;
-  list(): StaffMember[];
-  update(id: number, patch: Partial<Pick<StaffMember, 'displayName' | 'role' | 'departments' | 'active'>> & { passwordHash?: string }): void;
+  findByName(name: string): Promise<(StaffMember & { passwordHash: string; loginEpoch: number }) | undefined>;
+  list(): Promise<StaffMember[]>;
+  update(id: number, patch: Partial<Pick<StaffMember, 'displayName' | 'role' | 'departments' | 'active'>> & { passwordHash?: string }): Promise<void>;
   /** Starts the account's login throttling afresh (a new epoch): the administrator's unlock. */
-  unlockLogin(id: number): void;
-  count(): number;
+  unlockLogin(id: number): Promise<void>;
+  count(): Promise<number>;
 }
 
 export interface StaffSession {
@@ -93,14 +93,14 @@ export interface StaffSession {
 export type SessionScope = 'full' | 'enrol';
 
 export interface SessionRepository {
-  create(session: StaffSession): void;
-  get(id: string): StaffSession | undefined;
-  touch(id: string, at: Date): void;
-  delete(id: string): void;
-  deleteForStaff(staffId: number): void;
+  create(session: StaffSession): Promise<void>;
+  get(id: string): Promise<StaffSession | undefined>;
+  touch(id: string, at: Date): Promise<void>;
+  delete(id: string): Promise<void>;
+  deleteForStaff(staffId: number): Promise<void>;
   /** Ends every session of the account but `keepId` (a password change keeps the changer's own). */
-  deleteOthers(staffId: number, keepId: string): void;
-  setScope(id: string, scope: SessionScope): void;
+  deleteOthers(staffId: number, keepId: string): Promise<void>;
+  setScope(id: string, scope: SessionScope): Promise<void>;
 }
 
 /** An account's TOTP state; secrets are sealed (AES-256-GCM, the data key). */
@@ -118,28 +118,28 @@ export interface TotpState {
 }
 
 export interface SecondFactorRepository {
-  get(staffId: number): TotpState | undefined;
-  setPending(staffId: number, sealedSecret: string): void;
+  get(staffId: number): Promise<TotpState | undefined>;
+  setPending(staffId: number, sealedSecret: string): Promise<void>;
   /** Makes the pending secret the account's and replaces its recovery codes (SHA-256 hashes). */
-  enable(staffId: number, at: Date, step: number, recoveryCodeHashes: string[]): void;
-  acceptStep(staffId: number, step: number): void;
+  enable(staffId: number, at: Date, step: number, recoveryCodeHashes: string[]): Promise<void>;
+  acceptStep(staffId: number, step: number): Promise<void>;
   /** Stores the count of wrong codes in a row, and the lock they led to. */
-  recordFailure(staffId: number, failures: number, lockedUntil: Date | null): void;
+  recordFailure(staffId: number, failures: number, lockedUntil: Date | null): Promise<void>;
   /** Marks a recovery code used; false when it is unknown or was used before. */
-  useRecoveryCode(staffId: number, codeHash: string, at: Date): boolean;
-  unusedRecoveryCodes(staffId: number): number;
+  useRecoveryCode(staffId: number, codeHash: string, at: Date): Promise<boolean>;
+  unusedRecoveryCodes(staffId: number): Promise<number>;
   /** Removes the second factor and its recovery codes (an administrator's reset). */
-  clear(staffId: number): void;
+  clear(staffId: number): Promise<void>;
 }
 
 export interface NoteRepository {
-  add(escalationId: number, staffId: number, text: string, at: Date): EscalationNote;
-  list(escalationId: number): EscalationNote[];
+  add(escalationId: number, staffId: number, text: string, at: Date): Promise<EscalationNote>;
+  list(escalationId: number): Promise<EscalationNote[]>;
 }
 
 export interface AuditRepository {
-  record(entry: Omit<AuditEntry, 'id'>): void;
-  list(limit?: number): AuditEntry[];
+  record(entry: Omit<AuditEntry, 'id'>): Promise<void>;
+  list(limit?: number): Promise<AuditEntry[]>;
 }
 
 export interface FaqDraft {
@@ -193,18 +193,18 @@ export interface FaqNotice {
 
 /** Draft knowledge-base entries written by staff from real cases and demand topics, waiting for an administrator. */
 export interface FaqDraftRepository {
-  add(draft: NewFaqDraft, at: Date): FaqDraft;
-  get(id: number): FaqDraft | undefined;
+  add(draft: NewFaqDraft, at: Date): Promise<FaqDraft>;
+  get(id: number): Promise<FaqDraft | undefined>;
   /** Newest first; open drafts by due date when filtered to `draft`. */
-  list(filter?: FaqDraft['status'] | FaqDraftFilter): FaqDraft[];
+  list(filter?: FaqDraft['status'] | FaqDraftFilter): Promise<FaqDraft[]>;
   /** Changes an open draft; false when it is no longer open. */
-  update(id: number, patch: FaqDraftPatch, by: number, at: Date): boolean;
+  update(id: number, patch: FaqDraftPatch, by: number, at: Date): Promise<boolean>;
   /** Marks an open draft submitted for publication (again, after a later edit); false when it is no longer open. */
-  submit(id: number, by: number, at: Date): boolean;
-  decide(id: number, status: 'published' | 'rejected', by: number, at: Date, entryId?: string): boolean;
+  submit(id: number, by: number, at: Date): Promise<boolean>;
+  decide(id: number, status: 'published' | 'rejected', by: number, at: Date, entryId?: string): Promise<boolean>;
   /** Reserves the notice of one conversation for one draft; false when it was already reserved (never twice). */
-  reserveNotice(draftId: number, conversationId: string, channel: string, at: Date): boolean;
+  reserveNotice(draftId: number, conversationId: string, channel: string, at: Date): Promise<boolean>;
   /** Records how the reserved notice went. */
-  settleNotice(draftId: number, conversationId: string, status: Exclude<FaqNotice['status'], 'pending'>, reason: string | null): void;
-  notices(draftId: number): FaqNotice[];
+  settleNotice(draftId: number, conversationId: string, status: Exclude<FaqNotice['status'], 'pending'>, reason: string | null): Promise<void>;
+  notices(draftId: number): Promise<FaqNotice[]>;
 }

@@ -46,40 +46,40 @@ export class SecondFactor {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  isEnabled(staffId: number): boolean {
-    return Boolean(this.store.secondFactors.get(staffId)?.secret);
+  async isEnabled(staffId: number): Promise<boolean> {
+    return Boolean((await this.store.secondFactors.get(staffId))?.secret);
   }
 
   /** Recovery codes the account has left (0 without a second factor). */
-  recoveryCodesLeft(staffId: number): number {
-    return this.isEnabled(staffId) ? this.store.secondFactors.unusedRecoveryCodes(staffId) : 0;
+  async recoveryCodesLeft(staffId: number): Promise<number> {
+    return (await this.isEnabled(staffId)) ? this.store.secondFactors.unusedRecoveryCodes(staffId) : 0;
   }
 
   /** A new secret waiting for confirmation; null when the account already has a second factor. */
   async begin(staff: StaffMember): Promise<Enrolment | null> {
-    if (this.isEnabled(staff.id)) return null;
+    if (await this.isEnabled(staff.id)) return null;
     const secret = generateSecret();
-    this.store.secondFactors.setPending(staff.id, this.sealer.seal(secret));
+    await this.store.secondFactors.setPending(staff.id, this.sealer.seal(secret));
     const uri = generateURI({ issuer: TOTP_ISSUER, label: staff.name, secret });
     return { secret, uri, qrCode: await QRCode.toDataURL(uri, { margin: 2, width: 220 }) };
   }
 
   /** Confirms enrolment with a current code from the app; the recovery codes (to show once), or null for a wrong code. */
   async confirm(staffId: number, code: string): Promise<string[] | null> {
-    const pending = this.store.secondFactors.get(staffId)?.pendingSecret;
+    const pending = (await this.store.secondFactors.get(staffId))?.pendingSecret;
     const secret = pending ? this.sealer.open(pending) : null;
     const token = code.replace(/\s/g, '');
     if (!secret || !TOTP_FORMAT.test(token)) return null;
     const step = await this.matchingStep(secret, token, null);
     if (step === null) return null;
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-    this.store.secondFactors.enable(staffId, this.now(), step, codes.map((c) => hashCode(normaliseRecovery(c))));
+    await this.store.secondFactors.enable(staffId, this.now(), step, codes.map((c) => hashCode(normaliseRecovery(c))));
     return codes;
   }
 
   /** Checks a login's second step: a TOTP code, or one of the recovery codes (each works once). */
   async check(staffId: number, code: string): Promise<CodeCheck> {
-    const state = this.store.secondFactors.get(staffId);
+    const state = await this.store.secondFactors.get(staffId);
     const secret = state?.secret ? this.sealer.open(state.secret) : null;
     if (!state || !secret) return { ok: false, reason: 'invalid' };
     const now = this.now();
@@ -88,23 +88,23 @@ export class SecondFactor {
     if (TOTP_FORMAT.test(token)) {
       const step = await this.matchingStep(secret, token, state.lastStep);
       if (step !== null) {
-        this.store.secondFactors.acceptStep(staffId, step);
+        await this.store.secondFactors.acceptStep(staffId, step);
         return { ok: true, kind: 'totp' };
       }
     } else {
       const recovery = normaliseRecovery(token);
-      if (recovery.length === 20 && this.store.secondFactors.useRecoveryCode(staffId, hashCode(recovery), now)) return { ok: true, kind: 'recovery' };
+      if (recovery.length === 20 && (await this.store.secondFactors.useRecoveryCode(staffId, hashCode(recovery), now))) return { ok: true, kind: 'recovery' };
     }
     // A lock that has run out starts the count again.
     const failures = (state.lockedUntil ? 0 : state.failures) + 1;
     const locks = failures >= MAX_CODE_FAILURES;
-    this.store.secondFactors.recordFailure(staffId, failures, locks ? new Date(now.getTime() + CODE_LOCKOUT_MS) : null);
+    await this.store.secondFactors.recordFailure(staffId, failures, locks ? new Date(now.getTime() + CODE_LOCKOUT_MS) : null);
     return { ok: false, reason: locks ? 'throttled' : 'invalid' };
   }
 
   /** Removes the account's second factor (an administrator's reset; the account enrols again). */
-  reset(staffId: number): void {
-    this.store.secondFactors.clear(staffId);
+  reset(staffId: number): Promise<void> {
+    return this.store.secondFactors.clear(staffId);
   }
 
   /** The time step `token` belongs to (now, or one step either side), later than `after`; null when none. */

@@ -96,7 +96,7 @@ export class StaffAuth {
   }
 
   async login(name: string, password: string, client: LoginClient): Promise<LoginResult> {
-    const account = this.store.staff.findByName(name);
+    const account = await this.store.staff.findByName(name);
     const deviceId = this.protection.devices.check(client.deviceCookie, name);
     const attempt: LoginAttempt = { name, epoch: account?.loginEpoch ?? 0, address: client.address, deviceId };
     // The limits come first, the same for names that exist and names that do not, and cost no hashing.
@@ -114,13 +114,13 @@ export class StaffAuth {
       const started = await this.protection.throttle.failed(attempt);
       const detail = `from ${client.address}${deviceId ? ' (device cookie)' : ''}${started.length ? `; now limited: ${started.join(', ')}` : ''}`;
       // Through the write batcher: a flood of failures shares fsyncs, off the event loop.
-      void this.store.write(() => this.store.audit.record({ staffId: account?.id ?? null, action: 'login_failed', target: name, detail, createdAt: this.now() })).catch(() => undefined);
+      void this.store.write(async () => this.store.audit.record({ staffId: account?.id ?? null, action: 'login_failed', target: name, detail, createdAt: this.now() })).catch(() => undefined);
       return this.fail({ reason: 'invalid' });
     }
     await this.protection.throttle.succeeded(attempt);
     const { passwordHash, loginEpoch, ...staff } = account;
     if (needsRehash(passwordHash)) this.rehash(name, password, passwordHash);
-    if (this.options.secondFactor?.isEnabled(staff.id)) return { ok: true, secondFactor: 'totp', pendingToken: this.startPending(staff.id, name) };
+    if (await this.options.secondFactor?.isEnabled(staff.id)) return { ok: true, secondFactor: 'totp', pendingToken: this.startPending(staff.id, name) };
     return this.startSession(staff, this.requiresSecondFactor(staff) ? 'enrol' : 'full', name);
   }
 
@@ -146,7 +146,7 @@ export class StaffAuth {
       this.pending.delete(key);
       return { ok: false, reason: 'expired', attemptsLeft: 0 };
     }
-    const staff = this.store.staff.get(pending.staffId);
+    const staff = await this.store.staff.get(pending.staffId);
     if (!staff?.active) {
       this.pending.delete(key);
       return { ok: false, reason: 'expired', attemptsLeft: 0 };
@@ -154,7 +154,7 @@ export class StaffAuth {
     const check = await this.options.secondFactor.check(staff.id, code);
     if (check.ok) {
       this.pending.delete(key);
-      return { ...this.startSession(staff, 'full', pending.name), kind: check.kind };
+      return { ...(await this.startSession(staff, 'full', pending.name)), kind: check.kind };
     }
     pending.attempts++;
     const attemptsLeft = Math.max(0, PENDING_LOGIN_ATTEMPTS - pending.attempts);
@@ -163,8 +163,8 @@ export class StaffAuth {
   }
 
   /** Lifts an enrolment-only session to a full one once the second factor is confirmed. */
-  upgradeSession(sessionId: string): void {
-    this.store.sessions.setScope(sessionId, 'full');
+  upgradeSession(sessionId: string): Promise<void> {
+    return this.store.sessions.setScope(sessionId, 'full');
   }
 
   /**
@@ -176,9 +176,9 @@ export class StaffAuth {
     this.protection.hasher
       .hash(password)
       .then((fresh) =>
-        this.store.write(() => {
-          const current = this.store.staff.findByName(name);
-          if (current?.passwordHash === stored) this.store.staff.update(current.id, { passwordHash: fresh });
+        this.store.write(async () => {
+          const current = await this.store.staff.findByName(name);
+          if (current?.passwordHash === stored) await this.store.staff.update(current.id, { passwordHash: fresh });
         }),
       )
       .catch(() => undefined);
@@ -192,12 +192,12 @@ export class StaffAuth {
     return token;
   }
 
-  private startSession(staff: StaffMember, scope: SessionScope, name: string): SessionGrant {
+  private async startSession(staff: StaffMember, scope: SessionScope, name: string): Promise<SessionGrant> {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const at = this.now();
     // A fresh session id at every login (no fixation); older sessions of the account stay valid.
-    this.store.sessions.create({ id: hashToken(token), staffId: staff.id, csrfToken, createdAt: at, lastSeenAt: at, scope });
+    await this.store.sessions.create({ id: hashToken(token), staffId: staff.id, csrfToken, createdAt: at, lastSeenAt: at, scope });
     return { ok: true, staff, token, csrfToken, scope, deviceCookie: this.protection.devices.issue(name) };
   }
 
@@ -205,29 +205,29 @@ export class StaffAuth {
    * The staff member of a session cookie value, or null when it is unknown, idle too long or the account is
    * off; enrolment-only sessions count only with `allowEnrolment` (the staff routes check their scope).
    */
-  authenticate(
+  async authenticate(
     token: string | undefined,
     options: { allowEnrolment?: boolean } = {},
-  ): { staff: StaffMember; csrfToken: string; sessionId: string; scope: SessionScope } | null {
+  ): Promise<{ staff: StaffMember; csrfToken: string; sessionId: string; scope: SessionScope } | null> {
     if (!token) return null;
     const id = hashToken(token);
-    const session = this.store.sessions.get(id);
+    const session = await this.store.sessions.get(id);
     if (!session) return null;
     const scope = session.scope ?? 'full';
     if (scope !== 'full' && !options.allowEnrolment) return null;
     const now = this.now();
     if (now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_MS) {
-      this.store.sessions.delete(id);
+      await this.store.sessions.delete(id);
       return null;
     }
-    const staff = this.store.staff.get(session.staffId);
+    const staff = await this.store.staff.get(session.staffId);
     if (!staff?.active) return null;
-    this.store.sessions.touch(id, now);
+    await this.store.sessions.touch(id, now);
     return { staff, csrfToken: session.csrfToken, sessionId: id, scope };
   }
 
-  logout(token: string | undefined): void {
-    if (token) this.store.sessions.delete(hashToken(token));
+  async logout(token: string | undefined): Promise<void> {
+    if (token) await this.store.sessions.delete(hashToken(token));
   }
 
   /** A signed-in member's password check (a password change) on the hashing thread; throws HasherBusyError when it is full. */

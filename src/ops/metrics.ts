@@ -88,9 +88,9 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     }
   };
   /** Runs a read for a gauge; a closed or broken database leaves the gauge empty instead of failing the scrape. */
-  const read = <T>(fn: () => T, fallback: T): T => {
+  const read = async <T>(fn: () => Promise<T>, fallback: T): Promise<T> => {
     try {
-      return fn();
+      return await fn();
     } catch {
       return fallback;
     }
@@ -101,10 +101,11 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     help: 'Open escalation cases, by department and state (pending, assigned, transferred, expired).',
     labelNames: ['department', 'state'] as const,
     registers,
-    collect() {
+    async collect() {
+      const rows = await read(() => deps.escalations.countOpen(), []);
       this.reset();
       for (const d of departments()) for (const s of OPEN_STATES) this.set({ department: d, state: s }, 0);
-      for (const r of read(() => deps.escalations.countOpen(), [])) this.set({ department: r.department, state: r.state }, r.count);
+      for (const r of rows) this.set({ department: r.department, state: r.state }, r.count);
     },
   });
   new Gauge({
@@ -112,10 +113,11 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     help: 'Open cases with no staff reply yet whose first-response target (due time) has passed, by department.',
     labelNames: ['department'] as const,
     registers,
-    collect() {
+    async collect() {
+      const rows = await read(() => deps.escalations.countOverdue(now()), []);
       this.reset();
       for (const d of departments()) this.set({ department: d }, 0);
-      for (const r of read(() => deps.escalations.countOverdue(now()), [])) this.set({ department: r.department }, r.count);
+      for (const r of rows) this.set({ department: r.department }, r.count);
     },
   });
   new Gauge({
@@ -123,11 +125,12 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     help: 'Age of the oldest case waiting in a department queue (pending, transferred or expired); 0 when empty.',
     labelNames: ['department'] as const,
     registers,
-    collect() {
+    async collect() {
+      const rows = await read(() => deps.escalations.oldestWaiting(), []);
       this.reset();
       for (const d of departments()) this.set({ department: d }, 0);
       const at = now().getTime();
-      for (const r of read(() => deps.escalations.oldestWaiting(), [])) this.set({ department: r.department }, Math.max(0, (at - r.since.getTime()) / 1000));
+      for (const r of rows) this.set({ department: r.department }, Math.max(0, (at - r.since.getTime()) / 1000));
     },
   });
   new Gauge({

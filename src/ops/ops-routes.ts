@@ -5,7 +5,7 @@ import type { Metrics } from './metrics.ts';
 import type { Readiness } from './readiness.ts';
 
 export interface OpsRouteDeps {
-  readiness: () => Readiness;
+  readiness: () => Promise<Readiness>;
   metrics?: Metrics;
   /** When set, /metrics answers only requests with `Authorization: Bearer <token>`. */
   metricsToken?: string;
@@ -22,8 +22,8 @@ export function tokenMatches(header: string | undefined, token: string): boolean
 
 export function opsRouter(deps: OpsRouteDeps): Router {
   const router = Router();
-  router.get('/readyz', (_req, res) => {
-    const result = deps.readiness();
+  router.get('/readyz', async (_req, res) => {
+    const result = await deps.readiness();
     res.set('Cache-Control', 'no-store');
     res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not_ready', ...result });
   });

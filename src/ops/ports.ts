@@ -29,7 +29,7 @@ export interface RetentionRepository {
    * (see src/ops/retention.ts), leaves conversations with an open case alone, records the pass, and makes sure
    * the removed content is not left readable on disk.
    */
-  apply(pass: { cutoff: Date; mode: RetentionMode; utcOffsetMs: number; now: Date }): RetentionCounts;
+  apply(pass: { cutoff: Date; mode: RetentionMode; utcOffsetMs: number; now: Date }): Promise<RetentionCounts>;
   /** The daily figures from local day `since` (YYYY-MM-DD) on, oldest first. */
-  dailyStats(since?: string): DailyStat[];
+  dailyStats(since?: string): Promise<DailyStat[]>;
 }

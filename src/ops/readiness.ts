@@ -21,10 +21,10 @@ export interface Readiness {
   checks: { database: string; model: string; shutdown: string; cluster?: string };
 }
 
-export function checkReadiness(deps: ReadinessDeps): Readiness {
+export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   let database = 'ok';
   try {
-    database = deps.store.writeProblem() ?? 'ok';
+    database = (await deps.store.writeProblem()) ?? 'ok';
   } catch (err) {
     database = `database check failed: ${(err as Error).message}`;
   }

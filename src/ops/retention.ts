@@ -40,19 +40,19 @@ export function utcOffsetOf(hours: { formatLocal(at: Date): string }): number {
 }
 
 /** One retention pass over the store: nothing when `days` is 0 (keep everything). */
-export function runRetention(store: { retention: RetentionRepository }, options: RetentionOptions): RetentionReport {
+export async function runRetention(store: { retention: RetentionRepository }, options: RetentionOptions): Promise<RetentionReport> {
   if (!Number.isFinite(options.days) || options.days <= 0) {
     return { ran: false, mode: options.mode, cutoff: null, statsRows: 0, messages: 0, demandSignals: 0, conversations: 0, addresses: 0, cases: 0, notes: 0, outbox: 0 };
   }
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - options.days * DAY_MS);
-  const counts = store.retention.apply({ cutoff, mode: options.mode, utcOffsetMs: options.utcOffsetMs ?? 8 * 3_600_000, now });
+  const counts = await store.retention.apply({ cutoff, mode: options.mode, utcOffsetMs: options.utcOffsetMs ?? 8 * 3_600_000, now });
   return { ran: true, mode: options.mode, cutoff, ...counts };
 }
 
 export interface RetentionJob {
   /** Runs now (also what the timer does); errors are logged and returned as null. */
-  run(): RetentionReport | null;
+  run(): Promise<RetentionReport | null>;
   stop(): void;
 }
 
@@ -68,9 +68,9 @@ export function scheduleRetention(
     lease?: () => Promise<boolean>;
   },
 ): RetentionJob {
-  const run = (): RetentionReport | null => {
+  const run = async (): Promise<RetentionReport | null> => {
     try {
-      const report = runRetention(store, { days: options.days, mode: options.mode, utcOffsetMs: options.utcOffsetMs, now: options.now?.() });
+      const report = await runRetention(store, { days: options.days, mode: options.mode, utcOffsetMs: options.utcOffsetMs, now: options.now?.() });
       if (report.ran) options.logger.info({ retention: { ...report, cutoff: report.cutoff?.toISOString() } }, 'retention run');
       return report;
     } catch (err) {
@@ -81,7 +81,7 @@ export function scheduleRetention(
   if (options.days <= 0) return { run, stop: () => undefined };
   let interval: NodeJS.Timeout | undefined;
   const scheduled = (): void => {
-    if (!options.lease) run();
+    if (!options.lease) void run();
     else void options.lease().then((held) => (held ? run() : null));
   };
   const first = setTimeout(() => {

@@ -20,12 +20,12 @@ export function refuseWeakPassword(res: Response, problem: PasswordProblem): voi
 }
 
 /** Sets the session cookie of a new session (replacing the one the browser had) and answers like login. */
-export function grantSession(req: Request, res: Response, auth: StaffAuth, store: Store, grant: SessionGrant, detail: string | null): void {
-  auth.logout(sessionToken(req));
+export async function grantSession(req: Request, res: Response, auth: StaffAuth, store: Store, grant: SessionGrant, detail: string | null): Promise<void> {
+  await auth.logout(sessionToken(req));
   res.cookie(SESSION_COOKIE, grant.token, { httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req), path: '/' });
   // Exempts this browser from the account's login limits next time (OWASP device cookies); only after every factor.
   res.cookie(DEVICE_COOKIE, grant.deviceCookie, { httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(req), path: '/api/v1/staff/login', maxAge: DEVICE_COOKIE_MS });
-  store.audit.record({ staffId: grant.staff.id, action: 'login', target: grant.staff.name, detail, createdAt: new Date() });
+  await store.audit.record({ staffId: grant.staff.id, action: 'login', target: grant.staff.name, detail, createdAt: new Date() });
   res.json({ csrfToken: grant.csrfToken, staff: grant.staff, enrolmentRequired: grant.scope === 'enrol' });
 }
 
@@ -45,23 +45,24 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
     if (!body) return;
     const result = await auth.completeLogin(body.pendingToken, body.code);
     if (result.ok) {
-      grantSession(req, res, auth, store, result, result.kind === 'recovery' ? 'recovery code' : 'totp');
+      await grantSession(req, res, auth, store, result, result.kind === 'recovery' ? 'recovery code' : 'totp');
       return;
     }
-    if (result.staff) audit(result.staff.id, 'login_code_failed', result.staff.name, result.reason);
+    if (result.staff) await audit(result.staff.id, 'login_code_failed', result.staff.name, result.reason);
     if (result.reason === 'expired') res.status(401).json({ error: 'login_expired', message: 'the login has expired or used up its attempts; enter the password again' });
     else if (result.reason === 'throttled') res.status(429).json({ error: 'throttled', message: 'too many wrong codes; try again in 15 minutes' });
     else res.status(401).json({ error: 'invalid_code', message: 'wrong or already used code', attemptsLeft: result.attemptsLeft });
   });
 
-  router.get('/api/v1/staff/2fa', anyStaff, (_req: Request, res: Response) => {
+  router.get('/api/v1/staff/2fa', anyStaff, async (_req: Request, res: Response) => {
     const staff = currentStaff(res);
     const factor = auth.secondFactor;
+    const [enabled, recoveryCodesLeft] = factor ? await Promise.all([factor.isEnabled(staff.id), factor.recoveryCodesLeft(staff.id)]) : [false, 0];
     res.json({
       available: Boolean(factor),
-      enabled: factor?.isEnabled(staff.id) ?? false,
+      enabled,
       required: auth.requiresSecondFactor(staff),
-      recoveryCodesLeft: factor?.recoveryCodesLeft(staff.id) ?? 0,
+      recoveryCodesLeft,
     });
   });
 
@@ -76,7 +77,7 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
       res.status(409).json({ error: 'conflict', message: 'two-factor authentication is already set up; an administrator can reset it' });
       return;
     }
-    audit(staff.id, 'totp_setup', staff.name);
+    await audit(staff.id, 'totp_setup', staff.name);
     res.json(enrolment);
   });
 
@@ -86,34 +87,34 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
     const staff = currentStaff(res);
     const codes = await auth.secondFactor?.confirm(staff.id, body.code);
     if (!codes) {
-      audit(staff.id, 'totp_confirm_failed', staff.name);
+      await audit(staff.id, 'totp_confirm_failed', staff.name);
       res.status(400).json({ error: 'invalid_code', message: 'wrong code: enter the 6 digits the app shows now (start again with setup if none works)' });
       return;
     }
     const session = currentSession(res);
-    if (session.scope !== 'full') auth.upgradeSession(session.id);
-    audit(staff.id, 'totp_enrol', staff.name);
+    if (session.scope !== 'full') await auth.upgradeSession(session.id);
+    await audit(staff.id, 'totp_enrol', staff.name);
     res.json({ recoveryCodes: codes });
   });
 
-  router.post('/api/v1/staff/:id/2fa/reset', admins, (req: Request, res: Response) => {
+  router.post('/api/v1/staff/:id/2fa/reset', admins, async (req: Request, res: Response) => {
     const staffId = parse(z.coerce.number().int().positive(), req.params.id, res);
     if (staffId === undefined) return;
-    const target = store.staff.get(staffId);
+    const target = await store.staff.get(staffId);
     if (!target) {
       res.status(404).json({ error: 'not_found', message: `no staff member ${staffId}` });
       return;
     }
-    auth.secondFactor?.reset(staffId);
+    await auth.secondFactor?.reset(staffId);
     const me = currentStaff(res);
     if (staffId === me.id) {
       // Resetting one's own: this session stays, but may only enrol again where that is required.
-      store.sessions.deleteOthers(staffId, currentSession(res).id);
-      if (auth.requiresSecondFactor(me)) store.sessions.setScope(currentSession(res).id, 'enrol');
+      await store.sessions.deleteOthers(staffId, currentSession(res).id);
+      if (auth.requiresSecondFactor(me)) await store.sessions.setScope(currentSession(res).id, 'enrol');
     } else {
-      store.sessions.deleteForStaff(staffId);
+      await store.sessions.deleteForStaff(staffId);
     }
-    audit(me.id, 'totp_reset', target.name);
+    await audit(me.id, 'totp_reset', target.name);
     res.json({ ok: true });
   });
 
@@ -121,7 +122,7 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
     const body = parse(z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().max(1000) }).strict(), req.body, res);
     if (!body) return;
     const staff = currentStaff(res);
-    const account = store.staff.findByName(staff.name);
+    const account = await store.staff.findByName(staff.name);
     let matches: boolean;
     try {
       matches = account !== undefined && (await auth.checkPassword(body.currentPassword, account.passwordHash));
@@ -131,7 +132,7 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
       return;
     }
     if (!account || !matches) {
-      audit(staff.id, 'password_change_failed', staff.name);
+      await audit(staff.id, 'password_change_failed', staff.name);
       res.status(403).json({ error: 'wrong_password', message: 'the current password is wrong' });
       return;
     }
@@ -140,10 +141,10 @@ export function accountRouter(deps: { store: Store; auth: StaffAuth }): Router {
       refuseWeakPassword(res, problem);
       return;
     }
-    store.staff.update(staff.id, { passwordHash: await hashPassword(body.newPassword) });
+    await store.staff.update(staff.id, { passwordHash: await hashPassword(body.newPassword) });
     // Whoever else holds a session of this account (a stolen cookie, another computer) is logged out.
-    store.sessions.deleteOthers(staff.id, currentSession(res).id);
-    audit(staff.id, 'password_change', staff.name);
+    await store.sessions.deleteOthers(staff.id, currentSession(res).id);
+    await audit(staff.id, 'password_change', staff.name);
     res.json({ ok: true });
   });
 

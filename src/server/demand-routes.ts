@@ -85,10 +85,10 @@ export function demandRouter(deps: DemandRouteDeps): Router {
   };
 
   /** Ranked topics of the query's period, filtered and joined with their status. */
-  const ranked = (query: z.infer<typeof topicQuery>, staff: StaffMember): { grouping: Grouping; views: Array<{ topic: Topic; view: TopicView }> } => {
-    const grouping = topics.group({ from: query.from, to: query.to, channel: query.channel });
-    const views = grouping.topics
-      .map((topic) => ({ topic, view: topics.view(topic, grouping) }))
+  const ranked = async (query: z.infer<typeof topicQuery>, staff: StaffMember): Promise<{ grouping: Grouping; views: Array<{ topic: Topic; view: TopicView }> }> => {
+    const grouping = await topics.group({ from: query.from, to: query.to, channel: query.channel });
+    const all = await Promise.all(grouping.topics.map(async (topic) => ({ topic, view: await topics.view(topic, grouping) })));
+    const views = all
       .filter(({ view }) => visibleTo(staff, view))
       .filter(({ view }) => (query.status ? view.status === query.status : view.status !== 'ignored'))
       .filter(({ view }) => !query.kind || view.kind === query.kind)
@@ -97,12 +97,12 @@ export function demandRouter(deps: DemandRouteDeps): Router {
   };
 
   /** Finds a topic by id in the query's period; answers 404 itself when absent or not visible. */
-  const findTopic = (req: Request, res: Response): { grouping: Grouping; topic: Topic; view: TopicView } | undefined => {
+  const findTopic = async (req: Request, res: Response): Promise<{ grouping: Grouping; topic: Topic; view: TopicView } | undefined> => {
     const query = parse(topicQuery, req.query, res);
     if (!query) return undefined;
-    const grouping = topics.group({ from: query.from, to: query.to, channel: query.channel });
+    const grouping = await topics.group({ from: query.from, to: query.to, channel: query.channel });
     const topic = grouping.topics.find((t) => t.id === req.params.id);
-    const view = topic ? topics.view(topic, grouping) : undefined;
+    const view = topic ? await topics.view(topic, grouping) : undefined;
     if (!topic || !view || !visibleTo(currentStaff(res), view)) {
       res.status(404).json({ error: 'not_found', message: `no topic ${String(req.params.id)} in this period` });
       return undefined;
@@ -112,10 +112,10 @@ export function demandRouter(deps: DemandRouteDeps): Router {
 
   router.use(faqDraftRouter({ ...deps, topics }));
 
-  router.get('/api/v1/demand/topics', anyStaff, (req: Request, res: Response) => {
+  router.get('/api/v1/demand/topics', anyStaff, async (req: Request, res: Response) => {
     const query = parse(topicQuery, req.query, res);
     if (!query) return;
-    const { grouping, views } = ranked(query, currentStaff(res));
+    const { grouping, views } = await ranked(query, currentStaff(res));
     res.json({
       from: grouping.from.toISOString(),
       to: grouping.to.toISOString(),
@@ -129,10 +129,10 @@ export function demandRouter(deps: DemandRouteDeps): Router {
   });
 
   /** Floods of the period: near-identical texts from one address or conversation, left out of the topics. */
-  router.get('/api/v1/demand/floods', anyStaff, (req: Request, res: Response) => {
+  router.get('/api/v1/demand/floods', anyStaff, async (req: Request, res: Response) => {
     const query = parse(topicQuery, req.query, res);
     if (!query) return;
-    const grouping = topics.group({ from: query.from, to: query.to, channel: query.channel });
+    const grouping = await topics.group({ from: query.from, to: query.to, channel: query.channel });
     res.json({
       from: grouping.from.toISOString(),
       to: grouping.to.toISOString(),
@@ -141,8 +141,8 @@ export function demandRouter(deps: DemandRouteDeps): Router {
     });
   });
 
-  router.get('/api/v1/demand/topics/:id', anyStaff, (req: Request, res: Response) => {
-    const found = findTopic(req, res);
+  router.get('/api/v1/demand/topics/:id', anyStaff, async (req: Request, res: Response) => {
+    const found = await findTopic(req, res);
     if (!found) return;
     const { grouping, topic, view } = found;
     const known = new Set(departmentsOf(service).map((d) => d.id));
@@ -160,31 +160,31 @@ export function demandRouter(deps: DemandRouteDeps): Router {
     });
   });
 
-  router.post('/api/v1/demand/topics/:id/ignore', anyStaff, (req: Request, res: Response) => {
+  router.post('/api/v1/demand/topics/:id/ignore', anyStaff, async (req: Request, res: Response) => {
     const body = parse(z.object({ reason: text(500) }).strict(), req.body, res);
     if (!body) return;
-    const found = findTopic(req, res);
+    const found = await findTopic(req, res);
     if (!found) return;
     const staff = currentStaff(res);
-    topics.setStatus(found.topic.id, { status: 'ignored', reason: body.reason, label: found.view.label, by: staff.id });
-    store.audit.record({ staffId: staff.id, action: 'topic_ignore', target: found.topic.id, detail: body.reason, createdAt: new Date() });
-    res.json({ topic: topics.view(found.topic, found.grouping) });
+    await topics.setStatus(found.topic.id, { status: 'ignored', reason: body.reason, label: found.view.label, by: staff.id });
+    await store.audit.record({ staffId: staff.id, action: 'topic_ignore', target: found.topic.id, detail: body.reason, createdAt: new Date() });
+    res.json({ topic: await topics.view(found.topic, found.grouping) });
   });
 
-  router.post('/api/v1/demand/topics/:id/reopen', anyStaff, (req: Request, res: Response) => {
-    const found = findTopic(req, res);
+  router.post('/api/v1/demand/topics/:id/reopen', anyStaff, async (req: Request, res: Response) => {
+    const found = await findTopic(req, res);
     if (!found) return;
     const staff = currentStaff(res);
-    topics.setStatus(found.topic.id, { status: 'open', label: found.view.label, by: staff.id });
-    store.audit.record({ staffId: staff.id, action: 'topic_reopen', target: found.topic.id, detail: null, createdAt: new Date() });
-    res.json({ topic: topics.view(found.topic, found.grouping) });
+    await topics.setStatus(found.topic.id, { status: 'open', label: found.view.label, by: staff.id });
+    await store.audit.record({ staffId: staff.id, action: 'topic_reopen', target: found.topic.id, detail: null, createdAt: new Date() });
+    res.json({ topic: await topics.view(found.topic, found.grouping) });
   });
 
   /**
    * "Create FAQ from this topic": a draft with the topic's questions as variants, assigned to its likely department (or
    * the one chosen) with a due date; the answer may be left for that department to write.
    */
-  router.post('/api/v1/demand/topics/:id/faq-draft', anyStaff, (req: Request, res: Response) => {
+  router.post('/api/v1/demand/topics/:id/faq-draft', anyStaff, async (req: Request, res: Response) => {
     const body = parse(
       z
         .object({
@@ -200,7 +200,7 @@ export function demandRouter(deps: DemandRouteDeps): Router {
       res,
     );
     if (!body) return;
-    const found = findTopic(req, res);
+    const found = await findTopic(req, res);
     if (!found) return;
     const { topic, grouping, view } = found;
     const known = new Set(departmentsOf(service).map((d) => d.id));
@@ -211,7 +211,7 @@ export function demandRouter(deps: DemandRouteDeps): Router {
     }
     const staff = currentStaff(res);
     const now = new Date();
-    const draft = store.faqDrafts.add(
+    const draft = await store.faqDrafts.add(
       {
         escalationId: null,
         department,
@@ -226,15 +226,15 @@ export function demandRouter(deps: DemandRouteDeps): Router {
       },
       now,
     );
-    topics.setStatus(topic.id, { status: 'drafted', label: view.label, draftId: draft.id, by: staff.id });
-    store.audit.record({
+    await topics.setStatus(topic.id, { status: 'drafted', label: view.label, draftId: draft.id, by: staff.id });
+    await store.audit.record({
       staffId: staff.id,
       action: 'faq_draft',
       target: `draft ${draft.id}`,
       detail: `topic ${topic.id}, ${department}, due ${draft.dueAt?.toISOString().slice(0, 10)}`,
       createdAt: now,
     });
-    res.status(201).json({ draft: draftView(draft), topic: topics.view(topic, grouping) });
+    res.status(201).json({ draft: draftView(draft), topic: await topics.view(topic, grouping) });
   });
 
   /**
@@ -244,7 +244,7 @@ export function demandRouter(deps: DemandRouteDeps): Router {
   router.post('/api/v1/demand/topics/:id/add-to-entry', admins, async (req: Request, res: Response) => {
     const body = parse(z.object({ entryId: text(200), questions: z.array(text(500)).min(1).max(50).optional() }).strict(), req.body, res);
     if (!body) return;
-    const found = findTopic(req, res);
+    const found = await findTopic(req, res);
     if (!found) return;
     const { topic, grouping, view } = found;
     if (!entryTitle(body.entryId) || !/^[a-z0-9][a-z0-9-]*$/.test(body.entryId)) {
@@ -273,12 +273,12 @@ export function demandRouter(deps: DemandRouteDeps): Router {
       return;
     }
     const staff = currentStaff(res);
-    topics.setStatus(topic.id, { status: 'covered', label: view.label, entryId: body.entryId, by: staff.id });
-    store.audit.record({ staffId: staff.id, action: 'add_variants', target: body.entryId, detail: `topic ${topic.id}`, createdAt: new Date() });
-    res.json({ entryId: body.entryId, file: `${PUBLISHED_FOLDER}/${VARIANTS_PREFIX}${body.entryId}.yaml`, topic: topics.view(topic, grouping) });
+    await topics.setStatus(topic.id, { status: 'covered', label: view.label, entryId: body.entryId, by: staff.id });
+    await store.audit.record({ staffId: staff.id, action: 'add_variants', target: body.entryId, detail: `topic ${topic.id}`, createdAt: new Date() });
+    res.json({ entryId: body.entryId, file: `${PUBLISHED_FOLDER}/${VARIANTS_PREFIX}${body.entryId}.yaml`, topic: await topics.view(topic, grouping) });
   });
 
-  router.get('/api/v1/demand/dashboard', supervisors, (req: Request, res: Response) => {
+  router.get('/api/v1/demand/dashboard', supervisors, async (req: Request, res: Response) => {
     const query = parse(z.object({ from: date.optional(), to: date.optional() }), req.query, res);
     if (!query) return;
     const to = query.to ?? new Date();
@@ -290,8 +290,8 @@ export function demandRouter(deps: DemandRouteDeps): Router {
       return;
     }
     const periodStart = new Date(Date.parse(`${fromDay}T00:00:00Z`) - UTC_OFFSET_MS);
-    const { grouping, views } = ranked({ from: periodStart, to: new Date(Date.parse(`${toDay}T00:00:00Z`) - UTC_OFFSET_MS + DAY_MS - 1) }, currentStaff(res));
-    const figures = demandDashboard(store.demandAnalytics, { fromDay, toDay, utcOffsetMs: UTC_OFFSET_MS, departmentOf, countedSignals: grouping.signals });
+    const { grouping, views } = await ranked({ from: periodStart, to: new Date(Date.parse(`${toDay}T00:00:00Z`) - UTC_OFFSET_MS + DAY_MS - 1) }, currentStaff(res));
+    const figures = await demandDashboard(store.demandAnalytics, { fromDay, toDay, utcOffsetMs: UTC_OFFSET_MS, departmentOf, countedSignals: grouping.signals });
     const brief = (v: TopicView) => ({ id: v.id, label: v.label, size: v.size, messages: v.messages, thisWeek: v.thisWeek, growth: v.growth, weekly: v.weekly });
     res.json({
       ...figures,
@@ -305,24 +305,24 @@ export function demandRouter(deps: DemandRouteDeps): Router {
     });
   });
 
-  const exportRows = (req: Request, res: Response) => {
+  const exportRows = async (req: Request, res: Response) => {
     const query = parse(topicQuery, req.query, res);
     if (!query) return undefined;
     const staff = currentStaff(res);
-    const { grouping, views } = ranked(query, staff);
-    store.audit.record({ staffId: staff.id, action: 'demand_export', target: `${views.length} topics`, detail: null, createdAt: new Date() });
+    const { grouping, views } = await ranked(query, staff);
+    await store.audit.record({ staffId: staff.id, action: 'demand_export', target: `${views.length} topics`, detail: null, createdAt: new Date() });
     return { grouping, list: views.map(({ topic, view }) => ({ ...view, questions: topics.questions(topic, grouping) })) };
   };
 
-  router.get('/api/v1/demand/export.json', anyStaff, (req: Request, res: Response) => {
-    const rows = exportRows(req, res);
+  router.get('/api/v1/demand/export.json', anyStaff, async (req: Request, res: Response) => {
+    const rows = await exportRows(req, res);
     if (!rows) return;
     res.set('Content-Disposition', `attachment; filename="demand-topics-${localDay(Date.now(), UTC_OFFSET_MS)}.json"`);
     res.json({ from: rows.grouping.from.toISOString(), to: rows.grouping.to.toISOString(), topics: rows.list });
   });
 
-  router.get('/api/v1/demand/export.csv', anyStaff, (req: Request, res: Response) => {
-    const rows = exportRows(req, res);
+  router.get('/api/v1/demand/export.csv', anyStaff, async (req: Request, res: Response) => {
+    const rows = await exportRows(req, res);
     if (!rows) return;
     const header = ['topic_id', 'label', 'kind', 'size', 'department', 'status', 'keywords', 'question', 'channel', 'reason', 'asked_at'];
     const lines = [header.map(csvField).join(',')];

@@ -76,10 +76,10 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
     store.audit.record({ staffId: staff.id, action, target: `draft ${typeof draft === 'number' ? draft : draft.id}`, detail, createdAt: new Date() });
 
   /** The draft of the path, when the caller may work on it; answers 404/403 itself otherwise. */
-  const findDraft = (req: Request, res: Response): FaqDraft | undefined => {
+  const findDraft = async (req: Request, res: Response): Promise<FaqDraft | undefined> => {
     const draftId = parse(id, req.params.id, res);
     if (draftId === undefined) return undefined;
-    const draft = store.faqDrafts.get(draftId);
+    const draft = await store.faqDrafts.get(draftId);
     if (!draft) {
       res.status(404).json({ error: 'not_found', message: `no draft ${draftId}` });
       return undefined;
@@ -98,7 +98,7 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
     return false;
   };
 
-  router.post('/api/v1/faq-drafts', anyStaff, (req: Request, res: Response) => {
+  router.post('/api/v1/faq-drafts', anyStaff, async (req: Request, res: Response) => {
     const body = parse(
       z
         .object({
@@ -121,8 +121,8 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
     }
     const staff = currentStaff(res);
     const now = new Date();
-    const askedIn = body.escalationId ? [store.escalations.get(body.escalationId)?.conversationId].filter((c): c is string => c !== undefined) : [];
-    const draft = store.faqDrafts.add(
+    const askedIn = body.escalationId ? [(await store.escalations.get(body.escalationId))?.conversationId].filter((c): c is string => c !== undefined) : [];
+    const draft = await store.faqDrafts.add(
       {
         escalationId: body.escalationId ?? null,
         department: body.department,
@@ -136,25 +136,25 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
       },
       now,
     );
-    audit(staff, 'faq_draft', draft, body.escalationId ? `case ${body.escalationId}` : null);
+    await audit(staff, 'faq_draft', draft, body.escalationId ? `case ${body.escalationId}` : null);
     res.status(201).json({ draft: draftView(draft) });
   });
 
-  router.get('/api/v1/faq-drafts', anyStaff, (req: Request, res: Response) => {
+  router.get('/api/v1/faq-drafts', anyStaff, async (req: Request, res: Response) => {
     const query = parse(z.object({ status: z.enum(['draft', 'published', 'rejected']).optional() }), req.query, res);
     if (!query) return;
     const staff = currentStaff(res);
     const now = new Date();
-    res.json({ drafts: store.faqDrafts.list({ status: query.status }).filter((d) => canWorkOn(staff, d)).map((d) => draftView(d, now)) });
+    res.json({ drafts: (await store.faqDrafts.list({ status: query.status })).filter((d) => canWorkOn(staff, d)).map((d) => draftView(d, now)) });
   });
 
-  router.get('/api/v1/faq-drafts/:id', anyStaff, (req: Request, res: Response) => {
-    const draft = findDraft(req, res);
+  router.get('/api/v1/faq-drafts/:id', anyStaff, async (req: Request, res: Response) => {
+    const draft = await findDraft(req, res);
     if (!draft) return;
-    res.json({ draft: draftView(draft), notices: countNotices(store, draft.id) });
+    res.json({ draft: draftView(draft), notices: await countNotices(store, draft.id) });
   });
 
-  router.patch('/api/v1/faq-drafts/:id', anyStaff, (req: Request, res: Response) => {
+  router.patch('/api/v1/faq-drafts/:id', anyStaff, async (req: Request, res: Response) => {
     const body = parse(
       z
         .object({
@@ -170,7 +170,7 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
       res,
     );
     if (!body) return;
-    const draft = findDraft(req, res);
+    const draft = await findDraft(req, res);
     if (!draft || !stillOpen(draft, res)) return;
     if (body.department !== undefined && !knownDepartment(body.department)) {
       res.status(400).json({ error: 'bad_request', message: `department: unknown department "${body.department}"` });
@@ -183,16 +183,16 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
       questions: body.questions?.map(maskPersonalData),
       answer: body.answer === undefined ? undefined : maskPersonalData(body.answer),
     };
-    if (!store.faqDrafts.update(draft.id, patch, staff.id, new Date())) {
+    if (!(await store.faqDrafts.update(draft.id, patch, staff.id, new Date()))) {
       res.status(409).json({ error: 'conflict', message: `draft ${draft.id} is no longer open` });
       return;
     }
-    audit(staff, 'faq_draft_edit', draft, Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined).join(','));
-    res.json({ draft: draftView(store.faqDrafts.get(draft.id)!) });
+    await audit(staff, 'faq_draft_edit', draft, Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined).join(','));
+    res.json({ draft: draftView((await store.faqDrafts.get(draft.id))!) });
   });
 
-  router.post('/api/v1/faq-drafts/:id/submit', anyStaff, (req: Request, res: Response) => {
-    const draft = findDraft(req, res);
+  router.post('/api/v1/faq-drafts/:id/submit', anyStaff, async (req: Request, res: Response) => {
+    const draft = await findDraft(req, res);
     if (!draft || !stillOpen(draft, res)) return;
     const problem = draftProblem(draft);
     if (problem) {
@@ -200,15 +200,15 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
       return;
     }
     const staff = currentStaff(res);
-    store.faqDrafts.submit(draft.id, staff.id, new Date());
-    audit(staff, 'faq_draft_submit', draft);
-    res.json({ draft: draftView(store.faqDrafts.get(draft.id)!) });
+    await store.faqDrafts.submit(draft.id, staff.id, new Date());
+    await audit(staff, 'faq_draft_submit', draft);
+    res.json({ draft: draftView((await store.faqDrafts.get(draft.id))!) });
   });
 
   router.post('/api/v1/faq-drafts/:id/publish', admins, async (req: Request, res: Response) => {
     const body = parse(z.object({ notify: z.boolean().default(false) }).strict(), req.body ?? {}, res);
     if (!body) return;
-    const draft = findDraft(req, res);
+    const draft = await findDraft(req, res);
     if (!draft) return;
     if (draft.status !== 'draft') {
       res.status(404).json({ error: 'not_found', message: `no open draft ${draft.id}` });
@@ -234,39 +234,39 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
         res.status(422).json({ error: 'invalid_entry', message: error.message });
         return;
       }
-      if (!store.faqDrafts.decide(draft.id, 'published', staff.id, new Date(), entryId)) {
+      if (!(await store.faqDrafts.decide(draft.id, 'published', staff.id, new Date(), entryId))) {
         res.status(409).json({ error: 'conflict', message: `draft ${draft.id} is no longer open` });
         return;
       }
-      if (draft.topicId) deps.topics.setStatus(draft.topicId, { status: 'covered', draftId: draft.id, entryId, by: staff.id });
-      store.audit.record({ staffId: staff.id, action: 'publish', target: entryId, detail: `draft ${draft.id}${draft.topicId ? `, topic ${draft.topicId}` : ''}`, createdAt: new Date() });
+      if (draft.topicId) await deps.topics.setStatus(draft.topicId, { status: 'covered', draftId: draft.id, entryId, by: staff.id });
+      await store.audit.record({ staffId: staff.id, action: 'publish', target: entryId, detail: `draft ${draft.id}${draft.topicId ? `, topic ${draft.topicId}` : ''}`, createdAt: new Date() });
       let notifications: NoticeCounts | null = null;
       if (body.notify) {
         notifications = await notifyAskers(
           { store, deliver: deliverWithRetry, replyWindowHours: (channel) => deps.outbound?.replyWindowHours(channel) },
           { draftId: draft.id, entryId, title: draft.title, answer: draft.answer },
-          askersOf(draft),
+          await askersOf(draft),
         );
-        audit(staff, 'faq_notify', draft, `sent ${notifications.sent}, skipped ${notifications.skipped}, failed ${notifications.failed}`);
+        await audit(staff, 'faq_notify', draft, `sent ${notifications.sent}, skipped ${notifications.skipped}, failed ${notifications.failed}`);
       }
-      res.json({ draft: draftView(store.faqDrafts.get(draft.id)!), entryId, notifications });
+      res.json({ draft: draftView((await store.faqDrafts.get(draft.id))!), entryId, notifications });
     } finally {
       publishing.delete(draft.id);
     }
   });
 
-  router.post('/api/v1/faq-drafts/:id/reject', admins, (req: Request, res: Response) => {
+  router.post('/api/v1/faq-drafts/:id/reject', admins, async (req: Request, res: Response) => {
     const body = parse(z.object({ reason: text(500).optional() }).strict(), req.body ?? {}, res);
     if (!body) return;
-    const draft = findDraft(req, res);
+    const draft = await findDraft(req, res);
     if (!draft) return;
     const staff = currentStaff(res);
-    if (!store.faqDrafts.decide(draft.id, 'rejected', staff.id, new Date())) {
+    if (!(await store.faqDrafts.decide(draft.id, 'rejected', staff.id, new Date()))) {
       res.status(404).json({ error: 'not_found', message: `no open draft ${draft.id}` });
       return;
     }
-    audit(staff, 'faq_draft_reject', draft, body.reason ?? null);
-    res.json({ draft: draftView(store.faqDrafts.get(draft.id)!) });
+    await audit(staff, 'faq_draft_reject', draft, body.reason ?? null);
+    res.json({ draft: draftView((await store.faqDrafts.get(draft.id))!) });
   });
 
   /**
@@ -277,15 +277,17 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
     if (!deps.outbound) return { status: 'undeliverable', reason: 'no_route', detail: 'no outbound router' };
     const first = await deps.outbound.deliver(conversationId, replies, outcome);
     if (first.status === 'sent' || first.reason !== 'failed') return first;
-    const stored = store.outbox.forConversation(conversationId).at(-1);
+    const stored = (await store.outbox.forConversation(conversationId)).at(-1);
     return stored && (await deps.outbound.flushPending([stored])) === 1 ? { status: 'sent' } : first;
   }
 
   /** Who asked: the conversations saved with the draft, and those of its topic's questions in the last 30 days. */
-  function askersOf(draft: FaqDraft): Asker[] {
-    const saved = draft.askedIn.map((conversationId) => ({ conversationId, channel: store.conversations.get(conversationId)?.channel ?? 'unknown', lang: draft.lang }));
+  async function askersOf(draft: FaqDraft): Promise<Asker[]> {
+    const saved = await Promise.all(
+      draft.askedIn.map(async (conversationId) => ({ conversationId, channel: (await store.conversations.get(conversationId))?.channel ?? 'unknown', lang: draft.lang })),
+    );
     if (!draft.topicId) return saved;
-    const grouping = deps.topics.group({});
+    const grouping = await deps.topics.group({});
     const topic = grouping.topics.find((t) => t.id === draft.topicId);
     return distinctAskers([...saved, ...(topic ? deps.topics.askers(topic, grouping) : [])]);
   }
@@ -294,8 +296,8 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
 }
 
 /** How the citizens of a published draft were told: counts by outcome. */
-function countNotices(store: Store, draftId: number): Record<'sent' | 'skipped' | 'failed' | 'pending', number> {
+async function countNotices(store: Store, draftId: number): Promise<Record<'sent' | 'skipped' | 'failed' | 'pending', number>> {
   const counts = { sent: 0, skipped: 0, failed: 0, pending: 0 };
-  for (const n of store.faqDrafts.notices(draftId)) counts[n.status]++;
+  for (const n of await store.faqDrafts.notices(draftId)) counts[n.status]++;
   return counts;
 }

@@ -66,13 +66,13 @@ export function messagesRouter(service: MessageService, store: Store, maxLength:
     });
   });
 
-  router.get('/api/v1/conversations/:id/messages', (req: Request, res: Response) => {
+  router.get('/api/v1/conversations/:id/messages', async (req: Request, res: Response) => {
     const id = conversationId.safeParse(req.params.id);
     if (!id.success) {
       res.status(400).json({ error: 'bad_request', message: `conversation id ${id.error.issues[0]?.message}` });
       return;
     }
-    const messages = store.messages.listByConversation(id.data).map((m) => ({
+    const messages = (await store.messages.listByConversation(id.data)).map((m) => ({
       direction: m.direction,
       text: m.text,
       outcome: m.outcome,

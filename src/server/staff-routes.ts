@@ -114,8 +114,8 @@ export function staffRouter(deps: StaffRouteDeps): Router {
   const enrolling = requireStaff(auth, undefined, { allowEnrolment: true });
 
   /** A case as the console shows it; the question is masked unless the viewer holds the case. */
-  const view = (e: Escalation, staff: StaffMember) => {
-    const assignee = e.assigneeId ? store.staff.get(e.assigneeId) : undefined;
+  const view = async (e: Escalation, staff: StaffMember) => {
+    const assignee = e.assigneeId ? await store.staff.get(e.assigneeId) : undefined;
     return {
       ...e,
       question: e.assigneeId === staff.id ? e.question : maskPersonalData(e.question),
@@ -141,13 +141,13 @@ export function staffRouter(deps: StaffRouteDeps): Router {
       res.json({ secondFactor: result.secondFactor, pendingToken: result.pendingToken });
       return;
     }
-    grantSession(req, res, auth, store, result, result.scope === 'enrol' ? 'second factor to set up' : null);
+    await grantSession(req, res, auth, store, result, result.scope === 'enrol' ? 'second factor to set up' : null);
   });
 
   router.use(accountRouter({ store, auth }));
 
-  router.post('/api/v1/staff/logout', enrolling, (req: Request, res: Response) => {
-    auth.logout(sessionToken(req));
+  router.post('/api/v1/staff/logout', enrolling, async (req: Request, res: Response) => {
+    await auth.logout(sessionToken(req));
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.json({ ok: true });
   });
@@ -183,7 +183,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
       res.status(422).json({ error: 'invalid_knowledge_base', message: error.message });
       return;
     }
-    store.audit.record({ staffId: currentStaff(res).id, action, target, detail: null, createdAt: new Date() });
+    await store.audit.record({ staffId: currentStaff(res).id, action, target, detail: null, createdAt: new Date() });
     res.status(status).json({ departments: departmentsOf(deps.service) });
   }
 
@@ -200,24 +200,29 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     await changeDepartments(res, () => renameDepartment(deps.knowledgeDir, id, body), 'department_rename', id, 200);
   });
 
-  router.get('/api/v1/escalations', anyStaff, (req: Request, res: Response) => {
+  router.get('/api/v1/escalations', anyStaff, async (req: Request, res: Response) => {
     const query = parse(z.object({ state: z.enum(STATES).optional() }), req.query, res);
     if (!query) return;
     const staff = currentStaff(res);
-    const cases = handoff.queue(staff, query.state ? [query.state] : undefined);
-    res.json({ escalations: cases.map((e) => view(e, staff)) });
+    const cases = await handoff.queue(staff, query.state ? [query.state] : undefined);
+    res.json({ escalations: await Promise.all(cases.map((e) => view(e, staff))) });
   });
 
-  router.get('/api/v1/escalations/:id', anyStaff, (req: Request, res: Response) => {
+  router.get('/api/v1/escalations/:id', anyStaff, async (req: Request, res: Response) => {
     const caseId = parse(id, req.params.id, res);
     if (caseId === undefined) return;
     const staff = currentStaff(res);
     try {
-      const e = handoff.visible(caseId, staff);
+      const e = await handoff.visible(caseId, staff);
       // The staff member holding the case reads what the citizen wrote; everyone else the masked text.
       const holder = e.state === 'assigned' && e.assigneeId === staff.id;
       let unsealed = 0;
-      const messages = store.messages.listByConversation(e.conversationId, 500).map((m) => {
+      const [stored, notes, outbox] = await Promise.all([
+        store.messages.listByConversation(e.conversationId, 500),
+        store.notes.list(e.id),
+        store.outbox.forConversation(e.conversationId),
+      ]);
+      const messages = stored.map((m) => {
         // The sealed original, still without controls and bidi overrides (they stay sealed, on record).
         const opened = holder && m.sealedText && deps.sealer ? deps.sealer.open(m.sealedText) : null;
         const original = opened === null ? null : neutraliseControls(opened);
@@ -231,24 +236,24 @@ export function staffRouter(deps: StaffRouteDeps): Router {
           time: m.createdAt.toISOString(),
         };
       });
-      store.audit.record({ staffId: staff.id, action: 'view', target: e.caseNumber, detail: null, createdAt: new Date() });
+      await store.audit.record({ staffId: staff.id, action: 'view', target: e.caseNumber, detail: null, createdAt: new Date() });
       if (unsealed > 0) {
-        store.audit.record({ staffId: staff.id, action: 'view_personal_data', target: e.caseNumber, detail: `${unsealed} message(s)`, createdAt: new Date() });
+        await store.audit.record({ staffId: staff.id, action: 'view_personal_data', target: e.caseNumber, detail: `${unsealed} message(s)`, createdAt: new Date() });
       }
       // What the bot understood, with each candidate's title so staff need not look the entry id up.
       const entries = deps.service.knowledgeBase.entries;
       const candidates = e.candidates.map((c) => ({ ...c, title: entries.find((entry) => entry.id === c.entryId)?.title }));
-      res.json({ escalation: { ...view(e, staff), candidates }, messages, notes: store.notes.list(e.id), outbox: store.outbox.forConversation(e.conversationId).filter((o) => o.status !== 'sent') });
+      res.json({ escalation: { ...(await view(e, staff)), candidates }, messages, notes, outbox: outbox.filter((o) => o.status !== 'sent') });
     } catch (err) {
       fail(res, err);
     }
   });
 
-  router.post('/api/v1/escalations/:id/claim', anyStaff, (req: Request, res: Response) => {
+  router.post('/api/v1/escalations/:id/claim', anyStaff, async (req: Request, res: Response) => {
     const caseId = parse(id, req.params.id, res);
     if (caseId === undefined) return;
     try {
-      res.json({ escalation: view(handoff.claim(caseId, currentStaff(res)), currentStaff(res)) });
+      res.json({ escalation: await view(await handoff.claim(caseId, currentStaff(res)), currentStaff(res)) });
     } catch (err) {
       fail(res, err);
     }
@@ -260,31 +265,31 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     if (caseId === undefined || !body) return;
     try {
       const { escalation, delivery } = await handoff.reply(caseId, currentStaff(res), body.text);
-      res.json({ escalation: view(escalation, currentStaff(res)), delivery });
+      res.json({ escalation: await view(escalation, currentStaff(res)), delivery });
     } catch (err) {
       fail(res, err);
     }
   });
 
-  router.post('/api/v1/escalations/:id/notes', anyStaff, (req: Request, res: Response) => {
+  router.post('/api/v1/escalations/:id/notes', anyStaff, async (req: Request, res: Response) => {
     const caseId = parse(id, req.params.id, res);
     const body = parse(z.object({ text: text(4000) }).strict(), req.body, res);
     if (caseId === undefined || !body) return;
     try {
-      handoff.note(caseId, currentStaff(res), body.text);
-      res.json({ notes: store.notes.list(caseId) });
+      await handoff.note(caseId, currentStaff(res), body.text);
+      res.json({ notes: await store.notes.list(caseId) });
     } catch (err) {
       fail(res, err);
     }
   });
 
-  router.post('/api/v1/escalations/:id/transfer', anyStaff, (req: Request, res: Response) => {
+  router.post('/api/v1/escalations/:id/transfer', anyStaff, async (req: Request, res: Response) => {
     const caseId = parse(id, req.params.id, res);
     const body = parse(z.object({ department: text(64), note: z.string().max(1000).optional() }).strict(), req.body, res);
     if (caseId === undefined || !body) return;
     try {
       const known = departmentsOf(deps.service).map((d) => d.id);
-      res.json({ escalation: view(handoff.transfer(caseId, currentStaff(res), body.department, body.note, known), currentStaff(res)) });
+      res.json({ escalation: await view(await handoff.transfer(caseId, currentStaff(res), body.department, body.note, known), currentStaff(res)) });
     } catch (err) {
       fail(res, err);
     }
@@ -294,62 +299,62 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     const caseId = parse(id, req.params.id, res);
     if (caseId === undefined) return;
     try {
-      res.json({ escalation: view(await handoff.resolve(caseId, currentStaff(res)), currentStaff(res)) });
+      res.json({ escalation: await view(await handoff.resolve(caseId, currentStaff(res)), currentStaff(res)) });
     } catch (err) {
       fail(res, err);
     }
   });
 
-  router.post('/api/v1/escalations/:id/reassign', supervisors, (req: Request, res: Response) => {
+  router.post('/api/v1/escalations/:id/reassign', supervisors, async (req: Request, res: Response) => {
     const caseId = parse(id, req.params.id, res);
     const body = parse(z.object({ staffId: id }).strict(), req.body, res);
     if (caseId === undefined || !body) return;
-    const assignee = store.staff.get(body.staffId);
+    const assignee = await store.staff.get(body.staffId);
     if (!assignee?.active) {
       res.status(400).json({ error: 'bad_request', message: 'staffId: no such active staff member' });
       return;
     }
     try {
-      res.json({ escalation: view(handoff.reassign(caseId, currentStaff(res), assignee), currentStaff(res)) });
+      res.json({ escalation: await view(await handoff.reassign(caseId, currentStaff(res), assignee), currentStaff(res)) });
     } catch (err) {
       fail(res, err);
     }
   });
 
-  router.post('/api/v1/escalations/:id/follow-up/close', supervisors, (req: Request, res: Response) => {
+  router.post('/api/v1/escalations/:id/follow-up/close', supervisors, async (req: Request, res: Response) => {
     const caseId = parse(id, req.params.id, res);
     if (caseId === undefined) return;
     try {
-      res.json({ escalation: view(handoff.closeFollowUp(caseId, currentStaff(res)), currentStaff(res)) });
+      res.json({ escalation: await view(await handoff.closeFollowUp(caseId, currentStaff(res)), currentStaff(res)) });
     } catch (err) {
       fail(res, err);
     }
   });
 
   /** Staff open a case on a question from the demand log. */
-  router.post('/api/v1/demand/:id/escalate', anyStaff, (req: Request, res: Response) => {
+  router.post('/api/v1/demand/:id/escalate', anyStaff, async (req: Request, res: Response) => {
     const demandId = parse(id, req.params.id, res);
     if (demandId === undefined) return;
-    const signal = store.demand.list({ limit: 100_000 }).find((d) => d.id === demandId);
+    const signal = (await store.demand.list({ limit: 100_000 })).find((d) => d.id === demandId);
     if (!signal) {
       res.status(404).json({ error: 'not_found', message: `no demand signal ${demandId}` });
       return;
     }
-    const { escalation, created } = handoff.open({
+    const { escalation, created } = await handoff.open({
       conversationId: signal.conversationId,
       channel: signal.channel,
       trigger: 'staff_opened',
       question: signal.text,
       candidates: signal.candidates,
     });
-    res.status(created ? 201 : 200).json({ escalation: view(escalation, currentStaff(res)), created });
+    res.status(created ? 201 : 200).json({ escalation: await view(escalation, currentStaff(res)), created });
   });
 
-  router.get('/api/v1/ratings', supervisors, (_req: Request, res: Response) => {
-    const rated = store.escalations.rated();
+  router.get('/api/v1/ratings', supervisors, async (_req: Request, res: Response) => {
+    const rated = await store.escalations.rated();
     const counts = { satisfied: 0, basically_satisfied: 0, dissatisfied: 0 };
     for (const e of rated) if (e.rating) counts[e.rating]++;
-    res.json({ counts, cases: rated.map((e) => view(e, currentStaff(res))) });
+    res.json({ counts, cases: await Promise.all(rated.map((e) => view(e, currentStaff(res)))) });
   });
 
   router.get('/api/v1/canned-replies', anyStaff, (_req: Request, res: Response) => {
@@ -373,8 +378,8 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     })
     .strict();
 
-  router.get('/api/v1/staff', supervisors, (_req: Request, res: Response) => {
-    res.json({ staff: store.staff.list() });
+  router.get('/api/v1/staff', supervisors, async (_req: Request, res: Response) => {
+    res.json({ staff: await store.staff.list() });
   });
 
   router.post('/api/v1/staff', admins, async (req: Request, res: Response) => {
@@ -390,12 +395,12 @@ export function staffRouter(deps: StaffRouteDeps): Router {
       res.status(400).json({ error: 'bad_request', message: problem });
       return;
     }
-    if (store.staff.findByName(body.name)) {
+    if (await store.staff.findByName(body.name)) {
       res.status(409).json({ error: 'conflict', message: `staff member "${body.name}" already exists` });
       return;
     }
-    const created = store.staff.create({ ...body, passwordHash: await hashPassword(body.password) });
-    store.audit.record({ staffId: currentStaff(res).id, action: 'staff_add', target: created.name, detail: created.role, createdAt: new Date() });
+    const created = await store.staff.create({ ...body, passwordHash: await hashPassword(body.password) });
+    await store.audit.record({ staffId: currentStaff(res).id, action: 'staff_add', target: created.name, detail: created.role, createdAt: new Date() });
     res.status(201).json({ staff: created });
   });
 
@@ -404,7 +409,7 @@ export function staffRouter(deps: StaffRouteDeps): Router {
     // No default for departments here: a patch without them (a password reset) keeps the account's own.
     const body = parse(staffBody.omit({ name: true }).extend({ active: z.boolean(), departments: z.array(text(64)) }).partial().strict(), req.body, res);
     if (staffId === undefined || !body) return;
-    const existing = store.staff.get(staffId);
+    const existing = await store.staff.get(staffId);
     if (!existing) {
       res.status(404).json({ error: 'not_found', message: `no staff member ${staffId}` });
       return;
@@ -420,34 +425,34 @@ export function staffRouter(deps: StaffRouteDeps): Router {
       return;
     }
     const { password, ...rest } = body;
-    store.staff.update(staffId, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
+    await store.staff.update(staffId, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
     // A reset password or a deactivated account ends the account's sessions (an administrator resetting their own keeps this one).
     if (password || body.active === false) {
-      if (staffId === currentStaff(res).id) store.sessions.deleteOthers(staffId, currentSession(res).id);
-      else store.sessions.deleteForStaff(staffId);
+      if (staffId === currentStaff(res).id) await store.sessions.deleteOthers(staffId, currentSession(res).id);
+      else await store.sessions.deleteForStaff(staffId);
     }
     const me = currentStaff(res).id;
-    if (password) store.audit.record({ staffId: me, action: 'password_reset', target: existing.name, detail: null, createdAt: new Date() });
-    store.audit.record({ staffId: me, action: 'staff_update', target: existing.name, detail: Object.keys(body).join(','), createdAt: new Date() });
-    res.json({ staff: store.staff.get(staffId) });
+    if (password) await store.audit.record({ staffId: me, action: 'password_reset', target: existing.name, detail: null, createdAt: new Date() });
+    await store.audit.record({ staffId: me, action: 'staff_update', target: existing.name, detail: Object.keys(body).join(','), createdAt: new Date() });
+    res.json({ staff: await store.staff.get(staffId) });
   });
 
   /** Starts an account's login limits afresh (its own back-offs and slowing; not those of addresses). */
-  router.post('/api/v1/staff/:id/unlock', admins, (req: Request, res: Response) => {
+  router.post('/api/v1/staff/:id/unlock', admins, async (req: Request, res: Response) => {
     const staffId = parse(id, req.params.id, res);
     if (staffId === undefined) return;
-    const existing = store.staff.get(staffId);
+    const existing = await store.staff.get(staffId);
     if (!existing) {
       res.status(404).json({ error: 'not_found', message: `no staff member ${staffId}` });
       return;
     }
-    store.staff.unlockLogin(staffId);
-    store.audit.record({ staffId: currentStaff(res).id, action: 'login_unlock', target: existing.name, detail: null, createdAt: new Date() });
+    await store.staff.unlockLogin(staffId);
+    await store.audit.record({ staffId: currentStaff(res).id, action: 'login_unlock', target: existing.name, detail: null, createdAt: new Date() });
     res.json({ staff: existing });
   });
 
-  router.get('/api/v1/audit', admins, (_req: Request, res: Response) => {
-    res.json({ entries: store.audit.list(500) });
+  router.get('/api/v1/audit', admins, async (_req: Request, res: Response) => {
+    res.json({ entries: await store.audit.list(500) });
   });
 
   return router;

@@ -37,8 +37,8 @@ export interface StaffLocals {
  * A session that may only enrol its second factor passes only where `allowEnrolment` is set.
  */
 export function requireStaff(auth: StaffAuth, roles?: readonly StaffRole[], options: { allowEnrolment?: boolean } = {}): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const session = auth.authenticate(sessionToken(req), { allowEnrolment: true });
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const session = await auth.authenticate(sessionToken(req), { allowEnrolment: true });
     if (!session) {
       res.status(401).json({ error: 'unauthenticated', message: 'log in first' });
       return;

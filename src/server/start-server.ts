@@ -22,6 +22,8 @@ import { RefusalDelay } from './refusal-delay.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { TextSealer } from '../privacy/sealed-text.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
 import { folderIsOpen } from '../store/private-files.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { checkReadiness } from '../ops/readiness.ts';
@@ -43,7 +45,7 @@ export interface RunningServer {
   url: string;
   server: Server;
   service: MessageService;
-  store: SqliteStore;
+  store: Store;
   /** Sends later replies (staff, late answers) through the channel each conversation came from. */
   outbound: OutboundRouter;
   handoff: HandoffService;
@@ -53,7 +55,7 @@ export interface RunningServer {
   /** Reloads the knowledge base; on failure the running engine stays and the error is returned. */
   reload(): Promise<Error | null>;
   /** Runs data retention now (RETENTION_DAYS; the server also runs it daily); null when it failed. */
-  runRetention(): RetentionReport | null;
+  runRetention(): Promise<RetentionReport | null>;
   /** Stops accepting, waits for requests in flight (SHUTDOWN_TIMEOUT_MS), closes channels and the database. */
   close(): Promise<void>;
 }
@@ -114,10 +116,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   /** True when this instance is one of several (REDIS_URL); then readiness and metrics report Redis too. */
   const clustered = cluster.redis !== null;
   const clusterProblem = clustered ? { cluster: () => cluster.problem() } : {};
-  const store = new SqliteStore(config.DATABASE_PATH, { backgroundCheckpoints: true });
-  store.checkpointer?.on('problem', (problem) => logger.warn(problem));
+  const store = await openStore(config, { server: true });
+  /** The embedded SQLite store, when that is the one (its group commit and checkpoints have figures and a thread). */
+  const sqlite = store instanceof SqliteStore ? store : null;
+  sqlite?.checkpointer?.on('problem', (problem) => logger.warn(problem));
   const dataFolder = dirname(config.DATABASE_PATH);
-  if (config.DATABASE_PATH !== ':memory:' && folderIsOpen(dataFolder)) logger.warn({ folder: dataFolder }, 'the database folder can be read by other users; make it 0700 (chmod 700)');
+  if (sqlite && config.DATABASE_PATH !== ':memory:' && folderIsOpen(dataFolder)) logger.warn({ folder: dataFolder }, 'the database folder can be read by other users; make it 0700 (chmod 700)');
   const service = new MessageService(store, source);
   pool?.on('restarted', () => service.releaseEngine());
   service.on('demand', (d) => logger.info({ demand: { reason: d.reason, channel: d.channel, text: d.text } }, 'demand signal'));
@@ -153,7 +157,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
   } catch (err) {
     await cluster.close();
-    store.close();
+    await store.close();
     await pool?.close();
     throw err;
   }
@@ -172,15 +176,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const channels: ChannelAdapter[] = [];
   let server: Server | undefined;
-  const live = new StaffLive(auth, store, handoff, cluster.bus);
+  const live = new StaffLive(auth, store, handoff, cluster.bus, logger);
   let closing = false;
   const metrics = createMetrics({
     service,
     handoff,
     escalations: store.escalations,
     now: options.now,
-    groupCommit: () => store.batcher.stats,
-    walSyncs: store.batcher,
+    ...(sqlite ? { groupCommit: () => sqlite.batcher.stats, walSyncs: sqlite.batcher } : {}),
     logins: { auth, hashQueue: () => hasher.queued },
     engineThreads: () => (closing ? 0 : (pool?.size ?? 0)),
     ...clusterProblem,
@@ -222,11 +225,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
 
   /** Replies never sent and messages never answered: all of them for one instance, the left-behind ones for several. */
-  function leftovers(several: boolean, now?: () => Date): { unsent: () => OutboxItem[]; awaiting: () => AwaitingMessage[] } {
+  function leftovers(several: boolean, now?: () => Date): { unsent: () => Promise<OutboxItem[]>; awaiting: () => Promise<AwaitingMessage[]> } {
     const before = (): number => (now?.() ?? new Date()).getTime() - LEFT_BEHIND_MS;
     return {
-      unsent: () => store.outbox.pending().filter((o) => !several || o.createdAt.getTime() < before()),
-      awaiting: () => store.messages.awaitingAnswers().filter((m) => !several || m.acknowledgedAt.getTime() < before()),
+      unsent: async () => (await store.outbox.pending()).filter((o) => !several || o.createdAt.getTime() < before()),
+      awaiting: async () => (await store.messages.awaitingAnswers()).filter((m) => !several || m.acknowledgedAt.getTime() < before()),
     };
   }
 
@@ -263,15 +266,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metrics.close();
     await auth.close();
     await cluster.close();
-    await store.checkpointer?.stop();
-    store.close();
+    await sqlite?.checkpointer?.stop();
+    await store.close();
   };
 
   // Replies a previous run stored but never sent (a crash mid-delivery), read before new ones can be queued.
   // With several instances, only those older than any delivery or answer still in progress elsewhere.
   const leftBehind = leftovers(clustered, options.now);
-  const unsent = leftBehind.unsent();
-  const awaiting = leftBehind.awaiting();
+  const [unsent, awaiting] = await Promise.all([leftBehind.unsent(), leftBehind.awaiting()]);
   try {
     for (const plugin of options.channels ?? []) {
       const adapter = await plugin.create(options.env ?? process.env, { service, store, logger: logger.child({ channel: plugin.name }), limits, bus: cluster.bus, clustered });
@@ -334,8 +336,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         if (!held) return;
         await handoff.sweep();
         if (!clustered) return;
-        const resentLate = await outbound.flushPending(leftBehind.unsent());
-        const answeredLate = await answerAwaiting(leftBehind.awaiting(), { service, store, outbound });
+        const resentLate = await outbound.flushPending(await leftBehind.unsent());
+        const answeredLate = await answerAwaiting(await leftBehind.awaiting(), { service, store, outbound });
         if (resentLate > 0 || answeredLate.answered > 0) logger.warn({ resent: resentLate, answered: answeredLate.answered }, 'delivered what another instance left behind');
       })
       .catch((err: Error) => logger.error({ err: err.message }, 'expiry sweep failed'))

@@ -1,5 +1,5 @@
 /** The whole store: every repository of one database, plus its units of work (SQLite now, PostgreSQL later). */
-import type { CoreStore } from '../core/ports.ts';
+import type { CoreRepositories, CoreStore } from '../core/ports.ts';
 import type { DemandAnalyticsRepository } from '../demand/ports.ts';
 import type {
   AuditRepository,
@@ -12,7 +12,8 @@ import type {
 } from '../handoff/ports.ts';
 import type { RetentionRepository } from '../ops/ports.ts';
 
-export interface Store extends CoreStore {
+/** Every repository of one database. */
+export interface Repositories extends CoreRepositories {
   escalations: EscalationRepository;
   staff: StaffRepository;
   sessions: SessionRepository;
@@ -23,3 +24,5 @@ export interface Store extends CoreStore {
   retention: RetentionRepository;
   demandAnalytics: DemandAnalyticsRepository;
 }
+
+export interface Store extends CoreStore, Repositories {}

@@ -84,14 +84,14 @@ describe('botframework adapter (Emulator mode, fake connector)', () => {
       connector.failWith(null);
     }
     const id = `botframework:${conversationOf('adapter-refused')}`;
-    const stored = server.store.messages.listByConversation(id);
+    const stored = await server.store.messages.listByConversation(id);
     expect(stored.filter((m) => m.direction === 'in')).toHaveLength(1);
-    expect(server.store.outbox.forConversation(id).map((o) => [o.status, o.reason])).toEqual([['undeliverable', 'blocked']]);
+    expect((await server.store.outbox.forConversation(id)).map((o) => [o.status, o.reason])).toEqual([['undeliverable', 'blocked']]);
   });
 
   it('writes the answer to the outbox and marks it sent once the connector took it', async () => {
     await postActivity(server.url, messageActivity(connector, 'adapter-outbox', '居住证怎么办理', 'outbox-1'));
-    const [item] = server.store.outbox.forConversation(`botframework:${conversationOf('adapter-outbox')}`);
+    const [item] = await server.store.outbox.forConversation(`botframework:${conversationOf('adapter-outbox')}`);
     expect(item?.status).toBe('sent');
     expect(item?.replies.map((r) => r.text).join()).toContain('居住证');
     expect(texts('adapter-outbox')).toEqual([expect.stringContaining('居住证')]);

@@ -24,7 +24,7 @@ describe('botframework turn logic (TestAdapter)', () => {
         expect(reply.text).toContain('居住证');
         expect(reply.textFormat).toBe('plain');
       });
-    expect(server.store.addresses.get('botframework:turn-answer')?.address).toMatchObject({
+    expect((await server.store.addresses.get('botframework:turn-answer'))?.address).toMatchObject({
       conversation: { id: 'turn-answer' },
       serviceUrl: 'https://test.com',
     });
@@ -57,6 +57,6 @@ describe('botframework turn logic (TestAdapter)', () => {
       .send({ type: 'typing' } as Partial<Activity>)
       .send({ type: 'conversationUpdate', membersAdded: [{ id: 'user1' }] } as Partial<Activity>)
       .assertNoReply('nothing to say to a typing indicator', 100);
-    expect(server.store.messages.listByConversation('botframework:turn-typing')).toEqual([]);
+    expect(await server.store.messages.listByConversation('botframework:turn-typing')).toEqual([]);
   });
 });

@@ -84,7 +84,7 @@ export function describeChannelContract(name: string, start: () => Promise<Chann
       const [reply] = await seenAtLeast(driver, 'citizen-miss', 1);
       expect(reply?.text).toContain('暂时无法回答');
       expect((reply?.text ?? '') + reply?.buttons.join()).toContain('转人工');
-      const demand = driver.server.store.demand.list().filter((d) => d.conversationId === driver.conversationId('citizen-miss'));
+      const demand = (await driver.server.store.demand.list()).filter((d) => d.conversationId === driver.conversationId('citizen-miss'));
       expect(demand.map((d) => d.reason)).toContain('no_match');
     });
 
@@ -105,7 +105,7 @@ export function describeChannelContract(name: string, start: () => Promise<Chann
       await driver.say('citizen-retry', '护照怎么换发', 'm-retry-1');
       await new Promise((r) => setTimeout(r, 300));
       expect(await driver.seen('citizen-retry')).toHaveLength(1);
-      const stored = driver.server.store.messages.listByConversation(driver.conversationId('citizen-retry'));
+      const stored = await driver.server.store.messages.listByConversation(driver.conversationId('citizen-retry'));
       expect(stored.filter((m) => m.direction === 'in')).toHaveLength(1);
     });
 

@@ -51,7 +51,7 @@ describe('telegram webhook', () => {
     const update = JSON.stringify(textUpdate({ updateId: 9001, chatId: 101, text: '居住证怎么办理' }));
     expect(await post(update, 'guessed-secret')).toBe(403);
     expect(await post(update, null)).toBe(403);
-    expect(stored(101)).toEqual([]);
+    expect(await stored(101)).toEqual([]);
     expect(api.sentTo(101)).toEqual([]);
   });
 
@@ -70,8 +70,8 @@ describe('telegram webhook', () => {
     const [en] = api.sentTo(104);
     expect(zh?.text).toContain('转人工');
     expect(en?.text).toContain('talk to a person');
-    expect(stored(103)).toEqual([]);
-    expect(server.store.demand.list().filter((d) => d.conversationId === 'telegram:103')).toEqual([]);
+    expect(await stored(103)).toEqual([]);
+    expect((await server.store.demand.list()).filter((d) => d.conversationId === 'telegram:103')).toEqual([]);
   });
 
   it('answers the callback query of a tapped choice and replies with the chosen entry', async () => {
@@ -95,7 +95,7 @@ describe('telegram webhook', () => {
   it('keeps the message and the answer in the transcript when the answer cannot be sent', async () => {
     api.block(107);
     expect(await say(107, '护照怎么换发')).toBe(200);
-    const transcript = stored(107);
+    const transcript = await stored(107);
     expect(transcript.map((m) => m.direction)).toEqual(['in', 'out']);
   });
 
@@ -132,7 +132,7 @@ describe('telegram long polling', () => {
       expect(reply?.text).toContain('居住证');
       // Long polling only works once no webhook is set.
       expect(api.callsOf('deleteWebhook')).toHaveLength(1);
-      expect(server.store.messages.listByConversation('telegram:201').filter((m) => m.direction === 'in')).toHaveLength(1);
+      expect((await server.store.messages.listByConversation('telegram:201')).filter((m) => m.direction === 'in')).toHaveLength(1);
     } finally {
       await server.stop();
       await api.stop();

@@ -151,10 +151,10 @@ describe('web widget: serving, origins, input checks, feedback', () => {
     expect(answer.rateable).toBe(true);
     client.send({ type: 'feedback', messageId: answer.id, helpful: true });
     await client.waitFor((f) => f.type === 'feedback');
-    expect(server.store.demand.list().filter((d) => d.conversationId === `web:${id}`)).toEqual([]);
+    expect((await server.store.demand.list()).filter((d) => d.conversationId === `web:${id}`)).toEqual([]);
     client.send({ type: 'feedback', messageId: answer.id, helpful: false });
     await eventually(() => (client.frames.filter((f) => f.type === 'feedback').length === 2 ? true : undefined));
-    const [signal] = server.store.demand.list().filter((d) => d.conversationId === `web:${id}`);
+    const [signal] = (await server.store.demand.list()).filter((d) => d.conversationId === `web:${id}`);
     expect(signal).toMatchObject({ reason: 'not_helpful', channel: 'web' });
     expect(signal?.text).toContain('护照怎么换发');
     expect(signal?.text).not.toContain('13812345678');

@@ -77,7 +77,7 @@ describe('web widget in a browser', () => {
     await page.locator('.msg.bot', { hasText: '居住证', has: notHelpful }).first().getByRole('button', { name: '没有帮助' }).click();
     await page.getByText('感谢反馈，我们会改进这条答复。').waitFor();
     const signal = await eventually(
-      () => server.store.demand.list().find((d) => d.conversationId === conversationId && d.reason === 'not_helpful'),
+      async () => (await server.store.demand.list()).find((d) => d.conversationId === conversationId && d.reason === 'not_helpful'),
       5000,
       'a not_helpful demand signal',
     );

@@ -44,7 +44,7 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const inbound = (openId: string) => server.store.messages.listByConversation(`wechat:${openId}`).filter((m) => m.direction === 'in');
+const inbound = async (openId: string) => (await server.store.messages.listByConversation(`wechat:${openId}`)).filter((m) => m.direction === 'in');
 
 /** What the citizen got for one callback: the passive reply, else the first customer-service message. */
 async function answerTo(res: CallbackResponse, openId: string): Promise<string> {
@@ -86,8 +86,8 @@ describe('wechat callback: signatures', () => {
       expect(res.status).toBe(401);
       expect(res.reply).toBeUndefined();
     }
-    expect(server.store.messages.listByConversation('wechat:o-forged')).toEqual([]);
-    expect(server.store.conversations.get('wechat:o-forged')).toBeUndefined();
+    expect(await server.store.messages.listByConversation('wechat:o-forged')).toEqual([]);
+    expect(await server.store.conversations.get('wechat:o-forged')).toBeUndefined();
     expect(api.messagesFor('o-forged')).toEqual([]);
   });
 
@@ -95,7 +95,7 @@ describe('wechat callback: signatures', () => {
     const fields = { ToUserName: wechat.accountId, FromUserName: 'o-sneaky', CreateTime: wechat.nextCreateTime(), MsgType: 'text', Content: '居住证怎么办理', MsgId: '31' };
     expect((await wechat.post(fields, { plaintext: true })).status).toBe(401);
     expect((await wechat.post({ ...fields, MsgId: '32' }, { encodingAesKey: UNKNOWN_KEY })).status).toBe(400);
-    expect(server.store.messages.listByConversation('wechat:o-sneaky')).toEqual([]);
+    expect(await server.store.messages.listByConversation('wechat:o-sneaky')).toEqual([]);
   });
 
   it('answers 400 to a signed body that is not WeChat XML, and keeps answering', async () => {
@@ -126,12 +126,12 @@ describe('wechat callback: safe mode', () => {
       const res = await fetch(`${url}?${query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
       expect(res.status).toBe(200);
       const openId = 'oyORnuP8q7ou2gfYjqLzSIWZf0rs';
-      expect(inbound(openId).map((m) => m.text)).toEqual(['abcdteT']);
+      expect((await inbound(openId)).map((m) => m.text)).toEqual(['abcdteT']);
       expect(handled.find((m) => m.senderId === openId)?.platformMessageId).toBe('6054768590064713728');
       // A MsgId differing only past double precision is a different message, not a retry.
       const next = await wechat.text(openId, '社保卡怎么办理', '6054768590064713729');
       expect(next.status).toBe(200);
-      expect(inbound(openId)).toHaveLength(2);
+      expect(await inbound(openId)).toHaveLength(2);
     } finally {
       server.service.off('handled', listener);
     }
@@ -146,7 +146,7 @@ describe('wechat callback: safe mode', () => {
         expect(res.reply?.Content).toBe('居住证请到户籍所在地派出所办理。');
       },
     );
-    expect(inbound('o-rotation')).toHaveLength(1);
+    expect(await inbound('o-rotation')).toHaveLength(1);
   });
 
   it('keeps "]]>" in an answer intact inside the encrypted XML reply', async () => {
@@ -175,7 +175,7 @@ describe('wechat callback: events and media', () => {
   it('answers a menu click, using the EventKey as the question', async () => {
     const res = await wechat.event('o-menu', 'CLICK', '社保卡怎么办理');
     expect(await answerTo(res, 'o-menu')).toContain('社会保障卡');
-    expect(inbound('o-menu').map((m) => m.text)).toEqual(['社保卡怎么办理']);
+    expect((await inbound('o-menu')).map((m) => m.text)).toEqual(['社保卡怎么办理']);
   });
 
   it('says politely that only text is understood when sent a picture', async () => {
@@ -202,7 +202,7 @@ describe('wechat callback: answers that come later', () => {
         const res = await wechat.text('o-slow', '居住证办理条件', '81');
         expect(res).toMatchObject({ status: 200, body: 'success' });
         // The message was stored before WeChat got its answer.
-        expect(inbound('o-slow').map((m) => m.text)).toEqual(['居住证办理条件']);
+        expect((await inbound('o-slow')).map((m) => m.text)).toEqual(['居住证办理条件']);
         release();
         const late = await eventually(() => api.messagesFor('o-slow')[0], 8000, 'the late answer');
         expect(late.content).toBe('慢慢查到的答案：居住证需要居住满半年。');

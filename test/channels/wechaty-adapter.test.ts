@@ -27,7 +27,7 @@ describe('wechaty adapter', () => {
     await server?.stop();
   });
 
-  const inbound = (conversationId: string) => server.store.messages.listByConversation(conversationId).filter((m) => m.direction === 'in');
+  const inbound = async (conversationId: string) => (await server.store.messages.listByConversation(conversationId)).filter((m) => m.direction === 'in');
 
   it('answers once and does not answer its own replies, which the puppet echoes back', async () => {
     wechat.say('alice', '居住证怎么办理');
@@ -35,30 +35,30 @@ describe('wechaty adapter', () => {
     expect(answer).toContain('居住证');
     await settle();
     expect(wechat.said('alice')).toHaveLength(1);
-    expect(inbound('wechaty:alice').map((m) => m.text)).toEqual(['居住证怎么办理']);
-    expect(inbound(`wechaty:${wechat.account.id}`)).toEqual([]);
+    expect((await inbound('wechaty:alice')).map((m) => m.text)).toEqual(['居住证怎么办理']);
+    expect(await inbound(`wechaty:${wechat.account.id}`)).toEqual([]);
   });
 
   it('stays silent when the account owner writes to someone from their phone', async () => {
     wechat.ownerSays('carol', '护照怎么换发');
     await settle();
     expect(wechat.said('carol')).toEqual(['护照怎么换发']);
-    expect(inbound('wechaty:carol')).toEqual([]);
-    expect(inbound(`wechaty:${wechat.account.id}`)).toEqual([]);
+    expect(await inbound('wechaty:carol')).toEqual([]);
+    expect(await inbound(`wechaty:${wechat.account.id}`)).toEqual([]);
   });
 
   it('in a group chat answers only when mentioned, without the mention in the question', async () => {
     wechat.say('dave', '居住证怎么办理', { room: 'neighbours' });
     await settle();
     expect(wechat.said('neighbours@chatroom')).toEqual([]);
-    expect(inbound('wechaty:neighbours@chatroom')).toEqual([]);
+    expect(await inbound('wechaty:neighbours@chatroom')).toEqual([]);
 
     wechat.say('dave', '居住证怎么办理', { room: 'neighbours', mentionBot: true });
     const [answer] = await wechat.saidAtLeast('neighbours@chatroom', 1);
     expect(answer).toMatch(/^@居民dave\s/);
     expect(answer).toContain('居住证');
     expect(wechat.said('dave')).toEqual([]);
-    expect(inbound('wechaty:neighbours@chatroom').map((m) => m.text)).toEqual(['居住证怎么办理']);
+    expect((await inbound('wechaty:neighbours@chatroom')).map((m) => m.text)).toEqual(['居住证怎么办理']);
   });
 
   it('delivers a staff reply written later into the group chat, addressed to the citizen', async () => {
@@ -88,23 +88,23 @@ describe('wechaty adapter', () => {
     wechat.sendImage('grace', { room: 'photos' });
     await settle();
     expect(wechat.said('photos@chatroom')).toEqual([]);
-    expect(inbound('wechaty:grace')).toEqual([]);
+    expect(await inbound('wechaty:grace')).toEqual([]);
   });
 
   it('ignores a message without a talker or without text, and keeps answering', async () => {
     wechat.sendBadMessages();
     await settle();
     expect(wechat.said('bad-payload-citizen')).toEqual([]);
-    expect(inbound('wechaty:bad-payload-citizen')).toEqual([]);
+    expect(await inbound('wechaty:bad-payload-citizen')).toEqual([]);
     wechat.say('heidi', '护照怎么换发');
     expect((await wechat.saidAtLeast('heidi', 1))[0]).toContain('护照');
   });
 
   it('reports a conversation it has no address for, or whose contact is gone, as undeliverable', async () => {
     expect(await adapter.send('wechaty:nobody', [{ text: '您好' }])).toMatchObject({ status: 'undeliverable', reason: 'no_route' });
-    server.store.addresses.save('wechaty:ghost', 'wechaty', { contactId: 'ghost' });
+    await server.store.addresses.save('wechaty:ghost', 'wechaty', { contactId: 'ghost' });
     expect(await adapter.send('wechaty:ghost', [{ text: '您好' }])).toMatchObject({ status: 'undeliverable', reason: 'no_route' });
-    server.store.addresses.save('wechaty:gone@chatroom', 'wechaty', { contactId: 'alice', roomId: 'gone@chatroom' });
+    await server.store.addresses.save('wechaty:gone@chatroom', 'wechaty', { contactId: 'alice', roomId: 'gone@chatroom' });
     expect(await adapter.send('wechaty:gone@chatroom', [{ text: '您好' }])).toMatchObject({ status: 'undeliverable', reason: 'no_route' });
   });
 

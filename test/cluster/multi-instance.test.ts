@@ -55,7 +55,7 @@ describe.skipIf(!redisUrl)('several instances on one database and one Redis', ()
     const store = new SqliteStore(join(dir, 'huiying.db'));
     await createStaff(store, 'sup-a', 'supervisor', []);
     await createStaff(store, 'sup-b', 'supervisor', []);
-    store.close();
+    await store.close();
     a = await startServerProcess({ dir, port: await freePort(), env: env('a') });
     b = await startServerProcess({ dir, port: await freePort(), env: env('b') });
   }, 240_000);
@@ -107,9 +107,9 @@ describe.skipIf(!redisUrl)('several instances on one database and one Redis', ()
     expect(again.duplicate).toBe(true);
     const staffRead = new SqliteStore(join(dir, 'huiying.db'));
     try {
-      expect(staffRead.messages.listByConversation('cluster-api-1').filter((m) => m.direction === 'in')).toHaveLength(1);
+      expect((await staffRead.messages.listByConversation('cluster-api-1')).filter((m) => m.direction === 'in')).toHaveLength(1);
     } finally {
-      staffRead.close();
+      await staffRead.close();
     }
   });
 

@@ -53,8 +53,8 @@ afterAll(async () => {
 });
 
 describe('demand signals count people, not messages', () => {
-  it('every question was logged: the bot had no answer', () => {
-    const logged = server.store.demand.list({ limit: 1000 });
+  it('every question was logged: the bot had no answer', async () => {
+    const logged = await server.store.demand.list({ limit: 1000 });
     expect(logged.filter((s) => s.text.startsWith('测试'))).toHaveLength(65);
     expect(logged.filter((s) => DOG.includes(s.text))).toHaveLength(4 + 4 + 1);
     // The address is kept only as a keyed hash, the same for one address.

@@ -47,7 +47,7 @@ describe('botframework endpoint: hostile input', () => {
     const huge = await postActivity(server.url, hugeJson());
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.text)).toMatchObject({ error: 'payload_too_large' });
-    expect(server.store.messages.listByConversation(`botframework:${conversationOf('bf-wrong')}`)).toEqual([]);
+    expect(await server.store.messages.listByConversation(`botframework:${conversationOf('bf-wrong')}`)).toEqual([]);
     await expectStillAnswers(server);
   });
 

@@ -87,7 +87,7 @@ describe('backup', () => {
       const res = await fetch(`${restored.url}/api/v1/conversations/backup-conv-0001/messages`);
       const body = (await res.json()) as { messages: { direction: string; text: string }[] };
       expect(body.messages.filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['居住证怎么办理', '需要什么材料']);
-      expect(restored.store.escalations.findOpen('backup-conv-0002')?.state).toBe('pending');
+      expect((await restored.store.escalations.findOpen('backup-conv-0002'))?.state).toBe('pending');
     } finally {
       await restored.stop();
     }

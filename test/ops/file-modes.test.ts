@@ -55,7 +55,7 @@ describe('file modes', () => {
     }
   });
 
-  it('a database an older version created 0644 is tightened to 0600 when opened', () => {
+  it('a database an older version created 0644 is tightened to 0600 when opened', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'huiying-modes-old-'));
     try {
       const file = join(dir, 'old.db');
@@ -70,7 +70,7 @@ describe('file modes', () => {
         expect(mode(file)).toBe('600');
         expect(mode(`${file}-wal`)).toBe('600');
       } finally {
-        store.close();
+        await store.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

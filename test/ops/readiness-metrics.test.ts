@@ -82,11 +82,11 @@ describe('the database write probe', () => {
 });
 
 describe('the readiness checks', () => {
-  it('names every problem: a store that cannot write, an empty knowledge base, a shutdown', () => {
+  it('names every problem: a store that cannot write, an empty knowledge base, a shutdown', async () => {
     const service = (entries: number) => ({ knowledgeBase: { entries: Array.from({ length: entries }) } }) as unknown as MessageService;
-    const store = (writable: boolean) => ({ writeProblem: () => (writable ? null : 'database is not writable') });
-    expect(checkReadiness({ store: store(true), service: service(3) })).toEqual({ ready: true, checks: { database: 'ok', model: 'ok', shutdown: 'ok' } });
-    const bad = checkReadiness({ store: store(false), service: service(0), draining: () => true });
+    const store = (writable: boolean) => ({ writeProblem: async () => (writable ? null : 'database is not writable') });
+    expect(await checkReadiness({ store: store(true), service: service(3) })).toEqual({ ready: true, checks: { database: 'ok', model: 'ok', shutdown: 'ok' } });
+    const bad = await checkReadiness({ store: store(false), service: service(0), draining: () => true });
     expect(bad.ready).toBe(false);
     expect(bad.reason).toBe('database is not writable; the knowledge base has no entries; shutting down');
   });
@@ -134,7 +134,7 @@ describe('/metrics', () => {
   it('shows an escalation after 转人工: open by department, overdue past its due time, and the queue age', async () => {
     await ask(server, '居住证怎么办理', 'metrics-conv-0003');
     await ask(server, '转人工', 'metrics-conv-0003');
-    const open = server.store.escalations.findOpen('metrics-conv-0003');
+    const open = await server.store.escalations.findOpen('metrics-conv-0003');
     expect(open?.state).toBe('pending');
     const department = open!.department;
 

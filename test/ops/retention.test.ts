@@ -55,11 +55,11 @@ async function seed(s: TestServer): Promise<void> {
   await say(s, NEW, '量子计算机原理是什么');
 
   const db = s.store.db;
-  const closed = s.store.escalations.findOpen(OLD_CLOSED)!;
-  const staff = s.store.staff.create({ name: 'agent1', displayName: '李明', role: 'agent', departments: [], passwordHash: 'x' });
-  s.store.notes.add(closed.id, staff.id, '市民说身份证号是110101199003071234', new Date());
+  const closed = (await s.store.escalations.findOpen(OLD_CLOSED))!;
+  const staff = await s.store.staff.create({ name: 'agent1', displayName: '李明', role: 'agent', departments: [], passwordHash: 'x' });
+  await s.store.notes.add(closed.id, staff.id, '市民说身份证号是110101199003071234', new Date());
   db.prepare("UPDATE escalations SET state = 'resolved', resolved_at = ?, rating = 'satisfied', rating_comment = '很好，谢谢李明' WHERE id = ?").run(Date.now(), closed.id);
-  s.store.outbox.add(OLD, 'api', [{ text: '人工客服：已为您登记' }], new Date());
+  await s.store.outbox.add(OLD, 'api', [{ text: '人工客服：已为您登记' }], new Date());
   db.prepare("UPDATE outbox SET status = 'sent'").run();
 
   const old = [OLD, OLD_HELD, OLD_CLOSED];
@@ -106,7 +106,7 @@ describe('retention', () => {
     const demandBefore = oldDemand(db);
     expect(demandBefore.no_match).toBeGreaterThanOrEqual(1);
 
-    const report = server.runRetention()!;
+    const report = (await server.runRetention())!;
     expect(report.ran).toBe(true);
     expect(report.cutoff!.getTime()).toBe(clock.now().getTime() - 30 * DAY);
 
@@ -163,14 +163,14 @@ describe('retention', () => {
     expect(history.messages.every((m) => m.text === DELETED_TEXT)).toBe(true);
 
     // A second run changes nothing and counts nothing twice.
-    const again = server.runRetention()!;
+    const again = (await server.runRetention())!;
     expect(again).toMatchObject({ messages: 0, conversations: 0, cases: 0, notes: 0, outbox: 0, addresses: 0 });
     expect(totals(db)).toEqual(kept);
 
     // Once the open case is closed, a later run takes that conversation too.
     db.prepare("UPDATE escalations SET state = 'resolved', resolved_at = ? WHERE conversation_id = ?").run(Date.now() - 100 * DAY, OLD_HELD);
     clock.advanceMinutes(24 * 60);
-    server.runRetention();
+    await server.runRetention();
     expect(messagesOf(db, OLD_HELD).every((m) => m.text === DELETED_TEXT)).toBe(true);
     expect(totals(db)).toEqual(kept);
     expect(messagesOf(db, NEW)).toEqual(newBefore);
@@ -182,7 +182,7 @@ describe('retention', () => {
     const db = server.store.db;
     const newBefore = messagesOf(db, NEW);
     const demandBefore = oldDemand(db);
-    const report = server.runRetention()!;
+    const report = (await server.runRetention())!;
     expect(report.messages).toBeGreaterThanOrEqual(10);
     expect(messagesOf(db, OLD)).toEqual([]);
     expect(messagesOf(db, OLD_CLOSED)).toEqual([]);
@@ -202,8 +202,8 @@ describe('retention', () => {
 
     const off = new SqliteStore(':memory:');
     const { runRetention } = await import('../../src/ops/retention.ts');
-    expect(runRetention(off, { days: 0, mode: 'delete' }).ran).toBe(false);
-    off.close();
+    expect((await runRetention(off, { days: 0, mode: 'delete' })).ran).toBe(false);
+    await off.close();
   });
 
   it('`huiying retention run` does the same from the command line', async () => {
@@ -238,8 +238,8 @@ describe('retention', () => {
     expect(count).toBeGreaterThanOrEqual(2);
     await new Promise((r) => setTimeout(r, 80));
     expect(runs.length).toBe(count);
-    store.close();
-    expect(job.run()).toBeNull();
+    await store.close();
+    expect(await job.run()).toBeNull();
     const silent = scheduleRetention(store, { days: 0, mode: 'anonymise', logger: createLogger('silent') });
     silent.stop();
   });

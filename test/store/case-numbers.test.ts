@@ -30,36 +30,37 @@ const caseFor = (conversationId: string, caseDay = '20261201'): NewEscalation =>
 });
 
 describe('case numbers', () => {
-  it('count up per local day and start again at 0001 on the next day', () => {
+  it('count up per local day and start again at 0001 on the next day', async () => {
     const store = new SqliteStore(newFile());
     try {
-      const numbers = ['web:a', 'web:b', 'web:c'].map((c) => store.escalations.open(caseFor(c)).escalation.caseNumber);
+      const numbers: string[] = [];
+      for (const c of ['web:a', 'web:b', 'web:c']) numbers.push((await store.escalations.open(caseFor(c))).escalation.caseNumber);
       expect(numbers).toEqual(['HY-20261201-0001', 'HY-20261201-0002', 'HY-20261201-0003']);
-      expect(store.escalations.open(caseFor('web:d', '20261202')).escalation.caseNumber).toBe('HY-20261202-0001');
+      expect((await store.escalations.open(caseFor('web:d', '20261202'))).escalation.caseNumber).toBe('HY-20261202-0001');
       // The open case of a conversation is returned again and takes no number.
-      expect(store.escalations.open(caseFor('web:a')).created).toBe(false);
-      expect(store.escalations.open(caseFor('web:e')).escalation.caseNumber).toBe('HY-20261201-0004');
+      expect((await store.escalations.open(caseFor('web:a'))).created).toBe(false);
+      expect((await store.escalations.open(caseFor('web:e'))).escalation.caseNumber).toBe('HY-20261201-0004');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('go on after the highest number of a database written before the counter existed, never reusing one', () => {
+  it('go on after the highest number of a database written before the counter existed, never reusing one', async () => {
     const file = newFile();
     const old = new SqliteStore(file);
-    old.escalations.open(caseFor('web:a'));
-    old.escalations.open(caseFor('web:b'));
+    await old.escalations.open(caseFor('web:a'));
+    await old.escalations.open(caseFor('web:b'));
     // A database from before migration 12, with a gap in its numbers (case numbers were COUNT(*) + 1).
     old.db.prepare("UPDATE escalations SET case_number = 'HY-20261201-0007' WHERE conversation_id = 'web:b'").run();
     old.db.exec('DROP TABLE case_counters; DELETE FROM schema_migrations WHERE version = 12;');
-    old.close();
+    await old.close();
 
     const upgraded = new SqliteStore(file);
     try {
-      expect(upgraded.escalations.open(caseFor('web:c')).escalation.caseNumber).toBe('HY-20261201-0008');
-      expect(upgraded.escalations.open(caseFor('web:d', '20261130')).escalation.caseNumber).toBe('HY-20261130-0001');
+      expect((await upgraded.escalations.open(caseFor('web:c'))).escalation.caseNumber).toBe('HY-20261201-0008');
+      expect((await upgraded.escalations.open(caseFor('web:d', '20261130'))).escalation.caseNumber).toBe('HY-20261130-0001');
     } finally {
-      upgraded.close();
+      await upgraded.close();
     }
   });
 });

@@ -73,7 +73,7 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
   const dir = mkdtempSync(join(tmpdir(), 'huiying-crash-'));
   const seed = new SqliteStore(join(dir, 'huiying.db'));
   await createStaff(seed, STAFF, 'supervisor', []);
-  seed.close();
+  await seed.close();
   const fake = await startFakeTelegramApi(BENCH_TELEGRAM_TOKEN);
   const weixin = await startFakeWeChatApi(WX);
   const connector = await startFakeConnector();

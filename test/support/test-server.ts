@@ -6,9 +6,12 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import type { ChannelPlugin } from '../../src/server/channel-adapter.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { SHARED_MODEL_CACHE } from './paths.ts';
 
-export interface TestServer extends RunningServer {
+export interface TestServer extends Omit<RunningServer, 'store'> {
+  /** A test server's store is the SQLite file in `dir` (tests also read its rows directly). */
+  store: SqliteStore;
   dir: string;
   stop(): Promise<void>;
 }
@@ -48,8 +51,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     env: options.env ?? {},
     now: options.now,
   });
+  if (!(running.store instanceof SqliteStore)) {
+    await running.close();
+    throw new Error('a test server runs on SQLite (DATABASE_PATH), not on DATABASE_URL');
+  }
   return {
     ...running,
+    store: running.store,
     dir,
     stop: async () => {
       await running.close();

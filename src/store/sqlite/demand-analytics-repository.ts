@@ -11,13 +11,12 @@ import type {
 } from '../../demand/ports.ts';
 import type { TopicState } from '../../demand/topic-types.ts';
 import { statement } from './statement-cache.ts';
+import type { Synchronous } from './synchronous.ts';
+import { LOCAL_DAY, TURNS } from './sql-fragments.ts';
 
 type Row = Record<string, unknown>;
 
-/** A bot turn is one conversation at one time: several replies to one message count once. */
-const TURNS = "COUNT(DISTINCT conversation_id || '@' || created_at)";
-
-export class SqliteDemandAnalytics implements DemandAnalyticsRepository {
+export class SqliteDemandAnalytics implements Synchronous<DemandAnalyticsRepository> {
   constructor(private readonly db: Database.Database) {}
 
   retentionCutoff(): number | null {
@@ -27,7 +26,7 @@ export class SqliteDemandAnalytics implements DemandAnalyticsRepository {
   outcomeCounts(from: number, to: number, utcOffsetMs: number): OutcomeCount[] {
     return statement(
       this.db,
-      `SELECT strftime('%Y-%m-%d', (created_at + CAST(? AS INTEGER)) / 1000, 'unixepoch') AS day, channel, outcome, ${TURNS} AS count
+      `SELECT ${LOCAL_DAY} AS day, channel, outcome, ${TURNS} AS count
        FROM messages WHERE direction = 'out' AND outcome IS NOT NULL AND created_at >= ? AND created_at < ? GROUP BY 1, 2, 3`,
     ).all(Math.trunc(utcOffsetMs), from, to) as OutcomeCount[];
   }

@@ -24,6 +24,7 @@ import type { OutboxItem, OutboxRepository, OutboxStatus } from '../../core/port
 import type { AuditEntry, Escalation, EscalationNote, EscalationState, StaffMember } from '../../handoff/types.ts';
 import { OPEN_STATES, QUEUED_STATES } from '../../handoff/types.ts';
 import { placeholders, statement } from './statement-cache.ts';
+import type { Synchronous } from './synchronous.ts';
 
 type Row = Record<string, unknown>;
 type Db = Database.Database;
@@ -78,7 +79,7 @@ function toEscalation(row: Row): Escalation {
   };
 }
 
-export class SqliteEscalations implements EscalationRepository {
+export class SqliteEscalations implements Synchronous<EscalationRepository> {
   constructor(private readonly db: Db) {}
 
   open(input: NewEscalation): { escalation: Escalation; created: boolean } {
@@ -188,7 +189,7 @@ function toStaff(row: Row): StaffMember {
   };
 }
 
-export class SqliteStaff implements StaffRepository {
+export class SqliteStaff implements Synchronous<StaffRepository> {
   constructor(private readonly db: Db) {}
 
   create(input: NewStaff): StaffMember {
@@ -234,7 +235,7 @@ export class SqliteStaff implements StaffRepository {
   }
 }
 
-export class SqliteSessions implements SessionRepository {
+export class SqliteSessions implements Synchronous<SessionRepository> {
   constructor(private readonly db: Db) {}
 
   create(s: StaffSession): void {
@@ -276,7 +277,7 @@ export class SqliteSessions implements SessionRepository {
   }
 }
 
-export class SqliteNotes implements NoteRepository {
+export class SqliteNotes implements Synchronous<NoteRepository> {
   constructor(private readonly db: Db) {}
 
   add(escalationId: number, staffId: number, text: string, at: Date): EscalationNote {
@@ -298,7 +299,7 @@ export class SqliteNotes implements NoteRepository {
   }
 }
 
-export class SqliteAudit implements AuditRepository {
+export class SqliteAudit implements Synchronous<AuditRepository> {
   constructor(private readonly db: Db) {}
 
   record(e: Omit<AuditEntry, 'id'>): void {
@@ -331,7 +332,7 @@ function toOutbox(r: Row): OutboxItem {
   };
 }
 
-export class SqliteOutbox implements OutboxRepository {
+export class SqliteOutbox implements Synchronous<OutboxRepository> {
   constructor(private readonly db: Db) {}
 
   add(conversationId: string, channel: string, replies: readonly Reply[], at: Date): number {
@@ -377,7 +378,7 @@ function toDraft(r: Row): FaqDraft {
 
 const DRAFT_COLUMNS: Record<keyof FaqDraftPatch, string> = { department: 'department', title: 'title', questions: 'questions', answer: 'answer', dueAt: 'due_at' };
 
-export class SqliteFaqDrafts implements FaqDraftRepository {
+export class SqliteFaqDrafts implements Synchronous<FaqDraftRepository> {
   constructor(private readonly db: Db) {}
 
   add(d: NewFaqDraft, at: Date): FaqDraft {

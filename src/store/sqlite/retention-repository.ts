@@ -5,10 +5,12 @@ import type { DailyStat, RetentionCounts, RetentionRepository } from '../../ops/
 import { DELETED_TEXT, type RetentionMode } from '../../ops/retention.ts';
 import { maskPersonalData } from '../../privacy/mask.ts';
 import { placeholders } from './statement-cache.ts';
+import type { Synchronous } from './synchronous.ts';
+import { LOCAL_DAY, TURNS } from './sql-fragments.ts';
 
 const DAY_MS = 86_400_000;
 
-export class SqliteRetention implements RetentionRepository {
+export class SqliteRetention implements Synchronous<RetentionRepository> {
   constructor(private readonly db: Database.Database) {}
 
   apply(pass: { cutoff: Date; mode: RetentionMode; utcOffsetMs: number; now: Date }): RetentionCounts {
@@ -17,7 +19,6 @@ export class SqliteRetention implements RetentionRepository {
     const anonymise = pass.mode === 'anonymise';
     // Conversations with an open case keep everything: staff may still need the question and the address.
     const held = `SELECT conversation_id FROM escalations WHERE state IN (${placeholders(OPEN_STATES.length)})`;
-    const day = `strftime('%Y-%m-%d', (created_at + ${Math.trunc(pass.utcOffsetMs)}) / 1000, 'unixepoch')`;
 
     const secureBefore = db.pragma('secure_delete', { simple: true }) as number;
     db.pragma('secure_delete = ON');
@@ -36,11 +37,11 @@ export class SqliteRetention implements RetentionRepository {
               statsRows++;
             }
           };
-          const range = [countedFrom, cutoff];
+          const range = [Math.trunc(pass.utcOffsetMs), countedFrom, cutoff];
           add(
             db
               .prepare(
-                `SELECT ${day} AS day, channel, 'messages_in' AS metric, COUNT(*) AS n FROM messages
+                `SELECT ${LOCAL_DAY} AS day, channel, 'messages_in' AS metric, COUNT(*) AS n FROM messages
                  WHERE direction = 'in' AND created_at >= ? AND created_at < ? GROUP BY 1, 2`,
               )
               .all(...range) as never,
@@ -49,7 +50,7 @@ export class SqliteRetention implements RetentionRepository {
           add(
             db
               .prepare(
-                `SELECT ${day} AS day, channel, 'outcome_' || outcome AS metric, COUNT(DISTINCT conversation_id || '@' || created_at) AS n
+                `SELECT ${LOCAL_DAY} AS day, channel, 'outcome_' || outcome AS metric, ${TURNS} AS n
                  FROM messages WHERE direction = 'out' AND outcome IS NOT NULL AND created_at >= ? AND created_at < ? GROUP BY 1, 2, 3`,
               )
               .all(...range) as never,
@@ -57,7 +58,7 @@ export class SqliteRetention implements RetentionRepository {
           add(
             db
               .prepare(
-                `SELECT ${day} AS day, channel, 'demand_' || reason AS metric, COUNT(*) AS n FROM demand_signals
+                `SELECT ${LOCAL_DAY} AS day, channel, 'demand_' || reason AS metric, COUNT(*) AS n FROM demand_signals
                  WHERE created_at >= ? AND created_at < ? GROUP BY 1, 2, 3`,
               )
               .all(...range) as never,

@@ -2,12 +2,13 @@
 import type Database from 'better-sqlite3';
 import type { SecondFactorRepository, TotpState } from '../../handoff/ports.ts';
 import { statement } from './statement-cache.ts';
+import type { Synchronous } from './synchronous.ts';
 
 type Row = Record<string, unknown>;
 
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as number));
 
-export class SqliteSecondFactors implements SecondFactorRepository {
+export class SqliteSecondFactors implements Synchronous<SecondFactorRepository> {
   constructor(private readonly db: Database.Database) {}
 
   get(staffId: number): TotpState | undefined {

@@ -1,4 +1,5 @@
 /** The SQLite store (better-sqlite3, WAL): one file holds conversations, messages and demand signals. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { preparePrivateDatabaseFile } from '../private-files.ts';
 import type { ConversationState } from '../../core/conversation-state.ts';
@@ -34,10 +35,16 @@ import { migrate } from './migrations.ts';
 import { SqliteRetention } from './retention-repository.ts';
 import { databaseProblem } from './write-probe.ts';
 import { SqliteSecondFactors } from './second-factor-repository.ts';
+import { asynchronous, type Synchronous } from './synchronous.ts';
 import { WriteBatcher, type WriteBatcherOptions } from './write-batcher.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
 
 type Row = Record<string, unknown>;
+
+/** Whether the code running now is inside a unit of work (and which); set by `write`. */
+interface Unit {
+  open: boolean;
+}
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
@@ -60,6 +67,7 @@ export class SqliteStore implements Store {
 
   /** The thread that checkpoints the WAL, when the store was opened with `backgroundCheckpoints`. */
   readonly checkpointer: WalCheckpointer | null = null;
+  private readonly unit = new AsyncLocalStorage<Unit>();
 
   /** `backgroundCheckpoints`: WAL checkpoints run on a thread of their own instead of inside commits (file databases). */
   constructor(path: string, options: { groupCommit?: WriteBatcherOptions; backgroundCheckpoints?: boolean } = {}) {
@@ -72,48 +80,59 @@ export class SqliteStore implements Store {
     // 32 MB of page cache (the default is 2 MB): the conversation and message indexes of a busy day stay in memory.
     this.db.pragma('cache_size = -32768');
     migrate(this.db);
-    this.conversations = new SqliteConversations(this.db);
-    this.messages = new SqliteMessages(this.db);
-    this.demand = new SqliteDemand(this.db);
-    this.addresses = new SqliteAddresses(this.db);
-    this.escalations = new SqliteEscalations(this.db);
-    this.staff = new SqliteStaff(this.db);
-    this.sessions = new SqliteSessions(this.db);
-    this.secondFactors = new SqliteSecondFactors(this.db);
-    this.notes = new SqliteNotes(this.db);
-    this.audit = new SqliteAudit(this.db);
-    this.outbox = new SqliteOutbox(this.db);
-    this.faqDrafts = new SqliteFaqDrafts(this.db);
-    this.retention = new SqliteRetention(this.db);
-    this.demandAnalytics = new SqliteDemandAnalytics(this.db);
     // File databases sync the WAL of each batch off the event loop (see write-batcher.ts); ':memory:' has no file to sync.
     const walPath = path === ':memory:' ? undefined : `${path}-wal`;
     this.batcher = new WriteBatcher(this.db, { walPath, ...options.groupCommit });
+    const gate = (): Promise<void> | null => (this.batcher.busy && !this.inUnit() ? this.batcher.idle() : null);
+    const wrap = <P extends object>(repo: Synchronous<P>): P => asynchronous(repo, gate);
+    this.conversations = wrap<ConversationRepository>(new SqliteConversations(this.db));
+    this.messages = wrap<MessageRepository>(new SqliteMessages(this.db));
+    this.demand = wrap<DemandRepository>(new SqliteDemand(this.db));
+    this.addresses = wrap<ChannelAddressRepository>(new SqliteAddresses(this.db));
+    this.escalations = wrap<EscalationRepository>(new SqliteEscalations(this.db));
+    this.staff = wrap<StaffRepository>(new SqliteStaff(this.db));
+    this.sessions = wrap<SessionRepository>(new SqliteSessions(this.db));
+    this.secondFactors = wrap<SecondFactorRepository>(new SqliteSecondFactors(this.db));
+    this.notes = wrap<NoteRepository>(new SqliteNotes(this.db));
+    this.audit = wrap<AuditRepository>(new SqliteAudit(this.db));
+    this.outbox = wrap<OutboxRepository>(new SqliteOutbox(this.db));
+    this.faqDrafts = wrap<FaqDraftRepository>(new SqliteFaqDrafts(this.db));
+    this.retention = wrap<RetentionRepository>(new SqliteRetention(this.db));
+    this.demandAnalytics = wrap<DemandAnalyticsRepository>(new SqliteDemandAnalytics(this.db));
     if (options.backgroundCheckpoints && path !== ':memory:') this.checkpointer = new WalCheckpointer(this.db, path);
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  /** A unit started inside another joins it (its writes commit or roll back with the outer one). */
+  write<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inUnit()) return fn();
+    return this.batcher.write(async () => {
+      const unit: Unit = { open: true };
+      try {
+        return await this.unit.run(unit, fn);
+      } finally {
+        unit.open = false;
+      }
+    });
   }
 
-  write<T>(fn: () => T): Promise<T> {
-    return this.batcher.write(fn);
-  }
-
-  writeProblem(): string | null {
-    return databaseProblem(this.db);
+  writeProblem(): Promise<string | null> {
+    return Promise.resolve(databaseProblem(this.db));
   }
 
   /** Commits the writes still queued, then closes the file. */
-  close(): void {
+  async close(): Promise<void> {
     if (!this.db.open) return;
     void this.checkpointer?.stop();
-    this.batcher.close();
-    this.db.close();
+    await this.batcher.close();
+    if (this.db.open) this.db.close();
+  }
+
+  private inUnit(): boolean {
+    return this.unit.getStore()?.open === true;
   }
 }
 
-class SqliteConversations implements ConversationRepository {
+class SqliteConversations implements Synchronous<ConversationRepository> {
   private readonly getStmt;
   private readonly saveStmt;
 
@@ -150,7 +169,7 @@ class SqliteConversations implements ConversationRepository {
   }
 }
 
-class SqliteMessages implements MessageRepository {
+class SqliteMessages implements Synchronous<MessageRepository> {
   private readonly insert;
   private readonly list;
   private readonly seenStmt;
@@ -247,7 +266,7 @@ class SqliteMessages implements MessageRepository {
   }
 }
 
-class SqliteDemand implements DemandRepository {
+class SqliteDemand implements Synchronous<DemandRepository> {
   private readonly insert;
   private readonly db: Database.Database;
 
@@ -281,7 +300,7 @@ class SqliteDemand implements DemandRepository {
   }
 }
 
-class SqliteAddresses implements ChannelAddressRepository {
+class SqliteAddresses implements Synchronous<ChannelAddressRepository> {
   private readonly saveStmt;
   private readonly getStmt;
 

@@ -37,7 +37,7 @@ export interface WriteBatcherStats {
 }
 
 interface Queued {
-  fn: () => unknown;
+  fn: () => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
 }
@@ -60,6 +60,10 @@ export class WriteBatcher extends EventEmitter<WriteBatcherEvents> {
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private lastCommit = 0;
   private closed = false;
+  /** The batches being committed now (null when none), and who waits for the batch transaction to end. */
+  private draining: Promise<void> | null = null;
+  private transactionOpen = false;
+  private idleWaiters: (() => void)[] = [];
   private readonly windowMs: number;
   private readonly maxBatch: number;
   private readonly statements;
@@ -100,33 +104,49 @@ export class WriteBatcher extends EventEmitter<WriteBatcherEvents> {
     return this.queue.length;
   }
 
-  /** Queues `fn` (synchronous, using the store's repositories); resolves with its result once committed. */
-  write<T>(fn: () => T): Promise<T> {
+  /** True while a batch transaction is open: statements outside its units must wait for `idle()`. */
+  get busy(): boolean {
+    return this.transactionOpen;
+  }
+
+  /** Resolves when the open batch transaction (if any) has ended. */
+  idle(): Promise<void> {
+    if (!this.transactionOpen) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Queues `fn` (using the store's repositories, awaiting only them); resolves with its result once committed. */
+  write<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new StoreClosedError('the store is closed'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      // Inside a transaction of the caller's (store.transaction) a commit must wait for it to end.
-      if (this.queue.length >= this.maxBatch && !this.db.inTransaction) this.flush();
+      if (this.queue.length >= this.maxBatch) void this.flush();
       else this.schedule();
     });
   }
 
-  /** Commits everything queued now. */
-  flush(): void {
+  /** Commits everything queued now; resolves when it is committed (not yet necessarily on disk). */
+  flush(): Promise<void> {
     this.cancelTimer();
-    if (this.db.inTransaction) {
-      this.schedule();
-      return;
-    }
+    this.draining ??= this.drain().finally(() => {
+      this.draining = null;
+      if (this.queue.length > 0 && !this.closed) this.schedule();
+    });
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    // A transaction of someone else's (a migration, a retention pass) must end first.
+    while (this.db.inTransaction) await new Promise((resolve) => setImmediate(resolve));
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      this.commit(batch);
+      await this.commit(batch);
     }
   }
 
   /** Commits what is queued, makes it durable, and refuses further writes. */
-  close(): void {
-    this.flush();
+  async close(): Promise<void> {
+    while (this.draining || this.queue.length > 0) await this.flush();
     this.closed = true;
     // The fsync below covers the running sync's units too; whichever settles them first wins.
     const waiting = [...this.syncingUnits, ...this.awaitingSync];
@@ -148,7 +168,7 @@ export class WriteBatcher extends EventEmitter<WriteBatcherEvents> {
     // While a WAL sync runs, new units would only wait for the next one: they gather and commit when it ends.
     if (this.timer || this.syncing) return;
     const wait = this.lastCommit + this.windowMs - performance.now();
-    this.timer = wait > 0 ? setTimeout(() => this.flush(), wait) : setImmediate(() => this.flush());
+    this.timer = wait > 0 ? setTimeout(() => void this.flush(), wait) : setImmediate(() => void this.flush());
   }
 
   private cancelTimer(): void {
@@ -158,18 +178,19 @@ export class WriteBatcher extends EventEmitter<WriteBatcherEvents> {
     this.timer = null;
   }
 
-  private commit(batch: Queued[]): void {
+  private async commit(batch: Queued[]): Promise<void> {
     const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     let rolledBack = false;
     const offLoop = this.offLoopSync;
     try {
       if (offLoop) this.statements.normal.run();
       this.statements.begin.run();
+      this.transactionOpen = true;
       for (const unit of batch) {
         if (!this.db.inTransaction) throw new Error('the batch transaction was aborted by SQLite');
         this.statements.savepoint.run();
         try {
-          results.push({ ok: true, value: unit.fn() });
+          results.push({ ok: true, value: await unit.fn() });
           this.statements.release.run();
         } catch (error) {
           results.push({ ok: false, error });
@@ -187,6 +208,8 @@ export class WriteBatcher extends EventEmitter<WriteBatcherEvents> {
       for (const unit of batch) unit.reject(error);
       return;
     } finally {
+      this.transactionOpen = false;
+      for (const wake of this.idleWaiters.splice(0)) wake();
       if (offLoop && !this.db.inTransaction) this.statements.full.run();
       this.lastCommit = performance.now();
     }
@@ -221,7 +244,7 @@ export class WriteBatcher extends EventEmitter<WriteBatcherEvents> {
       this.syncingUnits = [];
       if (!error) this.emit('synced', performance.now() - started, settles.length);
       for (const settle of settles) settle(error);
-      if (this.queue.length > 0 && !this.closed) this.flush();
+      if (this.queue.length > 0 && !this.closed) void this.flush();
       else this.startSync();
     });
   }
