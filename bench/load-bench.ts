@@ -13,7 +13,10 @@
  * the engine's memory (as in a real burst, where many citizens ask the same thing); `--distinct-texts` makes
  * every text unique, the worst case. The share from memory is printed at the end.
  *
- *   npm run bench:load -- [--amount 20000] [--connections 50] [--rate 500] [--rate-seconds 20] [--distinct-texts] [--engine-threads N] [--knowledge DIR] [--profile DIR]
+ * `--postgres URL` runs the server on PostgreSQL (DATABASE_URL, a fresh schema of its own, dropped at the end)
+ * instead of the temp SQLite file; the group-commit and WAL lines then do not apply.
+ *
+ *   npm run bench:load -- [--amount 20000] [--connections 50] [--rate 500] [--rate-seconds 20] [--distinct-texts] [--engine-threads N] [--knowledge DIR] [--profile DIR] [--postgres postgres://postgres@127.0.0.1:5432/postgres]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +25,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { dropSchema, testSchema } from '../test/support/postgres.ts';
 import { startFakeTelegramApi, textUpdate } from '../test/fakes/telegram-api.ts';
 import { BENCH_TELEGRAM_TOKEN, BENCH_WEBHOOK_SECRET, freePort, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
 import { runHttpLoad, type LoadResult } from './support/http-load.ts';
@@ -42,6 +48,8 @@ const { values: args } = parseArgs({
     'distinct-texts': { type: 'boolean', default: false },
     /** Writes a CPU profile of the server (node --cpu-prof) into this folder. */
     profile: { type: 'string' },
+    /** PostgreSQL to run the server on (a fresh schema), instead of SQLite. */
+    postgres: { type: 'string' },
   },
 });
 const AMOUNT = Number(args.amount);
@@ -108,7 +116,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'huiying-load-'));
   const fake = await startFakeTelegramApi(BENCH_TELEGRAM_TOKEN);
   console.log(`bench:load on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`starting the server (database in ${dir}) …`);
+  const schema = args.postgres ? testSchema() : undefined;
+  // The schema exists (migrated) before the server starts; the server reaches it through DATABASE_URL's search_path.
+  if (args.postgres) await (await PostgresStore.open(args.postgres, { schema })).close();
+  const databaseUrl = args.postgres ? `${args.postgres}${args.postgres.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` : undefined;
+  console.log(`starting the server (database: ${args.postgres ? `PostgreSQL, schema ${schema}` : dir}) …`);
   const server = await startServerProcess({
     dir,
     port: await freePort(),
@@ -118,6 +130,7 @@ async function main(): Promise<void> {
       ...(args.knowledge ? { KNOWLEDGE_DIR: args.knowledge } : {}),
       ...(args['engine-threads'] ? { ENGINE_THREADS: args['engine-threads'] } : {}),
       MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? 'data/models',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
   });
   let warmedUp = 0;
@@ -149,7 +162,7 @@ async function main(): Promise<void> {
     for (const r of rows) {
       const rss = r.rssMax ? (r.rssMax / 2 ** 20).toFixed(0) : '-';
       const loop = r.stalls ? fmt(r.stalls.loopMaxMs) : '-';
-      const sync = !r.stalls ? '-' : Number.isFinite(r.stalls.slowestSyncMs) ? `≤ ${r.stalls.slowestSyncMs}` : '> 1000';
+      const sync = !r.stalls || args.postgres ? '-' : Number.isFinite(r.stalls.slowestSyncMs) ? `≤ ${r.stalls.slowestSyncMs}` : '> 1000';
       console.log(
         `| ${r.scenario} | ${r.ok} | ${Math.round(r.ok / r.seconds)} | ${fmt(r.latency.percentile(0.5))} | ${fmt(r.latency.percentile(0.95))} | ${fmt(r.latency.percentile(0.99))} | ${r.errors} | ${r.non2xx} | ${rss} | ${fmt(r.cpuMsPerMessage)} | ${loop} | ${sync} |`,
       );
@@ -159,9 +172,11 @@ async function main(): Promise<void> {
     console.log(`ratio to bare express: HTTP API ${(rate(api) / rate(express)).toFixed(3)}, widget WebSocket ${(rate(widget) / rate(express)).toFixed(3)}`);
     const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
     const gauge = (name: string): number => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
-    const commits = gauge('huiying_store_commits');
-    console.log(`group commit: ${gauge('huiying_store_writes')} units of work in ${commits} transactions (${(gauge('huiying_store_writes') / commits).toFixed(1)} per fsync)`);
-    console.log(`WAL fsync (the disk): ${walSyncSummary(metrics)}`);
+    if (!args.postgres) {
+      const commits = gauge('huiying_store_commits');
+      console.log(`group commit: ${gauge('huiying_store_writes')} units of work in ${commits} transactions (${(gauge('huiying_store_writes') / commits).toFixed(1)} per fsync)`);
+      console.log(`WAL fsync (the disk): ${walSyncSummary(metrics)}`);
+    }
     const fromMemory = gauge('huiying_engine_analyses{source="memory"}');
     const computed = gauge('huiying_engine_analyses{source="computed"}');
     console.log(`engine analyses: ${computed} computed, ${fromMemory} from memory (${((100 * fromMemory) / (fromMemory + computed)).toFixed(1)} % of ${fromMemory + computed})`);
@@ -172,10 +187,9 @@ async function main(): Promise<void> {
     if (code !== 0) console.error(`the server exited with ${code}:\n${server.stderr()}`);
   }
 
-  const db = new Database(join(dir, 'huiying.db'), { readonly: true });
-  const stored = db.prepare("SELECT COUNT(*) FROM messages WHERE direction = 'in'").pluck().get() as number;
+  const stored = await storedInbound(dir, schema);
+  if (args.postgres) await dropSchema(args.postgres, schema!);
   const sentToTelegram = fake.callsOf('sendMessage').length;
-  db.close();
   const acknowledged = rows.filter((r) => r.stores).reduce((n, r) => n + r.ok, 0) + warmedUp;
   console.log(`inbound messages stored: ${stored}; acknowledged (2xx / ack, warm-up included): ${acknowledged}; Telegram sendMessage calls: ${sentToTelegram}`);
   const failures = rows.reduce((n, r) => n + r.errors + r.non2xx, 0);
@@ -184,6 +198,26 @@ async function main(): Promise<void> {
     console.error(stored !== acknowledged ? 'FAIL: stored messages differ from acknowledged ones' : `FAIL: ${failures} errors or non-2xx answers`);
     process.exitCode = 1;
   } else console.log('OK: every acknowledged message is stored, no errors');
+}
+
+/** Inbound messages in the server's database (SQLite file, or the PostgreSQL schema). */
+async function storedInbound(dir: string, schema: string | undefined): Promise<number> {
+  if (!args.postgres) {
+    const db = new Database(join(dir, 'huiying.db'), { readonly: true });
+    try {
+      return db.prepare("SELECT COUNT(*) FROM messages WHERE direction = 'in'").pluck().get() as number;
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: args.postgres });
+  await client.connect();
+  try {
+    const result = await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${pg.escapeIdentifier(schema!)}.messages WHERE direction = 'in'`);
+    return Number(result.rows[0]!.n);
+  } finally {
+    await client.end();
+  }
 }
 
 await main();

@@ -49,3 +49,17 @@ export function writePublishedEntry(knowledgeDir: string, draft: FaqDraft): { en
   const undo = () => (before === null ? rmSync(file, { force: true }) : writeFileSync(file, before));
   return { entryId, file, undo };
 }
+
+/**
+ * Writes the knowledge file of each published draft whose file is missing here: on several machines each has
+ * its own knowledge folder, and the database says what was published on any of them. Files that exist are
+ * left as they are (they may have been edited). Returns the files written.
+ */
+export function restorePublishedEntries(knowledgeDir: string, published: readonly FaqDraft[]): string[] {
+  const written: string[] = [];
+  for (const draft of published) {
+    if (draft.status !== 'published' || existsSync(join(knowledgeDir, PUBLISHED_FOLDER, `${entryIdOf(draft)}.yaml`))) continue;
+    written.push(writePublishedEntry(knowledgeDir, draft).file);
+  }
+  return written;
+}

@@ -14,6 +14,7 @@ import { securityHeaders } from '../ops/security-headers.ts';
 import { accessLog } from '../ops/access-log.ts';
 import { trustProxyValue, type CitizenRateLimits } from '../ops/rate-limits.ts';
 import { requestIds } from '../ops/request-context.ts';
+import { cleanJsonStrings } from './request-parse.ts';
 
 export interface AppDeps {
   service: MessageService;
@@ -26,7 +27,7 @@ export interface AppDeps {
   /** Express "trust proxy" value ("false", "true", a hop count or addresses). */
   trustProxy?: string;
   /** The staff API; absent in tools that serve citizens only. */
-  staff?: Omit<StaffRouteDeps, 'store' | 'service'> & Pick<DemandRouteDeps, 'counting'>;
+  staff?: Omit<StaffRouteDeps, 'store' | 'service'> & Pick<DemandRouteDeps, 'counting' | 'reloadHere' | 'announceReload'>;
   /** Readiness and Prometheus metrics (`/readyz`, `/metrics`). */
   ops?: OpsRouteDeps;
   /** PUBLIC_URL, for the Content-Security-Policy. */
@@ -62,6 +63,8 @@ export function createApp(deps: AppDeps): express.Express {
     channel.mount(router);
     app.use(`/channels/${channel.name}`, router);
   }
+  // Staff input is cleaned as citizens' is (citizens' own text is cleaned in the core, after its original is sealed).
+  if (deps.staff) app.use('/api/v1', cleanJsonStrings);
   if (deps.staff) app.use(staffRouter({ ...deps.staff, store: deps.store, service: deps.service }));
   if (deps.staff) app.use(demandRouter({ ...deps.staff, store: deps.store, service: deps.service }));
   if (deps.staff) app.use('/console', consoleRouter());

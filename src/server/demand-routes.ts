@@ -33,6 +33,10 @@ export interface DemandRouteDeps {
   auth: StaffAuth;
   knowledgeDir: string;
   reload: () => Promise<Error | null>;
+  /** Reloads this instance only (the FAQ publisher tells the others once the draft is marked published). */
+  reloadHere: () => Promise<Error | null>;
+  /** Tells the other instances that the knowledge base changed. */
+  announceReload: () => void;
   /** Sends published answers to the citizens who asked. */
   outbound?: OutboundRouter | undefined;
   /** How demand signals are counted (repeat window, flood size); default 24 hours and 10 messages. */

@@ -29,7 +29,10 @@ export interface FaqDraftRouteDeps {
   service: MessageService;
   auth: StaffAuth;
   knowledgeDir: string;
-  reload: () => Promise<Error | null>;
+  /** Reloads this instance only. */
+  reloadHere: () => Promise<Error | null>;
+  /** Tells the other instances that the knowledge base changed (they write what was published into their own folders first). */
+  announceReload: () => void;
   topics: DemandTopics;
   /** Sends the published answer to the citizens who asked; without it nobody is told. */
   outbound?: OutboundRouter | undefined;
@@ -227,10 +230,10 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
     try {
       const staff = currentStaff(res);
       const { entryId, undo } = writePublishedEntry(deps.knowledgeDir, draft);
-      const error = await deps.reload();
+      const error = await deps.reloadHere();
       if (error) {
         undo();
-        await deps.reload();
+        await deps.reloadHere();
         res.status(422).json({ error: 'invalid_entry', message: error.message });
         return;
       }
@@ -238,6 +241,8 @@ export function faqDraftRouter(deps: FaqDraftRouteDeps): Router {
         res.status(409).json({ error: 'conflict', message: `draft ${draft.id} is no longer open` });
         return;
       }
+      // Only now does the database say it is published: the other instances copy it from there into their own folders.
+      deps.announceReload();
       if (draft.topicId) await deps.topics.setStatus(draft.topicId, { status: 'covered', draftId: draft.id, entryId, by: staff.id });
       await store.audit.record({ staffId: staff.id, action: 'publish', target: entryId, detail: `draft ${draft.id}${draft.topicId ? `, topic ${draft.topicId}` : ''}`, createdAt: new Date() });
       let notifications: NoticeCounts | null = null;

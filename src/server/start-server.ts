@@ -23,6 +23,7 @@ import { createLogger, type Logger } from '../logger.ts';
 import { TextSealer } from '../privacy/sealed-text.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { openStore } from '../store/open-store.ts';
+import { restorePublishedEntries } from '../handoff/faq-publisher.ts';
 import type { Store } from '../store/store.ts';
 import { folderIsOpen } from '../store/private-files.ts';
 import { createMetrics } from '../ops/metrics.ts';
@@ -234,15 +235,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   /** Reloads here, then tells the other instances (whose knowledge folder may be on another machine) to reload. */
+  const announceReload = (): void => {
+    cluster.bus.publish(KNOWLEDGE_CHANNEL, cluster.bus.instanceId).catch((err: Error) => logger.warn({ err: err.message }, 'cannot tell the other instances to reload'));
+  };
   const reloadEverywhere = async (): Promise<Error | null> => {
     const failed = await reload();
-    if (!failed) cluster.bus.publish(KNOWLEDGE_CHANNEL, cluster.bus.instanceId).catch((err: Error) => logger.warn({ err: err.message }, 'cannot tell the other instances to reload'));
+    if (!failed) announceReload();
     return failed;
   };
+  /** Writes here the entries published on other machines (the database has them; this knowledge folder may not). */
+  const restorePublished = async (): Promise<number> => {
+    const written = restorePublishedEntries(config.KNOWLEDGE_DIR, await store.faqDrafts.list('published'));
+    if (written.length > 0) logger.info({ files: written.length }, 'wrote entries published on another instance into the knowledge folder');
+    return written.length;
+  };
   const onKnowledgeChanged = (from: string): void => {
-    if (from !== cluster.bus.instanceId) void reload();
+    if (from === cluster.bus.instanceId) return;
+    restorePublished()
+      .catch((err: Error) => logger.error({ err: err.message }, 'cannot write the entries published on another instance'))
+      .finally(() => void reload());
   };
   await cluster.bus.subscribe(KNOWLEDGE_CHANNEL, onKnowledgeChanged);
+  // An instance joining later (or a machine restored from an older image) starts without what was published meanwhile.
+  if (clustered && (await restorePublished()) > 0) await reload();
 
   const stopAll = async (): Promise<void> => {
     if (tracker) {
@@ -300,6 +315,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         auth,
         knowledgeDir: config.KNOWLEDGE_DIR,
         reload: reloadEverywhere,
+        reloadHere: reload,
+        announceReload,
         cannedReplies: () => cannedReplies,
         sealer,
         refusalDelay: new RefusalDelay(config.LOGIN_REFUSAL_DELAY_MS),

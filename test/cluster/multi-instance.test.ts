@@ -1,15 +1,18 @@
 /**
- * Two real server processes on one database and one Redis, as behind a load balancer: what a citizen does on
- * one instance and what staff do on the other meet.
+ * Two real server processes on one database (one SQLite file, or PostgreSQL) and one Redis, as behind a load
+ * balancer: what a citizen does on one instance and what staff do on the other meet.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { WidgetClient } from '../fakes/web-widget-client.ts';
 import { SHARED_MODEL_CACHE } from '../support/paths.ts';
+import { dropSchema, testPostgres, testSchema } from '../support/postgres.ts';
 import { testPrefix, testRedis } from '../support/redis.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { createStaff, login, type StaffClient } from '../support/staff-client.ts';
@@ -17,6 +20,35 @@ import { TcpProxy } from '../support/tcp-proxy.ts';
 import { eventually, startTestServer } from '../support/test-server.ts';
 
 const redisUrl = await testRedis('several instances on one Redis');
+const postgresUrl = await testPostgres('several instances on PostgreSQL');
+
+/** The database the instances share: what they are started with, and how the test reads it. */
+interface SharedDatabase {
+  env: NodeJS.ProcessEnv;
+  open(): Promise<Store>;
+  drop(): Promise<void>;
+}
+
+const sqliteFile = (dir: string): SharedDatabase => ({
+  env: {},
+  open: async () => new SqliteStore(join(dir, 'huiying.db')),
+  drop: async () => undefined,
+});
+
+/** A schema of its own on the test PostgreSQL, which the instances reach through DATABASE_URL's search_path. */
+const postgresSchema = (url: string): SharedDatabase => {
+  const schema = testSchema();
+  return {
+    env: { DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
+    open: () => PostgresStore.open(url, { schema }),
+    drop: () => dropSchema(url, schema),
+  };
+};
+
+const databases: Array<{ name: string; skip: boolean; shared: (dir: string) => SharedDatabase }> = [
+  { name: 'one SQLite file', skip: !redisUrl, shared: sqliteFile },
+  { name: 'PostgreSQL', skip: !redisUrl || !postgresUrl, shared: () => postgresSchema(postgresUrl!) },
+];
 
 /** A staff console's live socket, recording its frames. */
 async function liveSocket(url: string, cookie: string): Promise<{ frames: Array<Record<string, unknown>>; close: () => void }> {
@@ -38,8 +70,13 @@ async function caseOf(staff: StaffClient, conversationId: string): Promise<{ id:
   }, 5000, `the case of ${conversationId}`);
 }
 
-describe.skipIf(!redisUrl)('several instances on one database and one Redis', () => {
+describe.each(databases)('several instances on $name and one Redis', ({ skip, shared }) => {
+  if (skip) {
+    it.skip('needs Redis (and PostgreSQL for that database)', () => undefined);
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'huiying-cluster-'));
+  const database = shared(dir);
   const prefix = testPrefix();
   let a: ServerProcess;
   let b: ServerProcess;
@@ -49,19 +86,25 @@ describe.skipIf(!redisUrl)('several instances on one database and one Redis', ()
     INSTANCE_ID: instance,
     ENGINE_THREADS: '0',
     MODEL_CACHE_DIR: SHARED_MODEL_CACHE,
+    // A knowledge folder of its own, as on another machine.
+    KNOWLEDGE_DIR: join(dir, `knowledge-${instance}`),
+    ...database.env,
   });
 
   beforeAll(async () => {
-    const store = new SqliteStore(join(dir, 'huiying.db'));
+    const store = await database.open();
     await createStaff(store, 'sup-a', 'supervisor', []);
     await createStaff(store, 'sup-b', 'supervisor', []);
+    await createStaff(store, 'admin-a', 'admin', []);
     await store.close();
+    for (const instance of ['a', 'b', 'c']) cpSync('knowledge', join(dir, `knowledge-${instance}`), { recursive: true });
     a = await startServerProcess({ dir, port: await freePort(), env: env('a') });
     b = await startServerProcess({ dir, port: await freePort(), env: env('b') });
   }, 240_000);
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -105,7 +148,7 @@ describe.skipIf(!redisUrl)('several instances on one database and one Redis', ()
     const again = await post(b.url);
     expect(first.duplicate).toBeFalsy();
     expect(again.duplicate).toBe(true);
-    const staffRead = new SqliteStore(join(dir, 'huiying.db'));
+    const staffRead = await database.open();
     try {
       expect((await staffRead.messages.listByConversation('cluster-api-1')).filter((m) => m.direction === 'in')).toHaveLength(1);
     } finally {
@@ -120,6 +163,33 @@ describe.skipIf(!redisUrl)('several instances on one database and one Redis', ()
     const opened = await caseOf(onA, 'cluster-api-2');
     const statuses = (await Promise.all([onA.post(`/api/v1/escalations/${opened.id}/claim`), onB.post(`/api/v1/escalations/${opened.id}/claim`)])).map((r) => r.status);
     expect(statuses.sort()).toEqual([200, 409]);
+  });
+
+  it('an entry published on A is answered on B, whose knowledge folder is its own (another machine)', { timeout: 240_000 }, async () => {
+    const question = '宠物医院夜间急诊电话是多少';
+    const store = await database.open();
+    let draftId: number;
+    try {
+      const author = (await store.staff.findByName('sup-a'))!;
+      const draft = await store.faqDrafts.add({ escalationId: null, department: 'medical-insurance', lang: 'zh', title: '宠物夜间急诊', questions: [question, '晚上宠物生病去哪里看'], answer: '夜间急诊请拨打 12345 转宠物医疗热线。', createdBy: author.id }, new Date());
+      await store.faqDrafts.submit(draft.id, author.id, new Date());
+      draftId = draft.id;
+    } finally {
+      await store.close();
+    }
+    const admin = await login(a.url, 'admin-a');
+    const published = await admin.post(`/api/v1/faq-drafts/${draftId}/publish`, { notify: false });
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    const entryId = published.body.entryId as string;
+    const started = Date.now();
+    const answer = await eventually(async () => {
+      const res = await fetch(`${b.url}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: `cluster-kb-${Date.now()}`, text: question }) });
+      const body = (await res.json()) as { outcome: string; replies: Array<{ entryId?: string; text: string }> };
+      return body.replies.some((r) => r.entryId === entryId) ? body : undefined;
+    }, 200_000, 'B answering the entry published on A');
+    console.log(`entry published on A answered on B after ${Date.now() - started} ms`);
+    expect(answer.outcome).toBe('answered');
+    expect(existsSync(join(dir, 'knowledge-b', 'published', `${entryId}.yaml`))).toBe(true);
   });
 
   it('refuses to start an instance whose DATA_KEY differs from the others’', async () => {

@@ -100,6 +100,20 @@ describe('control characters and bidi overrides', () => {
     expect(body.escalation.question).not.toMatch(HIDDEN);
   });
 
+  it('staff input too: a note and a reply with NUL and a right-to-left override are stored and shown without them', async () => {
+    const staff = await login(server.url, 'ctl-super');
+    const { body: queue } = await staff.get('/api/v1/escalations');
+    const [escalation] = queue.escalations as Array<{ id: number }>;
+    const note = await staff.post(`/api/v1/escalations/${escalation!.id}/notes`, { text: '已回电\u0000，见附件 exe.\u202Etxt' });
+    expect(note.status).toBe(200);
+    expect((note.body.notes as Array<{ text: string }>).map((n) => n.text)).toContain('已回电，见附件 exe.txt');
+    const reply = await staff.post(`/api/v1/escalations/${escalation!.id}/messages`, { text: '您好\u0007，请带护照\u202E原件' });
+    expect(reply.status).toBe(200);
+    const { body } = await staff.get(`/api/v1/escalations/${escalation!.id}`);
+    const out = (body.messages as Array<{ direction: string; text: string }>).filter((m) => m.direction === 'out').map((m) => m.text);
+    expect(out).toContain('您好，请带护照原件');
+  });
+
   it('nothing stored holds them, in any table (the sealed originals aside)', () => {
     const db = server.store.db;
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]).filter((t) => !t.startsWith('sqlite_'));

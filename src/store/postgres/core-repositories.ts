@@ -1,7 +1,5 @@
 /** PostgreSQL implementations of the core's repositories: conversations, messages, demand signals, channel addresses. */
-import type { ConversationState } from '../../core/conversation-state.ts';
-import type { DemandReason } from '../../core/engine.ts';
-import type { IncomingMessage, Lang, Outcome, Reply } from '../../core/message.ts';
+import type { IncomingMessage, Outcome, Reply } from '../../core/message.ts';
 import type {
   AwaitingMessage,
   ChannelAddress,
@@ -13,24 +11,16 @@ import type {
   MessageRepository,
   StoredMessage,
 } from '../../core/ports.ts';
+import { toAwaitingMessage, toChannelAddress, toConversation, toDemandRecord, toStoredMessage } from '../rows.ts';
 import type { PgDatabase } from './database.ts';
 import { Params } from './sql.ts';
-import type { Row } from './values.ts';
 
 export class PgConversations implements ConversationRepository {
   constructor(private readonly db: PgDatabase) {}
 
   async get(id: string): Promise<ConversationRecord | undefined> {
     const row = await this.db.row('SELECT * FROM conversations WHERE id = $1', [id]);
-    if (!row) return undefined;
-    return {
-      id: row.id as string,
-      channel: row.channel as string,
-      senderId: row.sender_id as string,
-      state: JSON.parse(row.state as string) as ConversationState,
-      createdAt: new Date(row.created_at as number),
-      updatedAt: new Date(row.updated_at as number),
-    };
+    return row ? toConversation(row) : undefined;
   }
 
   async save(record: ConversationRecord): Promise<void> {
@@ -41,18 +31,6 @@ export class PgConversations implements ConversationRepository {
     );
   }
 }
-
-const toStoredMessage = (row: Row): StoredMessage => ({
-  id: row.id as number,
-  conversationId: row.conversation_id as string,
-  channel: row.channel as string,
-  direction: row.direction as 'in' | 'out',
-  text: row.text as string,
-  sealedText: (row.sealed_text as string | null) ?? undefined,
-  outcome: (row.outcome as Outcome | null) ?? undefined,
-  reply: row.reply ? (JSON.parse(row.reply as string) as Reply) : undefined,
-  createdAt: new Date(row.created_at as number),
-});
 
 export class PgMessages implements MessageRepository {
   constructor(private readonly db: PgDatabase) {}
@@ -103,19 +81,7 @@ export class PgMessages implements MessageRepository {
 
   async awaitingAnswers(): Promise<AwaitingMessage[]> {
     const rows = await this.db.rows('SELECT m.*, a.created_at AS acknowledged_at FROM awaiting_answers a JOIN messages m ON m.id = a.message_id ORDER BY m.id');
-    return rows.map((row) => ({
-      id: row.id as number,
-      message: {
-        channel: row.channel as string,
-        conversationId: row.conversation_id as string,
-        senderId: (row.sender_id as string | null) ?? '',
-        text: row.text as string,
-        time: new Date(row.created_at as number),
-        ...(row.platform_message_id ? { platformMessageId: row.platform_message_id as string } : {}),
-      },
-      ...(row.sealed_text ? { sealedText: row.sealed_text as string } : {}),
-      acknowledgedAt: new Date(row.acknowledged_at as number),
-    }));
+    return rows.map(toAwaitingMessage);
   }
 }
 
@@ -136,17 +102,7 @@ export class PgDemand implements DemandRepository {
       options.since?.getTime() ?? 0,
       options.limit ?? 1000,
     ]);
-    return rows.map((row) => ({
-      id: row.id as number,
-      conversationId: row.conversation_id as string,
-      channel: row.channel as string,
-      lang: row.lang as Lang,
-      text: row.text as string,
-      reason: row.reason as DemandReason,
-      candidates: JSON.parse(row.candidates as string) as DemandRecord['candidates'],
-      createdAt: new Date(row.created_at as number),
-      ...(row.source_key ? { sourceKey: row.source_key as string } : {}),
-    }));
+    return rows.map(toDemandRecord);
   }
 }
 
@@ -163,7 +119,6 @@ export class PgAddresses implements ChannelAddressRepository {
 
   async get(conversationId: string): Promise<{ channel: string; address: ChannelAddress } | undefined> {
     const row = await this.db.row('SELECT channel, address FROM channel_addresses WHERE conversation_id = $1', [conversationId]);
-    if (!row) return undefined;
-    return { channel: row.channel as string, address: JSON.parse(row.address as string) as ChannelAddress };
+    return row ? toChannelAddress(row) : undefined;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import type { Row } from './values.ts';
+import type { Row } from '../rows.ts';
 
 /** The unit of work the running code belongs to; `open` turns false when it commits or rolls back. */
 interface Unit {

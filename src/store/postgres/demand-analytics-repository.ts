@@ -9,9 +9,9 @@ import type {
   TopicStatusRow,
 } from '../../demand/ports.ts';
 import type { TopicState } from '../../demand/topic-types.ts';
+import { toCaseTimes, toTopicState, toTopicStatusRow } from '../rows.ts';
 import type { PgDatabase } from './database.ts';
 import { localDay, TURNS } from './sql.ts';
-import type { Row } from './values.ts';
 
 export class PgDemandAnalytics implements DemandAnalyticsRepository {
   constructor(private readonly db: PgDatabase) {}
@@ -57,14 +57,7 @@ export class PgDemandAnalytics implements DemandAnalyticsRepository {
       'SELECT department, created_at, due_at, first_response_at, resolved_at, rating FROM escalations WHERE created_at >= $1 AND created_at < $2',
       [from, to],
     );
-    return rows.map((r) => ({
-      department: r.department as string,
-      createdAt: r.created_at as number,
-      dueAt: r.due_at as number,
-      firstResponseAt: (r.first_response_at as number | null) ?? null,
-      resolvedAt: (r.resolved_at as number | null) ?? null,
-      rating: (r.rating as CaseTimes['rating']) ?? null,
-    }));
+    return rows.map(toCaseTimes);
   }
 
   async changeMarker(): Promise<DemandChangeMarker> {
@@ -85,12 +78,7 @@ export class PgDemandAnalytics implements DemandAnalyticsRepository {
 
   async topicState(): Promise<TopicState | undefined> {
     const saved = (await this.db.row<{ state: string }>("SELECT state FROM demand_topic_state WHERE key = 'state'"))?.state;
-    if (!saved) return undefined;
-    try {
-      return JSON.parse(saved) as TopicState;
-    } catch {
-      return undefined;
-    }
+    return toTopicState(saved);
   }
 
   async saveTopicState(state: TopicState, at: Date): Promise<void> {
@@ -103,7 +91,7 @@ export class PgDemandAnalytics implements DemandAnalyticsRepository {
 
   async topicStatus(id: string): Promise<TopicStatusRow | undefined> {
     const row = await this.db.row('SELECT * FROM demand_topics WHERE id = $1', [id]);
-    return row ? toStatusRow(row) : undefined;
+    return row ? toTopicStatusRow(row) : undefined;
   }
 
   async setTopicStatus(id: string, change: TopicStatusChange, at: Date): Promise<void> {
@@ -116,17 +104,4 @@ export class PgDemandAnalytics implements DemandAnalyticsRepository {
       [id, change.status, change.reason ?? null, change.label ?? null, change.draftId ?? null, change.entryId ?? null, change.by, at.getTime()],
     );
   }
-}
-
-function toStatusRow(row: Row): TopicStatusRow {
-  return {
-    id: row.id as string,
-    status: row.status as TopicStatusRow['status'],
-    reason: (row.reason as string | null) ?? null,
-    label: (row.label as string | null) ?? null,
-    draftId: (row.draft_id as number | null) ?? null,
-    entryId: (row.entry_id as string | null) ?? null,
-    updatedBy: (row.updated_by as number | null) ?? null,
-    updatedAt: new Date(row.updated_at as number),
-  };
 }

@@ -22,9 +22,9 @@ import type {
 } from '../../handoff/ports.ts';
 import type { AuditEntry, Escalation, EscalationNote, EscalationState, StaffMember } from '../../handoff/types.ts';
 import { OPEN_STATES, QUEUED_STATES } from '../../handoff/types.ts';
+import { toAuditEntry, toDraft, toEscalation, toNote, toNotice, toOldestWaiting, toOutbox, toSession, toStaff, toStaffLogin } from '../rows.ts';
 import type { PgDatabase } from './database.ts';
 import { Params } from './sql.ts';
-import { date, type Row } from './values.ts';
 
 const PATCH_COLUMNS: Record<keyof EscalationPatch, string> = {
   department: 'department',
@@ -47,30 +47,6 @@ function patchSets(patch: EscalationPatch, params: Params): string[] {
     sets.push(`${PATCH_COLUMNS[key]} = ${params.add(value instanceof Date ? value.getTime() : value)}`);
   }
   return sets;
-}
-
-function toEscalation(row: Row): Escalation {
-  return {
-    id: row.id as number,
-    caseNumber: row.case_number as string,
-    conversationId: row.conversation_id as string,
-    channel: row.channel as string,
-    department: row.department as string,
-    state: row.state as EscalationState,
-    trigger: row.trigger as Escalation['trigger'],
-    assigneeId: (row.assignee_id as number | null) ?? null,
-    question: row.question as string,
-    candidates: JSON.parse(row.candidates as string) as Escalation['candidates'],
-    createdAt: new Date(row.created_at as number),
-    dueAt: new Date(row.due_at as number),
-    firstResponseAt: date(row.first_response_at),
-    resolvedAt: date(row.resolved_at),
-    expiredAt: date(row.expired_at),
-    rating: (row.rating as Escalation['rating']) ?? null,
-    ratingComment: (row.rating_comment as string | null) ?? null,
-    deliveryProblem: (row.delivery_problem as string | null) ?? null,
-    followUpOpen: row.follow_up_open === true,
-  };
 }
 
 /** The open states written out, as in the partial index escalations_one_open, so that the planner can use it. */
@@ -169,11 +145,11 @@ export class PgEscalations implements EscalationRepository {
   }
 
   async oldestWaiting(): Promise<Array<{ department: string; since: Date }>> {
-    const rows = await this.db.rows<{ department: string; oldest: number }>(
+    const rows = await this.db.rows(
       'SELECT department, MIN(created_at) AS oldest FROM escalations WHERE state = ANY($1::text[]) GROUP BY department',
       [QUEUED_STATES],
     );
-    return rows.map((r) => ({ department: r.department, since: new Date(r.oldest) }));
+    return rows.map(toOldestWaiting);
   }
 
   async rated(limit = 200): Promise<Escalation[]> {
@@ -181,17 +157,6 @@ export class PgEscalations implements EscalationRepository {
     const rows = await this.db.rows('SELECT * FROM escalations WHERE rating IS NOT NULL ORDER BY resolved_at DESC NULLS LAST LIMIT $1', [limit]);
     return rows.map(toEscalation);
   }
-}
-
-function toStaff(row: Row): StaffMember {
-  return {
-    id: row.id as number,
-    name: row.name as string,
-    displayName: row.display_name as string,
-    role: row.role as StaffMember['role'],
-    departments: JSON.parse(row.departments as string) as string[],
-    active: row.active === true,
-  };
 }
 
 export class PgStaff implements StaffRepository {
@@ -212,8 +177,7 @@ export class PgStaff implements StaffRepository {
 
   async findByName(name: string): Promise<(StaffMember & { passwordHash: string; loginEpoch: number }) | undefined> {
     const row = await this.db.row('SELECT * FROM staff WHERE lower(name) = lower($1)', [name]);
-    if (!row) return undefined;
-    return { ...toStaff(row), passwordHash: row.password_hash as string, loginEpoch: row.login_epoch as number };
+    return row ? toStaffLogin(row) : undefined;
   }
 
   async list(): Promise<StaffMember[]> {
@@ -261,15 +225,7 @@ export class PgSessions implements SessionRepository {
 
   async get(id: string): Promise<StaffSession | undefined> {
     const row = await this.db.row('SELECT * FROM staff_sessions WHERE id = $1', [id]);
-    if (!row) return undefined;
-    return {
-      id: row.id as string,
-      staffId: row.staff_id as number,
-      csrfToken: row.csrf_token as string,
-      createdAt: new Date(row.created_at as number),
-      lastSeenAt: new Date(row.last_seen_at as number),
-      scope: row.scope as SessionScope,
-    };
+    return row ? toSession(row) : undefined;
   }
 
   async touch(id: string, at: Date): Promise<void> {
@@ -292,15 +248,6 @@ export class PgSessions implements SessionRepository {
     await this.db.query('UPDATE staff_sessions SET scope = $1 WHERE id = $2', [scope, id]);
   }
 }
-
-const toNote = (r: Row): EscalationNote => ({
-  id: r.id as number,
-  escalationId: r.escalation_id as number,
-  staffId: r.staff_id as number,
-  staffName: r.display_name as string,
-  text: r.text as string,
-  createdAt: new Date(r.created_at as number),
-});
 
 export class PgNotes implements NoteRepository {
   constructor(private readonly db: PgDatabase) {}
@@ -337,27 +284,9 @@ export class PgAudit implements AuditRepository {
 
   async list(limit = 200): Promise<AuditEntry[]> {
     const rows = await this.db.rows('SELECT * FROM audit_log ORDER BY id DESC LIMIT $1', [limit]);
-    return rows.map((r) => ({
-      id: r.id as number,
-      staffId: (r.staff_id as number | null) ?? null,
-      action: r.action as string,
-      target: r.target as string,
-      detail: (r.detail as string | null) ?? null,
-      createdAt: new Date(r.created_at as number),
-    }));
+    return rows.map(toAuditEntry);
   }
 }
-
-const toOutbox = (r: Row): OutboxItem => ({
-  id: r.id as number,
-  conversationId: r.conversation_id as string,
-  channel: r.channel as string,
-  replies: JSON.parse(r.replies as string) as Reply[],
-  status: r.status as OutboxStatus,
-  reason: (r.reason as string | null) ?? null,
-  attempts: r.attempts as number,
-  createdAt: new Date(r.created_at as number),
-});
 
 export class PgOutbox implements OutboxRepository {
   constructor(private readonly db: PgDatabase) {}
@@ -381,28 +310,6 @@ export class PgOutbox implements OutboxRepository {
   async forConversation(conversationId: string): Promise<OutboxItem[]> {
     return (await this.db.rows('SELECT * FROM outbox WHERE conversation_id = $1 ORDER BY id', [conversationId])).map(toOutbox);
   }
-}
-
-function toDraft(r: Row): FaqDraft {
-  return {
-    id: r.id as number,
-    escalationId: (r.escalation_id as number | null) ?? null,
-    department: r.department as string,
-    lang: r.lang as FaqDraft['lang'],
-    title: r.title as string,
-    questions: JSON.parse(r.questions as string) as string[],
-    answer: r.answer as string,
-    status: r.status as FaqDraft['status'],
-    entryId: (r.entry_id as string | null) ?? null,
-    createdBy: r.created_by as number,
-    createdAt: new Date(r.created_at as number),
-    topicId: (r.topic_id as string | null) ?? null,
-    dueAt: date(r.due_at),
-    submittedAt: date(r.submitted_at),
-    submittedBy: (r.submitted_by as number | null) ?? null,
-    updatedAt: date(r.updated_at),
-    askedIn: JSON.parse((r.asked_in as string | null) ?? '[]') as string[],
-  };
 }
 
 const DRAFT_COLUMNS: Record<keyof FaqDraftPatch, string> = { department: 'department', title: 'title', questions: 'questions', answer: 'answer', dueAt: 'due_at' };
@@ -487,13 +394,6 @@ export class PgFaqDrafts implements FaqDraftRepository {
 
   async notices(draftId: number): Promise<FaqNotice[]> {
     const rows = await this.db.rows('SELECT * FROM faq_notices WHERE draft_id = $1 ORDER BY created_at, conversation_id', [draftId]);
-    return rows.map((r) => ({
-      draftId: r.draft_id as number,
-      conversationId: r.conversation_id as string,
-      channel: r.channel as string,
-      status: r.status as FaqNotice['status'],
-      reason: (r.reason as string | null) ?? null,
-      createdAt: new Date(r.created_at as number),
-    }));
+    return rows.map(toNotice);
   }
 }

@@ -1,22 +1,14 @@
 /** PostgreSQL: staff accounts' TOTP secrets (sealed by the caller), replay and failure counters, and hashed recovery codes. */
 import type { SecondFactorRepository, TotpState } from '../../handoff/ports.ts';
+import { toTotpState } from '../rows.ts';
 import type { PgDatabase } from './database.ts';
-import { date } from './values.ts';
 
 export class PgSecondFactors implements SecondFactorRepository {
   constructor(private readonly db: PgDatabase) {}
 
   async get(staffId: number): Promise<TotpState | undefined> {
     const row = await this.db.row('SELECT * FROM staff_totp WHERE staff_id = $1', [staffId]);
-    if (!row) return undefined;
-    return {
-      secret: (row.secret as string | null) ?? null,
-      pendingSecret: (row.pending_secret as string | null) ?? null,
-      enabledAt: date(row.enabled_at),
-      lastStep: (row.last_step as number | null) ?? null,
-      failures: row.failures as number,
-      lockedUntil: date(row.locked_until),
-    };
+    return row ? toTotpState(row) : undefined;
   }
 
   async setPending(staffId: number, sealedSecret: string): Promise<void> {

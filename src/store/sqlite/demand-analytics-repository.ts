@@ -10,11 +10,10 @@ import type {
   TopicStatusRow,
 } from '../../demand/ports.ts';
 import type { TopicState } from '../../demand/topic-types.ts';
+import { type Row, toCaseTimes, toTopicState, toTopicStatusRow } from '../rows.ts';
 import { statement } from './statement-cache.ts';
 import type { Synchronous } from './synchronous.ts';
 import { LOCAL_DAY, TURNS } from './sql-fragments.ts';
-
-type Row = Record<string, unknown>;
 
 export class SqliteDemandAnalytics implements Synchronous<DemandAnalyticsRepository> {
   constructor(private readonly db: Database.Database) {}
@@ -60,14 +59,7 @@ export class SqliteDemandAnalytics implements Synchronous<DemandAnalyticsReposit
       this.db,
       'SELECT department, created_at, due_at, first_response_at, resolved_at, rating FROM escalations WHERE created_at >= ? AND created_at < ?',
     ).all(from, to) as Row[];
-    return rows.map((r) => ({
-      department: r.department as string,
-      createdAt: r.created_at as number,
-      dueAt: r.due_at as number,
-      firstResponseAt: (r.first_response_at as number | null) ?? null,
-      resolvedAt: (r.resolved_at as number | null) ?? null,
-      rating: (r.rating as CaseTimes['rating']) ?? null,
-    }));
+    return rows.map(toCaseTimes);
   }
 
   changeMarker(): DemandChangeMarker {
@@ -86,12 +78,7 @@ export class SqliteDemandAnalytics implements Synchronous<DemandAnalyticsReposit
 
   topicState(): TopicState | undefined {
     const saved = statement(this.db, "SELECT state FROM demand_topic_state WHERE key = 'state'").pluck().get() as string | undefined;
-    if (!saved) return undefined;
-    try {
-      return JSON.parse(saved) as TopicState;
-    } catch {
-      return undefined;
-    }
+    return toTopicState(saved);
   }
 
   saveTopicState(state: TopicState, at: Date): void {
@@ -104,7 +91,7 @@ export class SqliteDemandAnalytics implements Synchronous<DemandAnalyticsReposit
 
   topicStatus(id: string): TopicStatusRow | undefined {
     const row = statement(this.db, 'SELECT * FROM demand_topics WHERE id = ?').get(id) as Row | undefined;
-    return row ? toStatusRow(row) : undefined;
+    return row ? toTopicStatusRow(row) : undefined;
   }
 
   setTopicStatus(id: string, change: TopicStatusChange, at: Date): void {
@@ -126,17 +113,4 @@ export class SqliteDemandAnalytics implements Synchronous<DemandAnalyticsReposit
       at: at.getTime(),
     });
   }
-}
-
-function toStatusRow(row: Row): TopicStatusRow {
-  return {
-    id: row.id as string,
-    status: row.status as TopicStatusRow['status'],
-    reason: (row.reason as string | null) ?? null,
-    label: (row.label as string | null) ?? null,
-    draftId: (row.draft_id as number | null) ?? null,
-    entryId: (row.entry_id as string | null) ?? null,
-    updatedBy: (row.updated_by as number | null) ?? null,
-    updatedAt: new Date(row.updated_at as number),
-  };
 }

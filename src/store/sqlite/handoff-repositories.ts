@@ -23,13 +23,11 @@ import type {
 import type { OutboxItem, OutboxRepository, OutboxStatus } from '../../core/ports.ts';
 import type { AuditEntry, Escalation, EscalationNote, EscalationState, StaffMember } from '../../handoff/types.ts';
 import { OPEN_STATES, QUEUED_STATES } from '../../handoff/types.ts';
+import { type Row, toAuditEntry, toDraft, toEscalation, toNote, toNotice, toOldestWaiting, toOutbox, toSession, toStaff, toStaffLogin } from '../rows.ts';
 import { placeholders, statement } from './statement-cache.ts';
 import type { Synchronous } from './synchronous.ts';
 
-type Row = Record<string, unknown>;
 type Db = Database.Database;
-
-const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as number));
 
 const PATCH_COLUMNS: Record<keyof EscalationPatch, string> = {
   department: 'department',
@@ -53,30 +51,6 @@ function patchSql(patch: EscalationPatch): { sets: string[]; values: unknown[] }
     values.push(value instanceof Date ? value.getTime() : typeof value === 'boolean' ? Number(value) : value);
   }
   return { sets, values };
-}
-
-function toEscalation(row: Row): Escalation {
-  return {
-    id: row.id as number,
-    caseNumber: row.case_number as string,
-    conversationId: row.conversation_id as string,
-    channel: row.channel as string,
-    department: row.department as string,
-    state: row.state as EscalationState,
-    trigger: row.trigger as Escalation['trigger'],
-    assigneeId: (row.assignee_id as number | null) ?? null,
-    question: row.question as string,
-    candidates: JSON.parse(row.candidates as string) as Escalation['candidates'],
-    createdAt: new Date(row.created_at as number),
-    dueAt: new Date(row.due_at as number),
-    firstResponseAt: date(row.first_response_at),
-    resolvedAt: date(row.resolved_at),
-    expiredAt: date(row.expired_at),
-    rating: (row.rating as Escalation['rating']) ?? null,
-    ratingComment: (row.rating_comment as string | null) ?? null,
-    deliveryProblem: (row.delivery_problem as string | null) ?? null,
-    followUpOpen: row.follow_up_open === 1,
-  };
 }
 
 export class SqliteEscalations implements Synchronous<EscalationRepository> {
@@ -168,25 +142,14 @@ export class SqliteEscalations implements Synchronous<EscalationRepository> {
   oldestWaiting(): Array<{ department: string; since: Date }> {
     const rows = statement(this.db, `SELECT department, MIN(created_at) AS oldest FROM escalations WHERE state IN (${placeholders(QUEUED_STATES.length)}) GROUP BY department`).all(
       ...QUEUED_STATES,
-    ) as Array<{ department: string; oldest: number }>;
-    return rows.map((r) => ({ department: r.department, since: new Date(r.oldest) }));
+    ) as Row[];
+    return rows.map(toOldestWaiting);
   }
 
   rated(limit = 200): Escalation[] {
     const rows = statement(this.db, 'SELECT * FROM escalations WHERE rating IS NOT NULL ORDER BY resolved_at DESC LIMIT ?').all(limit) as Row[];
     return rows.map(toEscalation);
   }
-}
-
-function toStaff(row: Row): StaffMember {
-  return {
-    id: row.id as number,
-    name: row.name as string,
-    displayName: row.display_name as string,
-    role: row.role as StaffMember['role'],
-    departments: JSON.parse(row.departments as string) as string[],
-    active: row.active === 1,
-  };
 }
 
 export class SqliteStaff implements Synchronous<StaffRepository> {
@@ -205,8 +168,7 @@ export class SqliteStaff implements Synchronous<StaffRepository> {
 
   findByName(name: string): (StaffMember & { passwordHash: string; loginEpoch: number }) | undefined {
     const row = statement(this.db, 'SELECT * FROM staff WHERE name = ?').get(name) as Row | undefined;
-    if (!row) return undefined;
-    return { ...toStaff(row), passwordHash: row.password_hash as string, loginEpoch: row.login_epoch as number };
+    return row ? toStaffLogin(row) : undefined;
   }
 
   list(): StaffMember[] {
@@ -245,15 +207,7 @@ export class SqliteSessions implements Synchronous<SessionRepository> {
 
   get(id: string): StaffSession | undefined {
     const row = statement(this.db, 'SELECT * FROM staff_sessions WHERE id = ?').get(id) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      id: row.id as string,
-      staffId: row.staff_id as number,
-      csrfToken: row.csrf_token as string,
-      createdAt: new Date(row.created_at as number),
-      lastSeenAt: new Date(row.last_seen_at as number),
-      scope: row.scope as SessionScope,
-    };
+    return row ? toSession(row) : undefined;
   }
 
   touch(id: string, at: Date): void {
@@ -288,14 +242,7 @@ export class SqliteNotes implements Synchronous<NoteRepository> {
   list(escalationId: number): EscalationNote[] {
     const rows = statement(this.db, 'SELECT n.*, s.display_name FROM escalation_notes n JOIN staff s ON s.id = n.staff_id WHERE escalation_id = ? ORDER BY n.id')
       .all(escalationId) as Row[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      escalationId: r.escalation_id as number,
-      staffId: r.staff_id as number,
-      staffName: r.display_name as string,
-      text: r.text as string,
-      createdAt: new Date(r.created_at as number),
-    }));
+    return rows.map(toNote);
   }
 }
 
@@ -308,28 +255,8 @@ export class SqliteAudit implements Synchronous<AuditRepository> {
 
   list(limit = 200): AuditEntry[] {
     const rows = statement(this.db, 'SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as Row[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      staffId: (r.staff_id as number | null) ?? null,
-      action: r.action as string,
-      target: r.target as string,
-      detail: (r.detail as string | null) ?? null,
-      createdAt: new Date(r.created_at as number),
-    }));
+    return rows.map(toAuditEntry);
   }
-}
-
-function toOutbox(r: Row): OutboxItem {
-  return {
-    id: r.id as number,
-    conversationId: r.conversation_id as string,
-    channel: r.channel as string,
-    replies: JSON.parse(r.replies as string) as Reply[],
-    status: r.status as OutboxStatus,
-    reason: (r.reason as string | null) ?? null,
-    attempts: r.attempts as number,
-    createdAt: new Date(r.created_at as number),
-  };
 }
 
 export class SqliteOutbox implements Synchronous<OutboxRepository> {
@@ -352,28 +279,6 @@ export class SqliteOutbox implements Synchronous<OutboxRepository> {
   forConversation(conversationId: string): OutboxItem[] {
     return (statement(this.db, 'SELECT * FROM outbox WHERE conversation_id = ? ORDER BY id').all(conversationId) as Row[]).map(toOutbox);
   }
-}
-
-function toDraft(r: Row): FaqDraft {
-  return {
-    id: r.id as number,
-    escalationId: (r.escalation_id as number | null) ?? null,
-    department: r.department as string,
-    lang: r.lang as FaqDraft['lang'],
-    title: r.title as string,
-    questions: JSON.parse(r.questions as string) as string[],
-    answer: r.answer as string,
-    status: r.status as FaqDraft['status'],
-    entryId: (r.entry_id as string | null) ?? null,
-    createdBy: r.created_by as number,
-    createdAt: new Date(r.created_at as number),
-    topicId: (r.topic_id as string | null) ?? null,
-    dueAt: date(r.due_at),
-    submittedAt: date(r.submitted_at),
-    submittedBy: (r.submitted_by as number | null) ?? null,
-    updatedAt: date(r.updated_at),
-    askedIn: JSON.parse((r.asked_in as string | null) ?? '[]') as string[],
-  };
 }
 
 const DRAFT_COLUMNS: Record<keyof FaqDraftPatch, string> = { department: 'department', title: 'title', questions: 'questions', answer: 'answer', dueAt: 'due_at' };
@@ -460,13 +365,6 @@ export class SqliteFaqDrafts implements Synchronous<FaqDraftRepository> {
 
   notices(draftId: number): FaqNotice[] {
     const rows = statement(this.db, 'SELECT * FROM faq_notices WHERE draft_id = ? ORDER BY created_at, conversation_id').all(draftId) as Row[];
-    return rows.map((r) => ({
-      draftId: r.draft_id as number,
-      conversationId: r.conversation_id as string,
-      channel: r.channel as string,
-      status: r.status as FaqNotice['status'],
-      reason: (r.reason as string | null) ?? null,
-      createdAt: new Date(r.created_at as number),
-    }));
+    return rows.map(toNotice);
   }
 }

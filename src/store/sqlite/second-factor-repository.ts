@@ -1,27 +1,16 @@
 /** SQLite: staff accounts' TOTP secrets (sealed by the caller), replay and failure counters, and hashed recovery codes. */
 import type Database from 'better-sqlite3';
 import type { SecondFactorRepository, TotpState } from '../../handoff/ports.ts';
+import { type Row, toTotpState } from '../rows.ts';
 import { statement } from './statement-cache.ts';
 import type { Synchronous } from './synchronous.ts';
-
-type Row = Record<string, unknown>;
-
-const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as number));
 
 export class SqliteSecondFactors implements Synchronous<SecondFactorRepository> {
   constructor(private readonly db: Database.Database) {}
 
   get(staffId: number): TotpState | undefined {
     const row = statement(this.db, 'SELECT * FROM staff_totp WHERE staff_id = ?').get(staffId) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      secret: (row.secret as string | null) ?? null,
-      pendingSecret: (row.pending_secret as string | null) ?? null,
-      enabledAt: date(row.enabled_at),
-      lastStep: (row.last_step as number | null) ?? null,
-      failures: row.failures as number,
-      lockedUntil: date(row.locked_until),
-    };
+    return row ? toTotpState(row) : undefined;
   }
 
   setPending(staffId: number, sealedSecret: string): void {

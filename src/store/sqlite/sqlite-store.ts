@@ -2,9 +2,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { preparePrivateDatabaseFile } from '../private-files.ts';
-import type { ConversationState } from '../../core/conversation-state.ts';
-import type { DemandReason } from '../../core/engine.ts';
-import type { IncomingMessage, Lang, Outcome, Reply } from '../../core/message.ts';
+import type { IncomingMessage, Outcome, Reply } from '../../core/message.ts';
 import type {
   AwaitingMessage,
   ChannelAddress,
@@ -17,6 +15,7 @@ import type {
   OutboxRepository,
   StoredMessage,
 } from '../../core/ports.ts';
+import { type Row, toAwaitingMessage, toChannelAddress, toConversation, toDemandRecord, toStoredMessage } from '../rows.ts';
 import type { Store } from '../store.ts';
 import type { DemandAnalyticsRepository } from '../../demand/ports.ts';
 import type {
@@ -38,8 +37,6 @@ import { SqliteSecondFactors } from './second-factor-repository.ts';
 import { asynchronous, type Synchronous } from './synchronous.ts';
 import { WriteBatcher, type WriteBatcherOptions } from './write-batcher.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
-
-type Row = Record<string, unknown>;
 
 /** Whether the code running now is inside a unit of work (and which); set by `write`. */
 interface Unit {
@@ -146,15 +143,7 @@ class SqliteConversations implements Synchronous<ConversationRepository> {
 
   get(id: string): ConversationRecord | undefined {
     const row = this.getStmt.get(id) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      id: row.id as string,
-      channel: row.channel as string,
-      senderId: row.sender_id as string,
-      state: JSON.parse(row.state as string) as ConversationState,
-      createdAt: new Date(row.created_at as number),
-      updatedAt: new Date(row.updated_at as number),
-    };
+    return row ? toConversation(row) : undefined;
   }
 
   save(record: ConversationRecord): void {
@@ -199,19 +188,7 @@ class SqliteMessages implements Synchronous<MessageRepository> {
   }
 
   awaitingAnswers(): AwaitingMessage[] {
-    return (this.awaitingStmt.all() as Row[]).map((row) => ({
-      id: row.id as number,
-      message: {
-        channel: row.channel as string,
-        conversationId: row.conversation_id as string,
-        senderId: (row.sender_id as string | null) ?? '',
-        text: row.text as string,
-        time: new Date(row.created_at as number),
-        ...(row.platform_message_id ? { platformMessageId: row.platform_message_id as string } : {}),
-      },
-      ...(row.sealed_text ? { sealedText: row.sealed_text as string } : {}),
-      acknowledgedAt: new Date(row.acknowledged_at as number),
-    }));
+    return (this.awaitingStmt.all() as Row[]).map(toAwaitingMessage);
   }
 
   seen(channel: string, platformMessageId: string): boolean {
@@ -252,17 +229,7 @@ class SqliteMessages implements Synchronous<MessageRepository> {
   }
 
   listByConversation(conversationId: string, limit = 200, afterId = 0): StoredMessage[] {
-    return (this.list.all(conversationId, afterId, limit) as Row[]).map((row) => ({
-      id: row.id as number,
-      conversationId: row.conversation_id as string,
-      channel: row.channel as string,
-      direction: row.direction as 'in' | 'out',
-      text: row.text as string,
-      sealedText: (row.sealed_text as string | null) ?? undefined,
-      outcome: (row.outcome as Outcome | null) ?? undefined,
-      reply: row.reply ? (JSON.parse(row.reply as string) as Reply) : undefined,
-      createdAt: new Date(row.created_at as number),
-    }));
+    return (this.list.all(conversationId, afterId, limit) as Row[]).map(toStoredMessage);
   }
 }
 
@@ -286,17 +253,7 @@ class SqliteDemand implements Synchronous<DemandRepository> {
     const rows = this.db
       .prepare('SELECT * FROM demand_signals WHERE created_at >= ? ORDER BY id DESC LIMIT ?')
       .all(options.since?.getTime() ?? 0, options.limit ?? 1000) as Row[];
-    return rows.map((row) => ({
-      id: row.id as number,
-      conversationId: row.conversation_id as string,
-      channel: row.channel as string,
-      lang: row.lang as Lang,
-      text: row.text as string,
-      reason: row.reason as DemandReason,
-      candidates: JSON.parse(row.candidates as string) as DemandRecord['candidates'],
-      createdAt: new Date(row.created_at as number),
-      ...(row.source_key ? { sourceKey: row.source_key as string } : {}),
-    }));
+    return rows.map(toDemandRecord);
   }
 }
 
@@ -317,7 +274,6 @@ class SqliteAddresses implements Synchronous<ChannelAddressRepository> {
 
   get(conversationId: string): { channel: string; address: ChannelAddress } | undefined {
     const row = this.getStmt.get(conversationId) as Row | undefined;
-    if (!row) return undefined;
-    return { channel: row.channel as string, address: JSON.parse(row.address as string) as ChannelAddress };
+    return row ? toChannelAddress(row) : undefined;
   }
 }
