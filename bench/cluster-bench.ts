@@ -10,13 +10,20 @@
  * instances, `--relays` staff replies posted on the second instance to a widget on the first, timed from the
  * POST to the widget's frame.
  *
- *   npm run bench:cluster -- [--instances 1,2,3] [--amount 6000] [--connections 48] [--relays 100]
+ * `--postgres URL`: the rows with Redis run on PostgreSQL (DATABASE_URL, a fresh schema each, dropped after)
+ * instead of the SQLite file; the first row stays the default single instance on SQLite, for comparison.
+ *
+ *   npm run bench:cluster -- [--instances 1,2,3] [--amount 6000] [--connections 48] [--relays 100] [--postgres URL]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import type { Store } from '../src/store/store.ts';
+import { dropSchema, testSchema } from '../test/support/postgres.ts';
 import { WidgetClient } from '../test/fakes/web-widget-client.ts';
 import { testPrefix } from '../test/support/redis.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../test/support/server-process.ts';
@@ -31,6 +38,7 @@ const { values: args } = parseArgs({
     amount: { type: 'string', default: '6000' },
     connections: { type: 'string', default: '48' },
     relays: { type: 'string', default: '100' },
+    postgres: { type: 'string' },
   },
 });
 const COUNTS = args.instances.split(',').map(Number);
@@ -39,7 +47,53 @@ const CONNECTIONS = Number(args.connections);
 const RELAYS = Number(args.relays);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function startInstances(dir: string, count: number, redis: boolean): Promise<ServerProcess[]> {
+/** The database of one row: how the instances reach it, and how this process seeds and counts it. */
+interface RowDatabase {
+  name: string;
+  env: NodeJS.ProcessEnv;
+  open(): Promise<Store>;
+  countInbound(): Promise<number>;
+  drop(): Promise<void>;
+}
+
+function sqliteDatabase(dir: string): RowDatabase {
+  const file = join(dir, 'huiying.db');
+  return {
+    name: 'one SQLite file',
+    env: {},
+    open: async () => new SqliteStore(file),
+    countInbound: async () => {
+      const store = new SqliteStore(file);
+      try {
+        return store.db.prepare("SELECT COUNT(*) FROM messages WHERE direction = 'in'").pluck().get() as number;
+      } finally {
+        await store.close();
+      }
+    },
+    drop: async () => undefined,
+  };
+}
+
+function postgresDatabase(url: string): RowDatabase {
+  const schema = testSchema();
+  return {
+    name: 'PostgreSQL',
+    env: { DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
+    open: () => PostgresStore.open(url, { schema }),
+    countInbound: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${pg.escapeIdentifier(schema)}.messages WHERE direction = 'in'`)).rows[0]!.n);
+      } finally {
+        await client.end();
+      }
+    },
+    drop: () => dropSchema(url, schema),
+  };
+}
+
+async function startInstances(dir: string, count: number, redis: boolean, database: RowDatabase): Promise<ServerProcess[]> {
   const prefix = testPrefix();
   const servers: ServerProcess[] = [];
   for (let i = 0; i < count; i++) {
@@ -47,7 +101,7 @@ async function startInstances(dir: string, count: number, redis: boolean): Promi
       await startServerProcess({
         dir,
         port: await freePort(),
-        env: { MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? 'data/models', ...(redis ? { REDIS_URL, REDIS_PREFIX: prefix, INSTANCE_ID: `bench-${i + 1}` } : {}) },
+        env: { MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? 'data/models', ...database.env, ...(redis ? { REDIS_URL, REDIS_PREFIX: prefix, INSTANCE_ID: `bench-${i + 1}` } : {}) },
       }),
     );
   }
@@ -55,7 +109,7 @@ async function startInstances(dir: string, count: number, redis: boolean): Promi
 }
 
 /** Citizen messages spread evenly over the instances, all at once. */
-async function load(servers: ServerProcess[], label: string, dir: string): Promise<void> {
+async function load(servers: ServerProcess[], label: string, database: RowDatabase): Promise<void> {
   const mix = new MessageMix();
   const body = (): string => {
     const m = mix.take();
@@ -74,9 +128,7 @@ async function load(servers: ServerProcess[], label: string, dir: string): Promi
   const ok = runs.reduce((n, r) => n + r.ok, 0);
   const failed = runs.reduce((n, r) => n + r.non2xx + r.errors, 0);
   const cpu = servers.reduce((n, s, i) => n + (s.cpuMs() - cpuBefore[i]!), 0);
-  const store = new SqliteStore(join(dir, 'huiying.db'));
-  const inbound = store.db.prepare("SELECT COUNT(*) FROM messages WHERE direction = 'in'").pluck().get() as number;
-  await store.close();
+  const inbound = await database.countInbound();
   console.log(
     `${label.padEnd(22)} ${(ok / seconds).toFixed(0).padStart(7)} msg/s   p50 ${latency.percentile(0.5).toFixed(1).padStart(6)} ms   p99 ${latency.percentile(0.99).toFixed(1).padStart(7)} ms   ` +
       `non-2xx/errors ${String(failed).padStart(4)}   stored ${inbound} of ${ok + servers.length * 300} acknowledged   CPU ${(cpu / ok).toFixed(2)} ms/msg`,
@@ -109,18 +161,20 @@ async function relay(servers: ServerProcess[]): Promise<void> {
 }
 
 console.log(`${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; Node ${process.version}`);
-console.log(`${AMOUNT} HTTP API messages per row over ${CONNECTIONS} connections, spread evenly over the instances; one SQLite file; Redis ${REDIS_URL}\n`);
+console.log(`${AMOUNT} HTTP API messages per row over ${CONNECTIONS} connections, spread evenly over the instances; ${args.postgres ? 'PostgreSQL with Redis (the first row: SQLite)' : 'one SQLite file'}; Redis ${REDIS_URL}\n`);
 for (const [count, redis] of [[1, false] as const, ...COUNTS.map((n) => [n, true] as const)]) {
   const dir = mkdtempSync(join(tmpdir(), 'huiying-cluster-bench-'));
-  const seed = new SqliteStore(join(dir, 'huiying.db'));
+  const database = redis && args.postgres ? postgresDatabase(args.postgres) : sqliteDatabase(dir);
+  const seed = await database.open();
   await createStaff(seed, 'bench-staff', 'supervisor', []);
   await seed.close();
-  const servers = await startInstances(dir, count, redis);
+  const servers = await startInstances(dir, count, redis, database);
   try {
-    await load(servers, `${count} instance${count > 1 ? 's' : ''}${redis ? ', Redis' : ', no Redis'}`, dir);
+    await load(servers, `${count} instance${count > 1 ? 's' : ''}${redis ? ', Redis' : ', no Redis'}${database.name === 'PostgreSQL' ? ', PG' : ''}`, database);
     if (count >= 2) await relay(servers);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -37,11 +37,21 @@ export async function runCli(argv: readonly string[], channels: readonly Channel
       const config = loadConfig();
       const logger = createLogger(config.LOG_LEVEL);
       const { startServer } = await import('../server/start-server.ts');
-      const starting = startServer(config, { channels, logger });
+      const stop = new AbortController();
+      const starting = startServer(config, { channels, logger, signal: stop.signal });
       // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_TIMEOUT_MS), close the database.
       // Installed before the start ends: a signal while the start re-sends what the last run left (it listens
-      // meanwhile) lets that finish first instead of killing the process half-way.
-      installSignalHandlers({ close: async () => (await starting).close() }, logger);
+      // meanwhile) lets that finish first instead of killing the process half-way; one while it still waits
+      // for the database ends the wait.
+      installSignalHandlers(
+        {
+          close: async () => {
+            stop.abort();
+            await (await starting.catch(() => null))?.close();
+          },
+        },
+        logger,
+      );
       const running = await starting;
       console.log(`Huiying is running: ${running.url}/`);
     });

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { LocalBus, type ClusterBus } from './bus.ts';
 import { LocalLeases, RedisLeases, type Leases } from './leases.ts';
 import { RedisBus } from './redis-bus.ts';
-import { redactedUrl } from './redis-connection.ts';
+import { redactedUrl } from '../privacy/redacted-url.ts';
 
 export interface Cluster {
   bus: ClusterBus;

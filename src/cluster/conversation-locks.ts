@@ -5,16 +5,20 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ConversationLocks } from '../core/ports.ts';
-import { releaseIfHeld } from './redis-connection.ts';
+import { extendIfHeld, releaseIfHeld } from './redis-connection.ts';
 
 export interface RedisConversationLocksOptions {
-  /** How long a lock lives if its holder dies mid-turn (ms). */
+  /** How long a lock lives if its holder dies mid-turn (ms); a live holder extends it every third of that. */
   ttlMs?: number;
   /** How long to wait for another instance's turn before answering anyway (ms). */
   maxWaitMs?: number;
 }
 
-/** One lock per conversation in Redis (SET NX PX, released by its holder only). */
+/**
+ * One lock per conversation in Redis (SET NX PX, released by its holder only). The lock lives a few seconds and
+ * its holder extends it while the turn runs, so a turn may take as long as it needs, and an instance killed
+ * mid-turn holds up the conversation's next message for no more than the lock's short life.
+ */
 export class RedisConversationLocks implements ConversationLocks {
   private readonly ttlMs: number;
   private readonly maxWaitMs: number;
@@ -24,7 +28,7 @@ export class RedisConversationLocks implements ConversationLocks {
     private readonly prefix: string,
     options: RedisConversationLocksOptions = {},
   ) {
-    this.ttlMs = options.ttlMs ?? 30_000;
+    this.ttlMs = options.ttlMs ?? 5_000;
     this.maxWaitMs = options.maxWaitMs ?? 10_000;
   }
 
@@ -36,9 +40,11 @@ export class RedisConversationLocks implements ConversationLocks {
     const key = `${this.prefix}conversation-lock:${conversationId}`;
     const token = randomBytes(9).toString('base64url');
     const held = await this.acquire(key, token);
+    const keepAlive = held ? setInterval(() => void extendIfHeld(this.redis, key, token, this.ttlMs), this.ttlMs / 3) : undefined;
     try {
       return await work();
     } finally {
+      clearInterval(keepAlive);
       if (held) await releaseIfHeld(this.redis, key, token);
     }
   }

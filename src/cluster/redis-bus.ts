@@ -1,7 +1,8 @@
 /** The cluster bus on Redis pub/sub: one connection publishes and runs commands, one listens. */
 import type { Redis } from 'ioredis';
 import type { BusHandler, ClusterBus } from './bus.ts';
-import { connectRedis, redactedUrl, redisProblem } from './redis-connection.ts';
+import { redactedUrl } from '../privacy/redacted-url.ts';
+import { connectRedis, redisProblem } from './redis-connection.ts';
 
 export class RedisBus implements ClusterBus {
   /** Commands and publishing (also lent to the rate limits, leases and the token cache). */

@@ -17,6 +17,13 @@ export function connectRedis(url: string, name: string): Redis {
 /** Deletes `key` only while it still holds `token` (a lock or lease is released by its holder, never by another). */
 const RELEASE_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
+const EXTEND_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
+
+/** Extends the lock `key` to `ttlMs` from now if `token` still holds it; false when it does not (or Redis cannot be reached). */
+export async function extendIfHeld(redis: Redis, key: string, token: string, ttlMs: number): Promise<boolean> {
+  return (await redis.eval(EXTEND_IF_HELD, 1, key, token, String(Math.ceil(ttlMs))).catch(() => 0)) === 1;
+}
+
 /** Releases the lock or lease `key` if `token` still holds it; a Redis that cannot be reached lets it run out instead. */
 export async function releaseIfHeld(redis: Redis, key: string, token: string): Promise<void> {
   await redis.eval(RELEASE_IF_HELD, 1, key, token).catch(() => undefined);
@@ -26,15 +33,4 @@ export async function releaseIfHeld(redis: Redis, key: string, token: string): P
 export function redisProblem(redis: Redis, lastError: string | null): string | null {
   if (redis.status === 'ready') return null;
   return `redis is ${redis.status}${lastError ? `: ${lastError}` : ''}`;
-}
-
-/** The URL without its password, for logs and messages. */
-export function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'redis://(unparseable URL)';
-  }
 }

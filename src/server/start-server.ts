@@ -69,6 +69,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** The clock of the human side (tests use a fake one for response targets). */
   now?: () => Date;
+  /** Aborted: a start still waiting for the database gives up (a SIGTERM then stops the process). */
+  signal?: AbortSignal;
 }
 
 /** How often unanswered cases are checked for expiry. */
@@ -117,7 +119,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   /** True when this instance is one of several (REDIS_URL); then readiness and metrics report Redis too. */
   const clustered = cluster.redis !== null;
   const clusterProblem = clustered ? { cluster: () => cluster.problem() } : {};
-  const store = await openStore(config, { server: true });
+  const store = await openStore(config, {
+    server: true,
+    signal: options.signal,
+    onWaiting: (problem, retryInMs) => logger.error({ problem, retryInMs }, 'waiting for the database (the server starts once it can be opened)'),
+  });
   /** The embedded SQLite store, when that is the one (its group commit and checkpoints have figures and a thread). */
   const sqlite = store instanceof SqliteStore ? store : null;
   sqlite?.checkpointer?.on('problem', (problem) => logger.warn(problem));
@@ -338,9 +344,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  const resent = await outbound.flushPending(unsent);
-  const late = await answerAwaiting(awaiting, { service, store, outbound });
-  if (awaiting.length > 0) logger.warn({ late }, 'answered messages a previous run acknowledged but did not answer (it stopped in between)');
+  // With several instances only the sweep lease's holder picks leftovers up (at start, then in its sweeps, which
+  // begin after this): instances starting together would otherwise each answer and re-send the same ones.
+  const picksUp = !clustered || (await cluster.leases.hold('expiry-sweep', SWEEP_MS * 3).catch(() => false));
+  const resent = picksUp ? await outbound.flushPending(unsent) : 0;
+  const late = picksUp ? await answerAwaiting(awaiting, { service, store, outbound }) : null;
+  if (late && awaiting.length > 0) logger.warn({ late }, 'answered messages a previous run acknowledged but did not answer (it stopped in between)');
   let sweeping = false;
   const sweep = setInterval(() => {
     // One instance of a deployment sweeps (the lease outlives two sweeps, so its holder keeps it while alive);

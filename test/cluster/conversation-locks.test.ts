@@ -37,6 +37,21 @@ describe.skipIf(!redisUrl)('one conversation answered one message at a time acro
     expect(different.some((span, i) => i > 0 && span[0] < different[i - 1]![1])).toBe(true);
   });
 
+  it('a turn longer than the lock’s life keeps the lock: the other instance’s turn waits for its end', async () => {
+    const prefix = testPrefix();
+    const a = new RedisConversationLocks(redis, prefix, { ttlMs: 300 });
+    const b = new RedisConversationLocks(redis, prefix, { ttlMs: 300 });
+    let aEnded = 0;
+    const long = a.run('web:long-turn', async () => {
+      await sleep(1_000);
+      aEnded = performance.now();
+    });
+    await sleep(50);
+    const bStarted = await b.run('web:long-turn', async () => performance.now());
+    await long;
+    expect(bStarted).toBeGreaterThanOrEqual(aEnded);
+  });
+
   it('a lock left by an instance that died runs out, and the next turn goes ahead', async () => {
     const prefix = testPrefix();
     await redis.set(`${prefix}conversation-lock:web:orphaned`, 'dead-instance', 'PX', 300);

@@ -9,7 +9,7 @@ import { dropSchema, testPostgres, testSchema } from '../support/postgres.ts';
 const url = await testPostgres('PostgreSQL store');
 const schemas: string[] = [];
 afterAll(async () => {
-  if (url) for (const schema of schemas) await dropSchema(url, schema);
+  for (const schema of schemas) await dropSchema(url, schema);
 });
 
 const newSchema = (): string => {
@@ -28,7 +28,7 @@ async function migrationRows(databaseUrl: string, schema: string): Promise<Array
   }
 }
 
-describe.skipIf(!url)('PostgresStore', () => {
+describe('PostgresStore', () => {
   const databaseUrl = url!;
 
   it('migrates a new schema once when several instances start together, and not again on reopening', async () => {

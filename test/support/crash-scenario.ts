@@ -62,14 +62,28 @@ export interface CrashReport {
 }
 
 const QUESTIONS = ['居住证怎么办理?', '公积金怎么提取', 'How do I apply for a residence permit?', '营业执照要什么材料', '火星签证怎么办', '社保卡丢了怎么办'];
-const STAFF = 'crashlead';
+/** The staff account of the scenario (a supervisor, created in the database before the first start). */
+export const STAFF = 'crashlead';
 const WX = { token: 'crashwxtoken', appId: 'wxc0ffee0123456789', appSecret: 'crash-wechat-secret' };
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** A run is killed only once this many messages were acknowledged in it (and a staff reply, and a passive reply where the run gives them). */
-const MIN_ACKNOWLEDGED_PER_RUN = 30;
+export const MIN_ACKNOWLEDGED_PER_RUN = 30;
 
-export async function runCrashScenario(options: CrashScenarioOptions): Promise<CrashReport> {
-  const log = options.log ?? (() => undefined);
+/** The temp folder of the database, the fake platforms, and the environment that points a server at them. */
+export interface Platforms {
+  /** Folder of `huiying.db` (with the staff account in it) and its key file. */
+  dir: string;
+  fake: FakeTelegramApi;
+  weixin: FakeWeChatApi;
+  connector: FakeConnector;
+  /** Environment of every server process of the scenario, but for its WeChat reply budget. */
+  env: NodeJS.ProcessEnv;
+  /** Stops the fake platforms. */
+  stop(): Promise<void>;
+}
+
+/** Creates the database with the staff account and starts the fake Telegram, WeChat API and Bot Framework connector. */
+export async function preparePlatforms(options: CrashScenarioOptions): Promise<Platforms> {
   const dir = mkdtempSync(join(tmpdir(), 'huiying-crash-'));
   const seed = new SqliteStore(join(dir, 'huiying.db'));
   await createStaff(seed, STAFF, 'supervisor', []);
@@ -79,7 +93,6 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
   const connector = await startFakeConnector();
   weixin.delaySends(options.platformDelayMs ?? 0);
   connector.delaySends(options.platformDelayMs ?? 0);
-  const port = await freePort();
   const env = {
     MODEL_CACHE_DIR: options.modelCacheDir,
     ...(options.knowledgeDir ? { KNOWLEDGE_DIR: options.knowledgeDir } : {}),
@@ -89,25 +102,50 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
     WECHAT_API_BASE: weixin.url,
     BOTFRAMEWORK_EMULATOR: '1',
   };
+  return {
+    dir,
+    fake,
+    weixin,
+    connector,
+    env,
+    stop: async () => {
+      await fake.stop();
+      await weixin.stop();
+      await connector.stop();
+    },
+  };
+}
+
+export const emptyReport = (): CrashReport => ({
+  acknowledged: [],
+  staffReplies: [],
+  claimed: [],
+  askedForPerson: [],
+  passiveReplies: [],
+  wechatApiSends: 0,
+  botframeworkSends: 0,
+  problems: [],
+  resentTwice: 0,
+});
+
+export async function runCrashScenario(options: CrashScenarioOptions): Promise<CrashReport> {
+  const log = options.log ?? (() => undefined);
+  const platforms = await preparePlatforms(options);
+  const { dir, fake, weixin, connector } = platforms;
+  const port = await freePort();
   // WeChat's answers take both ways: runs with an even number answer within a short budget (mostly passive
   // replies in the callback's response), odd ones with none (every answer later through the customer-service API).
   let run = 0;
   const start = (): Promise<ServerProcess> =>
-    startServerProcess({ dir, port, telegramApiRoot: fake.url, env: { ...env, WECHAT_REPLY_BUDGET_MS: run++ % 2 === 0 ? '50' : '0' } });
-  const report: CrashReport = { acknowledged: [], staffReplies: [], claimed: [], askedForPerson: [], passiveReplies: [], wechatApiSends: 0, botframeworkSends: 0, problems: [], resentTwice: 0 };
+    startServerProcess({ dir, port, telegramApiRoot: fake.url, env: { ...platforms.env, WECHAT_REPLY_BUDGET_MS: run++ % 2 === 0 ? '50' : '0' } });
+  const report = emptyReport();
   let server = await start();
   let next = 0;
   try {
     for (let crash = 1; crash <= options.crashes; crash++) {
       const until = { stop: false };
       const staff = await login(server.url, STAFF);
-      const loops = [
-        ...Array.from({ length: options.senders }, () => apiLoop(server.url, until, report, () => next++)),
-        ...Array.from({ length: options.senders }, () => telegramLoop(server.url, until, report, () => next++)),
-        ...Array.from({ length: options.senders }, () => wechatLoop(server.url, until, report, () => next++)),
-        ...Array.from({ length: options.senders }, () => botframeworkLoop(server.url, connector, until, report, () => next++)),
-        staffLoop(staff, until, report),
-      ];
+      const loops = startLoad({ url: server.url, staff, connector, until, report, id: () => next++, senders: options.senders });
       // At least loadMs, and on a busy machine until this run has really been under load (capped).
       const before = { acknowledged: report.acknowledged.length, staffReplies: report.staffReplies.length, passive: report.passiveReplies.length };
       const passiveRun = (run - 1) % 2 === 0;
@@ -129,16 +167,49 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
     // SIGTERM meanwhile lets that finish, then the server exits cleanly (0).
     const exit = await server.stop();
     if (exit !== 0) report.problems.push(`the last run did not stop cleanly on SIGTERM (exit ${String(exit)}): ${server.stderr().slice(-500)}`);
-    await fake.stop();
-    await weixin.stop();
-    await connector.stop();
+    await platforms.stop();
   }
   check(join(dir, 'huiying.db'), fake, weixin, connector, report);
   rmSync(dir, { recursive: true, force: true });
   return report;
 }
 
-type Until = { stop: boolean };
+export type Until = { stop: boolean };
+
+/** What the load sent to one server counted, beside the report (with several instances: how the load spread). */
+export interface Tally {
+  acknowledged: number;
+  passiveReplies: number;
+  staffReplies: number;
+  /** The slowest acknowledged request of each channel (ms from sending to the acknowledgement). */
+  slowestMs: Record<string, number>;
+}
+
+export const emptyTally = (): Tally => ({ acknowledged: 0, passiveReplies: 0, staffReplies: 0, slowestMs: {} });
+
+/** The load of one server until `until.stop` or until the server stops answering. */
+export interface Load {
+  url: string;
+  /** The staff member, logged in on this server. */
+  staff: StaffClient;
+  connector: FakeConnector;
+  until: Until;
+  report: CrashReport;
+  /** The next message number (unique across every loop of the scenario). */
+  id: () => number;
+  /** Senders per channel. */
+  senders: number;
+  /** Counts what this server acknowledged. */
+  tally?: Tally;
+  /** Names the instance in the staff replies' texts (several instances, each with a staff loop of its own). */
+  instance?: string;
+}
+
+/** Starts the senders of every channel and the staff loop on one server; each loop ends at `until.stop` or when the server stops answering. */
+export function startLoad(load: Load): Promise<void>[] {
+  const senders = <T>(loop: (load: Load) => Promise<T>): Promise<T>[] => Array.from({ length: load.senders }, () => loop(load));
+  return [...senders(apiLoop), ...senders(telegramLoop), ...senders(wechatLoop), ...senders(botframeworkLoop), staffLoop(load)];
+}
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<number | null> {
   try {
@@ -150,61 +221,75 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   }
 }
 
-async function apiLoop(base: string, until: Until, report: CrashReport, id: () => number): Promise<void> {
-  while (!until.stop) {
-    const n = id();
+function acknowledged(load: Load, channel: string, id: string, sentAt: number): void {
+  load.report.acknowledged.push([channel, id]);
+  if (!load.tally) return;
+  load.tally.acknowledged++;
+  load.tally.slowestMs[channel] = Math.max(load.tally.slowestMs[channel] ?? 0, performance.now() - sentAt);
+}
+
+async function apiLoop(load: Load): Promise<void> {
+  while (!load.until.stop) {
+    const n = load.id();
     const messageId = `crash-${n}`;
-    const status = await post(`${base}/api/v1/messages`, { conversationId: `crash-api-${n % 97}`, text: QUESTIONS[n % QUESTIONS.length], messageId });
+    const sentAt = performance.now();
+    const status = await post(`${load.url}/api/v1/messages`, { conversationId: `crash-api-${n % 97}`, text: QUESTIONS[n % QUESTIONS.length], messageId });
     if (status === null) return;
-    if (status >= 200 && status < 300) report.acknowledged.push(['api', messageId]);
+    if (status >= 200 && status < 300) acknowledged(load, 'api', messageId, sentAt);
   }
 }
 
-async function telegramLoop(base: string, until: Until, report: CrashReport, id: () => number): Promise<void> {
-  for (let sent = 0; !until.stop; sent++) {
-    const n = id();
+async function telegramLoop(load: Load): Promise<void> {
+  for (let sent = 0; !load.until.stop; sent++) {
+    const n = load.id();
     const chatId = 5_000_000 + (n % 61);
     // Each sender's first and every ninth message asks for a person: a case opens (or the open one is named
     // again), also when a busy machine lets each sender send only a few.
     const text = sent % 9 === 0 ? '转人工' : QUESTIONS[n % QUESTIONS.length]!;
-    const status = await post(`${base}/channels/telegram/webhook`, textUpdate({ updateId: 100_000 + n, chatId, text }), {
+    const sentAt = performance.now();
+    const status = await post(`${load.url}/channels/telegram/webhook`, textUpdate({ updateId: 100_000 + n, chatId, text }), {
       'x-telegram-bot-api-secret-token': BENCH_WEBHOOK_SECRET,
     });
     if (status === null) return;
     if (status === 200) {
-      report.acknowledged.push(['telegram', String(100_000 + n)]);
-      if (text === '转人工') report.askedForPerson.push(chatId);
+      acknowledged(load, 'telegram', String(100_000 + n), sentAt);
+      if (text === '转人工') load.report.askedForPerson.push(chatId);
     }
   }
 }
 
-async function wechatLoop(base: string, until: Until, report: CrashReport, id: () => number): Promise<void> {
-  const wechat = new WeChatCallbackClient({ url: `${base}/channels/wechat`, token: WX.token, appId: WX.appId });
-  while (!until.stop) {
-    const n = id();
+async function wechatLoop(load: Load): Promise<void> {
+  const wechat = new WeChatCallbackClient({ url: `${load.url}/channels/wechat`, token: WX.token, appId: WX.appId });
+  while (!load.until.stop) {
+    const n = load.id();
     const openId = `o-crash-${n % 53}`;
     const msgId = String(700_000_000 + n);
+    const sentAt = performance.now();
     const res = await wechat.text(openId, QUESTIONS[n % QUESTIONS.length]!, msgId).catch(() => null);
     if (!res) return;
     if (res.status !== 200) continue;
-    report.acknowledged.push(['wechat', msgId]);
-    if (res.reply?.Content) report.passiveReplies.push({ openId, text: res.reply.Content });
+    acknowledged(load, 'wechat', msgId, sentAt);
+    if (res.reply?.Content) {
+      load.report.passiveReplies.push({ openId, text: res.reply.Content });
+      if (load.tally) load.tally.passiveReplies++;
+    }
   }
 }
 
-async function botframeworkLoop(base: string, connector: FakeConnector, until: Until, report: CrashReport, id: () => number): Promise<void> {
-  while (!until.stop) {
-    const n = id();
+async function botframeworkLoop(load: Load): Promise<void> {
+  while (!load.until.stop) {
+    const n = load.id();
     const user = `bf-crash-${n % 47}`;
-    const activity = messageActivity(connector, user, QUESTIONS[n % QUESTIONS.length]!, `activity-${n}`);
-    const status = await post(`${base}/api/messages`, activity);
+    const activity = messageActivity(load.connector, user, QUESTIONS[n % QUESTIONS.length]!, `activity-${n}`);
+    const sentAt = performance.now();
+    const status = await post(`${load.url}/api/messages`, activity);
     if (status === null) return;
-    if (status === 200) report.acknowledged.push(['botframework', `conv-${user}/activity-${n}`]);
+    if (status === 200) acknowledged(load, 'botframework', `conv-${user}/activity-${n}`, sentAt);
   }
 }
 
 /** Claims waiting Telegram cases and replies to each once. */
-async function staffLoop(staff: StaffClient, until: Until, report: CrashReport): Promise<void> {
+async function staffLoop({ staff, until, report, tally, instance }: Load): Promise<void> {
   let n = 0;
   while (!until.stop) {
     const queue = await staff.get('/api/v1/escalations?state=pending').catch(() => null);
@@ -219,16 +304,19 @@ async function staffLoop(staff: StaffClient, until: Until, report: CrashReport):
       if (!claim) return;
       if (claim.status !== 200) continue;
       report.claimed.push(e.id);
-      const text = `staff reply ${++n} to case ${e.id}`;
+      const text = `staff reply ${instance ? `${instance}-` : ''}${++n} to case ${e.id}`;
       const reply = await staff.post(`/api/v1/escalations/${e.id}/messages`, { text }).catch(() => null);
       if (!reply) return;
-      if (reply.status === 200) report.staffReplies.push({ chatId: Number(e.conversationId.slice('telegram:'.length)), text });
+      if (reply.status === 200) {
+        report.staffReplies.push({ chatId: Number(e.conversationId.slice('telegram:'.length)), text });
+        if (tally) tally.staffReplies++;
+      }
     }
   }
 }
 
 /** Compares what was acknowledged with the database and with what the fake Telegram and WeChat received. */
-function check(path: string, fake: FakeTelegramApi, weixin: FakeWeChatApi, connector: FakeConnector, report: CrashReport): void {
+export function check(path: string, fake: FakeTelegramApi, weixin: FakeWeChatApi, connector: FakeConnector, report: CrashReport): void {
   const problems = report.problems;
   const db = new Database(path, { readonly: true });
   const count = db.prepare('SELECT COUNT(*) FROM messages WHERE channel = ? AND platform_message_id = ?').pluck();

@@ -45,6 +45,12 @@ export class PgDatabase {
     if (this.units.getStore()?.open) return fn();
     const client = await this.pool.connect();
     let healthy = false;
+    // A checked-out client's connection failing (the server gone) is an 'error' event with nobody else listening,
+    // which would end the process; the unit's statements reject on their own, and the client is dropped below.
+    const lost = (): void => {
+      healthy = false;
+    };
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const unit: Unit = { client, open: true };
@@ -64,6 +70,7 @@ export class PgDatabase {
       healthy = true;
       return result;
     } finally {
+      client.off('error', lost);
       // A client whose BEGIN, COMMIT or ROLLBACK failed may be broken: the pool drops it rather than hand it out again.
       client.release(!healthy);
     }

@@ -11,6 +11,11 @@ export async function databaseProblem(pool: Pool): Promise<string | null> {
     return `database is unreachable: ${(err as Error).message}`;
   }
   let healthy = false;
+  // The connection failing meanwhile rejects the query below; unheard, its 'error' event would end the process.
+  const lost = (): void => {
+    healthy = false;
+  };
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     // A hot standby answers reads but refuses every write.
@@ -21,6 +26,7 @@ export async function databaseProblem(pool: Pool): Promise<string | null> {
   } catch (err) {
     return `database is not writable: ${(err as Error).message}`;
   } finally {
+    client.off('error', lost);
     client.release(!healthy);
   }
 }
